@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures one thing and returns plain figures (medians, ratios)."""

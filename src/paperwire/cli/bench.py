@@ -1,0 +1,47 @@
+"""``paperwire bench``: the group under which every benchmark command hangs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from paperwire.bench.importing import bench_import
+from paperwire.cli.options import emit_json, json_option
+
+__all__ = ["bench"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def bench() -> None:
+    """Measure paperwire on your data: medians and ratios to a baseline run alongside.
+
+    \b
+    Example:
+      paperwire bench import arxiv-cs.jsonl.gz --json bench-import.json
+    """
+
+
+@bench.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--repeats", default=3, show_default=True, help="Timed runs; the median is reported.")
+@json_option
+def bench_import_command(file: Path, repeats: int, json_out: str | None) -> None:
+    """Import throughput and peak memory for a JSON Lines FILE (gzipped or not).
+
+    Each run imports FILE into a fresh temporary store (no embeddings). The
+    baseline is reading and JSON-decoding the same file in the same run. Peak
+    memory is measured on a tenth of the file and on all of it.
+
+    \b
+    Example:
+      paperwire bench import arxiv_cs_daily.jsonl.gz --json bench-import.json
+    """
+    figures = bench_import(file, repeats=repeats)
+    table = Table(title="paperwire bench import", show_header=False)
+    for name, value in figures.items():
+        table.add_row(name, str(value))
+    Console(stderr=json_out == "-").print(table)
+    emit_json(figures, json_out)

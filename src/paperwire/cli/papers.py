@@ -1,0 +1,202 @@
+"""Commands over the paper store: ``import``, ``export``, ``stats``, ``show``."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
+from paperwire.ids import InvalidArxivId, parse_arxiv_id
+from paperwire.ingest import ImportReport, import_paths
+from paperwire.ingest.formats.export import write_export
+from paperwire.model import Paper
+from paperwire.store import PaperStore
+
+__all__ = ["COMMANDS"]
+
+console = Console(stderr=True)
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--batch-size", default=1000, show_default=True, help="Records per transaction.")
+@db_option
+@json_option
+def import_command(
+    files: tuple[str, ...], batch_size: int, db_path: Path | None, json_out: str | None
+) -> None:
+    """Import papers from FILES ('-' reads standard input); the format is detected from content.
+
+    \b
+    Formats: arXiv API Atom (also recorded {"url","status_code","body"} responses),
+    OAI-PMH (arXiv, arXivRaw), Hugging Face daily_papers JSON and its normalised
+    JSONL, arXiv daily-listing JSONL, BEIR corpus JSONL, paperwire export JSONL;
+    any of them gzipped. Re-importing a file changes nothing; community facts
+    (upvotes, listing day, stars) are never lost.
+
+    \b
+    Example:
+      paperwire import listing.jsonl.gz hf-daily.json --json report.json
+    """
+    store = open_cli_store(db_path)
+    try:
+        report = _run_import(store, files, batch_size)
+    finally:
+        store.close()
+    _print_report(report)
+    emit_json(report.figures(), json_out)
+
+
+def _run_import(store: PaperStore, files: tuple[str, ...], batch_size: int) -> ImportReport:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(Path(name).name, total=total)
+            progress.update(tasks[name], completed=done)
+
+        return import_paths(store, files, batch_size=batch_size, progress=on_progress)
+
+
+def _print_report(report: ImportReport) -> None:
+    for rejection in report.rejections:
+        console.print(f"[yellow]rejected[/] {rejection}", markup=True, highlight=False)
+    if report.rejected > len(report.rejections):
+        console.print(f"... and {report.rejected - len(report.rejections)} more rejections")
+    rate = f" ({report.records / report.seconds:,.0f} records/s)" if report.seconds else ""
+    console.print(
+        f"{report.files} file(s), {report.records} records in {report.seconds:.1f}s{rate}: "
+        f"[green]{report.new} new[/], {report.updated} updated, {report.unchanged} unchanged, "
+        f"[{'red' if report.rejected else 'green'}]{report.rejected} rejected[/]"
+    )
+
+
+@click.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@db_option
+def export_command(out: str, db_path: Path | None) -> None:
+    """Write every paper as paperwire JSONL to OUT (default: standard output).
+
+    The export round-trips: `paperwire import` of it into an empty store gives
+    identical records, community facts and version history included.
+
+    \b
+    Example:
+      paperwire export backup.jsonl && paperwire --db new.db import backup.jsonl
+    """
+    store = open_cli_store(db_path)
+    try:
+        if out == "-":
+            count = write_export(store.iter_papers(), sys.stdout)
+        else:
+            partial = Path(out).with_name(Path(out).name + ".partial")
+            with partial.open("w", encoding="utf-8") as handle:
+                count = write_export(store.iter_papers(), handle)
+            partial.replace(out)
+    finally:
+        store.close()
+    console.print(f"exported {count} papers")
+
+
+@click.command("stats")
+@db_option
+@json_option
+def stats_command(db_path: Path | None, json_out: str | None) -> None:
+    """What the store holds: papers, community facts, dates, change sequence.
+
+    \b
+    Example:
+      paperwire stats --json
+    """
+    store = open_cli_store(db_path)
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    if json_out is None:
+        table = Table(title=f"paperwire store: {store.path}", show_header=False)
+        rows = [
+            ("papers", f"{stats.papers:,}"),
+            ("arXiv papers", f"{stats.arxiv_papers:,}"),
+            ("with upvotes", f"{stats.with_upvotes:,}"),
+            ("with code", f"{stats.with_code:,}"),
+            ("organisations", f"{stats.organizations:,}"),
+            ("listed", f"{stats.first_listed or '-'} .. {stats.last_listed or '-'}"),
+            ("change sequence", f"{stats.change_seq:,}"),
+            ("schema version", str(stats.schema_version)),
+        ]
+        rows += [(f"text from {source}", f"{n:,}") for source, n in sorted(stats.by_source.items())]
+        for name, value in rows:
+            table.add_row(name, value)
+        Console().print(table)
+        if not stats.papers:
+            console.print("The store is empty: run `paperwire import FILE` (or `paperwire sync`).")
+    emit_json(asdict(stats), json_out)
+
+
+@click.command("show")
+@click.argument("paper")
+@db_option
+@json_option
+def show_command(paper: str, db_path: Path | None, json_out: str | None) -> None:
+    """Show one paper, by arXiv id or URL (abs, pdf or html; any version).
+
+    \b
+    Example:
+      paperwire show https://arxiv.org/abs/2401.12345v2
+    """
+    try:
+        paper_id = parse_arxiv_id(paper).id
+    except InvalidArxivId:
+        paper_id = paper.strip()
+    store = open_cli_store(db_path)
+    try:
+        found = store.get_paper(paper_id)
+    finally:
+        store.close()
+    if found is None:
+        raise click.ClickException(
+            f"{paper_id} is not in the store: import it, "
+            f"or fetch it with `paperwire fetch {paper_id}`"
+        )
+    if json_out is None:
+        _print_paper(found)
+    emit_json(found.to_dict(), json_out)
+
+
+def _print_paper(paper: Paper) -> None:
+    out = Console()
+    out.print(f"[bold]{paper.title}[/]", highlight=False)
+    out.print(f"{paper.id}" + (f"v{paper.version}" if paper.version else ""), highlight=False)
+    out.print(", ".join(a.name for a in paper.authors), highlight=False)
+    facts = [
+        ("published", paper.published),
+        ("listed", paper.listed_on),
+        ("categories", " ".join(paper.categories)),
+        ("organisation", paper.organization),
+        ("upvotes", paper.upvotes),
+        ("code", " ".join(paper.github_repos)),
+        ("project", " ".join(paper.project_pages)),
+        ("comment", paper.comment),
+    ]
+    for name, value in facts:
+        if value not in (None, "", []):
+            out.print(f"[dim]{name}:[/] {value}", highlight=False)
+    out.print()
+    out.print(paper.abstract, highlight=False)
+
+
+COMMANDS = [import_command, export_command, stats_command, show_command]

@@ -1,0 +1,133 @@
+"""arXiv OAI-PMH responses, in the ``arXiv`` and ``arXivRaw`` metadata formats.
+
+``arXiv`` gives structured authors and created/updated dates but no version
+number; ``arXivRaw`` gives the version history with dates and the author list
+as one string. Deleted records are skipped; an OAI error other than
+"noRecordsMatch" becomes a rejection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+from xml.etree.ElementTree import Element
+
+from paperwire.ingest.records import (
+    RECORD_ERRORS,
+    BadRecord,
+    Rejection,
+    arxiv_paper,
+    author,
+    first_doi,
+    parse_day,
+    parse_rfc2822_day,
+)
+from paperwire.ingest.xml import child_text, children, iter_elements, local
+from paperwire.model import Author, Paper, Version
+
+__all__ = ["parse_oai", "resumption_token"]
+
+_AUTHOR_SPLIT = re.compile(r",\s*(?![^()]*\))|\s+and\s+(?![^()]*\))")
+
+
+def parse_oai(stream: BinaryIO, name: str) -> Iterator[Paper | Rejection]:
+    number = 0
+    for element in iter_elements(stream, {"record", "error"}):
+        if local(element.tag) == "error":
+            if element.get("code") != "noRecordsMatch":
+                message = (element.text or "").strip()
+                yield Rejection(name, f"OAI-PMH error {element.get('code')}: {message}")
+            continue
+        number += 1
+        try:
+            paper = record_to_paper(element)
+        except RECORD_ERRORS as exc:
+            yield Rejection(f"{name}: record {number}", str(exc))
+            continue
+        if paper is not None:
+            yield paper
+
+
+def resumption_token(element: Element) -> str | None:
+    """The token of a ``resumptionToken`` element; empty means the list is complete."""
+    return (element.text or "").strip() or None
+
+
+def record_to_paper(record: Element) -> Paper | None:
+    header = next((c for c in record if local(c.tag) == "header"), None)
+    if header is not None and header.get("status") == "deleted":
+        return None
+    metadata = next((c for c in record if local(c.tag) == "metadata"), None)
+    body = next(iter(metadata), None) if metadata is not None else None
+    if body is None:
+        raise BadRecord("record has no metadata")
+    if local(body.tag) == "arXivRaw":
+        return _raw_to_paper(body)
+    if local(body.tag) == "arXiv":
+        return _arxiv_to_paper(body)
+    raise BadRecord(f"unsupported metadata format {local(body.tag)!r}")
+
+
+def _common(body: Element) -> dict[str, object]:
+    categories = (child_text(body, "categories") or "").split()
+    return {
+        "categories": list(dict.fromkeys(categories)),
+        "primary_category": categories[0] if categories else None,
+        "comment": child_text(body, "comments"),
+        "journal_ref": child_text(body, "journal-ref") or None,
+        "doi": first_doi(child_text(body, "doi")),
+    }
+
+
+def _arxiv_to_paper(body: Element) -> Paper:
+    authors_element = next((c for c in body if local(c.tag) == "authors"), None)
+    authors = [
+        _structured_author(a)
+        for a in (children(authors_element, "author") if authors_element is not None else [])
+    ]
+    return arxiv_paper(
+        child_text(body, "id"),
+        child_text(body, "title"),
+        abstract=child_text(body, "abstract"),
+        authors=authors,
+        source="arxiv",
+        published=parse_day(child_text(body, "created")),
+        updated=parse_day(child_text(body, "updated") or child_text(body, "created")),
+        **_common(body),
+    )
+
+
+def _structured_author(element: Element) -> Author:
+    parts = [
+        child_text(element, "forenames"),
+        child_text(element, "keyname"),
+        child_text(element, "suffix"),
+    ]
+    return author(
+        " ".join(p.strip() for p in parts if p and p.strip()), child_text(element, "affiliation")
+    )
+
+
+def _raw_to_paper(body: Element) -> Paper:
+    history = [
+        Version(
+            int((v.get("version") or "v0").lstrip("v") or 0),
+            parse_rfc2822_day(child_text(v, "date")),
+        )
+        for v in children(body, "version")
+    ]
+    history = sorted((v for v in history if v.number >= 1), key=lambda v: v.number)
+    names = _AUTHOR_SPLIT.split(child_text(body, "authors") or "")
+    return arxiv_paper(
+        child_text(body, "id"),
+        child_text(body, "title"),
+        abstract=child_text(body, "abstract"),
+        authors=[author(n) for n in names if n and n.strip()],
+        source="arxiv",
+        versions=history,
+        version=history[-1].number if history else None,
+        published=history[0].date if history else None,
+        updated=history[-1].date if history else None,
+        **_common(body),
+    )

@@ -1,0 +1,126 @@
+"""What a parser yields: a ``Paper`` or a ``Rejection`` that says where and why.
+
+Also the one place where raw field values become a clean ``Paper``: the id is
+parsed and checked, text is normalised, links are extracted, dates are read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+from paperwire.ids import parse_arxiv_id
+from paperwire.ingest.links import extract_links, normalize_github
+from paperwire.ingest.text import clean_line, clean_paragraphs
+from paperwire.model import Author, Paper, Version
+
+__all__ = [
+    "RECORD_ERRORS",
+    "BadRecord",
+    "Rejection",
+    "arxiv_paper",
+    "author",
+    "first_doi",
+    "parse_day",
+    "parse_rfc2822_day",
+]
+
+
+class BadRecord(ValueError):
+    """A record that cannot become a paper; the message says why."""
+
+
+# What a malformed record can raise while being read: each becomes a rejection
+# of that record alone, never the end of the import.
+RECORD_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+def arxiv_paper(
+    raw_id: str | None,
+    title: str | None,
+    *,
+    abstract: str | None = None,
+    authors: list[Author] | None = None,
+    source: str,
+    github: str | None = None,
+    project_page: str | None = None,
+    versions: list[Version] | None = None,
+    **fields: object,
+) -> Paper:
+    """A clean Paper from raw values; raises BadRecord when the id or title is unusable."""
+    if not raw_id:
+        raise BadRecord("no arXiv id")
+    try:
+        parsed = parse_arxiv_id(raw_id)
+    except ValueError as exc:
+        raise BadRecord(str(exc)) from None
+    clean_title = clean_line(title)
+    if not clean_title:
+        raise BadRecord(f"paper {parsed.id} has no title")
+    version = parsed.version or fields.pop("version", None)
+    fields.pop("version", None)
+    clean_abstract = clean_paragraphs(abstract)
+    comment = clean_line(fields.pop("comment", None)) or None  # type: ignore[arg-type]
+    repos, pages = extract_links(clean_abstract, comment)
+    named_repo = normalize_github(github)
+    if named_repo:
+        repos = [named_repo, *(r for r in repos if r != named_repo)]
+    if project_page and project_page.strip():
+        pages = list(dict.fromkeys([project_page.strip(), *pages]))
+    return Paper(
+        id=parsed.id,
+        version=version,  # type: ignore[arg-type]
+        title=clean_title,
+        abstract=clean_abstract,
+        authors=[a for a in (authors or []) if a.name],
+        comment=comment,
+        github_repos=repos,
+        project_pages=pages,
+        versions=versions or [],
+        source=source,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def parse_day(value: str | None) -> date | None:
+    """The calendar day of an ISO date or timestamp ('2024-05-24T17:34:15.000Z')."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise BadRecord(f"unreadable date {value[:40]!r}") from None
+
+
+def parse_rfc2822_day(value: str | None) -> date | None:
+    """The day of an e-mail style date ('Mon, 2 Apr 2007 19:18:42 GMT'), as arXivRaw gives."""
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value.strip()).date()
+    except (TypeError, ValueError):
+        raise BadRecord(f"unreadable date {value[:40]!r}") from None
+
+
+def first_doi(value: str | None) -> str | None:
+    """The first DOI of a field that may list several ('10.1/a, 10.1/b;10.1/c')."""
+    parts = re.split(r"[\s,;]+", (value or "").strip())
+    return parts[0] or None
+
+
+def author(name: str | None, affiliation: str | None = None) -> Author:
+    return Author(clean_line(name), clean_line(affiliation) or None)

@@ -1,0 +1,109 @@
+"""The data model: a paper, its authors and versions, as plain dataclasses.
+
+A paper is keyed by its canonical id: an arXiv id without version for real
+papers, or ``namespace:local-id`` for documents of other collections (BEIR
+evaluation corpora). ``to_dict``/``from_dict`` give the JSON shape used by the
+store and by paperwire's own export, so a record round-trips exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+__all__ = ["SOURCE_RANK", "Author", "Paper", "Version"]
+
+# Which kind of record is most authoritative for the text fields (title,
+# abstract, authors...). A higher version always wins; at equal version the
+# higher rank does. Community facts are merged separately and never lost.
+SOURCE_RANK: dict[str, int] = {"beir": 0, "hf": 1, "listing": 2, "arxiv": 3}
+
+
+@dataclass(slots=True)
+class Author:
+    name: str
+    affiliation: str | None = None
+
+
+@dataclass(slots=True)
+class Version:
+    number: int
+    date: date | None = None
+
+
+@dataclass(slots=True)
+class Paper:
+    id: str
+    title: str
+    abstract: str = ""
+    version: int | None = None
+    authors: list[Author] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    primary_category: str | None = None
+    published: date | None = None
+    updated: date | None = None
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    github_repos: list[str] = field(default_factory=list)
+    project_pages: list[str] = field(default_factory=list)
+    organization: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
+    source: str = "arxiv"
+    # Community facts: merged by rules that never lose them.
+    listed_on: date | None = None
+    upvotes: int | None = None
+    github_stars: int | None = None
+    num_comments: int | None = None
+    submitted_by: str | None = None
+
+    @property
+    def is_arxiv(self) -> bool:
+        return ":" not in self.id
+
+    @property
+    def abs_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.id}" if self.is_arxiv else None
+
+    @property
+    def pdf_url(self) -> str | None:
+        return f"https://arxiv.org/pdf/{self.id}" if self.is_arxiv else None
+
+    @property
+    def has_code(self) -> bool:
+        return bool(self.github_repos)
+
+    def to_dict(self) -> dict[str, Any]:
+        # Written out by hand: dataclasses.asdict deep-copies and is the import's hot spot.
+        data = {name: getattr(self, name) for name in _PLAIN_FIELDS}
+        data["authors"] = [{"name": a.name, "affiliation": a.affiliation} for a in self.authors]
+        data["versions"] = [{"number": v.number, "date": _iso(v.date)} for v in self.versions]
+        for key in ("categories", "github_repos", "project_pages", "keywords"):
+            data[key] = list(data[key])
+        for key in ("published", "updated", "listed_on"):
+            data[key] = _iso(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        values = dict(data)
+        values["authors"] = [Author(**a) for a in values.get("authors") or []]
+        values["versions"] = [
+            Version(v["number"], _date(v.get("date"))) for v in values.get("versions") or []
+        ]
+        for key in ("published", "updated", "listed_on"):
+            values[key] = _date(values.get(key))
+        return cls(**values)
+
+
+_PLAIN_FIELDS = tuple(f.name for f in fields(Paper))
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None

@@ -1,0 +1,91 @@
+"""How a stored paper and an incoming record of the same paper become one.
+
+The rules make imports idempotent and, for community facts, independent of order:
+- text fields come from the record with the higher (version, source rank);
+  the other record only fills fields the winner lacks;
+- the version history is the union of both;
+- links are the union, the winner's first;
+- community facts are never lost: upvotes, stars and comments keep the largest
+  count seen, ``listed_on`` the earliest day, the rest the latest known value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypeVar
+
+from paperwire.model import SOURCE_RANK, Paper, Version
+
+__all__ = ["merge_papers"]
+
+_TEXT_FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "comment",
+    "journal_ref",
+    "doi",
+    "keywords",
+)
+
+T = TypeVar("T")
+
+
+def merge_papers(stored: Paper, incoming: Paper) -> Paper:
+    """Return the merged paper; ``stored`` and ``incoming`` are left as they were."""
+    winner, other = (incoming, stored) if _outranks(incoming, stored) else (stored, incoming)
+    merged = Paper(id=stored.id, title=winner.title)
+    for name in _TEXT_FIELDS:
+        setattr(merged, name, getattr(winner, name) or getattr(other, name))
+    merged.source = winner.source
+    merged.versions = _merge_versions(stored.versions, incoming.versions)
+    merged.version = _max(stored.version, incoming.version)
+    merged.published = _min(stored.published, incoming.published)
+    merged.updated = _max(stored.updated, incoming.updated)
+    merged.github_repos = _union(winner.github_repos, other.github_repos)
+    merged.project_pages = _union(winner.project_pages, other.project_pages)
+    merged.organization = incoming.organization or stored.organization
+    merged.submitted_by = incoming.submitted_by or stored.submitted_by
+    merged.listed_on = _min(stored.listed_on, incoming.listed_on)
+    merged.upvotes = _max(stored.upvotes, incoming.upvotes)
+    merged.github_stars = _max(stored.github_stars, incoming.github_stars)
+    merged.num_comments = _max(stored.num_comments, incoming.num_comments)
+    return merged
+
+
+def _outranks(incoming: Paper, stored: Paper) -> bool:
+    def key(paper: Paper) -> tuple[int, int]:
+        return (paper.version or 0, SOURCE_RANK.get(paper.source, 0))
+
+    return key(incoming) >= key(stored)
+
+
+def _merge_versions(a: list[Version], b: list[Version]) -> list[Version]:
+    by_number: dict[int, Version] = {v.number: v for v in a}
+    for version in b:
+        known = by_number.get(version.number)
+        if known is None or (known.date is None and version.date is not None):
+            by_number[version.number] = version
+    return [by_number[n] for n in sorted(by_number)]
+
+
+def _union(first: list[str], second: list[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _max(a: T | None, b: T | None) -> T | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)  # type: ignore[type-var]
+
+
+def _min(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)

@@ -1,0 +1,76 @@
+"""The command line: every command answers -h with an example, and reports figures as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from paperwire.cli.main import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += _all_commands(command, f"{prefix}{name} ")
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _all_commands(cli))
+def test_every_command_teaches(name: str, command: click.Command) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "-h"])
+    assert result.exit_code == 0, result.output
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.output, f"`paperwire {name} -h` has no example"
+
+
+@pytest.mark.parametrize(("name", "command"), _all_commands(cli))
+def test_every_command_is_documented_in_readme(name: str, command: click.Command) -> None:
+    assert f"paperwire {name}" in README.read_text(encoding="utf-8"), (
+        f"README lacks `paperwire {name}`"
+    )
+
+
+def test_import_stats_show(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "cli.db")
+    result = runner.invoke(
+        cli, ["import", str(FIXTURES / "hf_daily_papers.json"), "--db", db, "--json", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["new"], report["rejected"]) == (2, 1)
+
+    result = runner.invoke(cli, ["stats", "--db", db, "--json", "-"])
+    assert json.loads(result.stdout)["papers"] == 2
+
+    result = runner.invoke(cli, ["show", "https://arxiv.org/abs/2608.00001v3", "--db", db])
+    assert result.exit_code == 0
+    assert "Compilers" in result.stdout and "US Navy" in result.stdout
+
+    result = runner.invoke(cli, ["show", "2608.09999", "--db", db])
+    assert result.exit_code == 1
+    assert "not in the store" in result.output and "paperwire fetch" in result.output
+
+
+def test_import_reads_standard_input(tmp_path: Path) -> None:
+    db = str(tmp_path / "stdin.db")
+    data = (FIXTURES / "oai_arxivraw.xml").read_bytes()
+    result = CliRunner().invoke(cli, ["import", "-", "--db", db, "--json", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["formats"] == {"<stdin>": "oai-pmh"}
+
+
+def test_json_written_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "stats.json"
+    result = CliRunner().invoke(cli, ["stats", "--db", str(tmp_path / "x.db"), "--json", str(out)])
+    assert result.exit_code == 0
+    assert json.loads(out.read_text())["papers"] == 0
