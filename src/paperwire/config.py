@@ -7,14 +7,22 @@ folder); the SQLite store, derived indexes and caches live under it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from platformdirs import user_data_path
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "SettingsError", "load_settings"]
+
+N = TypeVar("N", int, float)
 
 DEFAULT_CATEGORIES = ("cs.LG", "cs.CL", "cs.AI", "cs.CV", "stat.ML")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value paperwire cannot use; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +30,20 @@ class Settings:
     home: Path
     database_url: str | None = None
     categories: tuple[str, ...] = field(default=DEFAULT_CATEGORIES)
+    # Live ingestion: where each source lives and how politely to ask it.
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
+    arxiv_rss_url: str = "https://rss.arxiv.org"
+    hf_api_url: str = "https://huggingface.co"
+    contact_email: str | None = None  # sent in the User-Agent, as arXiv asks
+    arxiv_interval: float = 3.0  # seconds between arXiv requests, process-wide
+    backfill_days: int = 7  # what the first sync of an empty store pulls
+    http_timeout: float = 30.0  # seconds to connect, and between bytes read
+    http_retries: int = 4  # further attempts after a 429/5xx, reset or time-out
+    http_backoff: float = 2.0  # first retry delay in seconds; doubles, with jitter
+    max_response_bytes: int = 100 * 1024 * 1024
+    # Where readers reach this site: links in emails and feeds start with it.
+    base_url: str = "http://localhost:8000"
 
     @property
     def sqlite_path(self) -> Path:
@@ -40,8 +62,36 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get("PAPERWIRE_HOME") or user_data_path("paperwire", appauthor=False))
     categories = tuple(env.get("PAPERWIRE_CATEGORIES", "").split()) or DEFAULT_CATEGORIES
+    defaults = Settings(home=home)
     return Settings(
         home=home,
         database_url=env.get("PAPERWIRE_DATABASE_URL") or None,
         categories=categories,
+        arxiv_api_url=env.get("PAPERWIRE_ARXIV_API_URL") or defaults.arxiv_api_url,
+        arxiv_oai_url=env.get("PAPERWIRE_ARXIV_OAI_URL") or defaults.arxiv_oai_url,
+        arxiv_rss_url=env.get("PAPERWIRE_ARXIV_RSS_URL") or defaults.arxiv_rss_url,
+        hf_api_url=env.get("PAPERWIRE_HF_API_URL") or defaults.hf_api_url,
+        contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,
+        arxiv_interval=_number(env, "PAPERWIRE_ARXIV_INTERVAL", defaults.arxiv_interval, float),
+        backfill_days=_number(env, "PAPERWIRE_BACKFILL_DAYS", defaults.backfill_days, int),
+        http_timeout=_number(env, "PAPERWIRE_HTTP_TIMEOUT", defaults.http_timeout, float),
+        http_retries=_number(env, "PAPERWIRE_HTTP_RETRIES", defaults.http_retries, int),
+        http_backoff=_number(env, "PAPERWIRE_HTTP_BACKOFF", defaults.http_backoff, float),
+        max_response_bytes=_number(
+            env, "PAPERWIRE_MAX_RESPONSE_BYTES", defaults.max_response_bytes, int
+        ),
+        base_url=(env.get("PAPERWIRE_BASE_URL") or defaults.base_url).rstrip("/"),
     )
+
+
+def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str], N]) -> N:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+    if value < 0:  # type: ignore[operator]
+        raise SettingsError(f"{name}={raw!r} must not be negative")
+    return value

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import click
 
+import paperwire.cli.bench_embed  # noqa: F401  (registers "bench embed")
 from paperwire import __version__
-from paperwire.cli import bench, papers
+from paperwire.cli import bench, ingest, papers, personal, search, search_eval
+from paperwire.cli.bench_web import bench_web_command
+from paperwire.cli.serve import serve_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,5 +31,11 @@ def cli() -> None:
     """
 
 
-for command in (*papers.COMMANDS, bench.bench):
+for command in (*papers.COMMANDS, *search.COMMANDS, *ingest.COMMANDS, bench.bench):
     cli.add_command(command)
+bench.bench.add_command(search_eval.bench_search_command)
+search.eval_group.add_command(search_eval.eval_search_command)
+bench.bench.add_command(bench_web_command)
+cli.add_command(serve_command)
+cli.add_command(personal.digest_group)
+search.eval_group.add_command(personal.eval_recs_command)

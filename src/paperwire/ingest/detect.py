@@ -18,6 +18,7 @@ from paperwire.ingest.formats.huggingface import parse_hf_api, parse_hf_normaliz
 from paperwire.ingest.formats.listing import parse_listing
 from paperwire.ingest.formats.oai import parse_oai
 from paperwire.ingest.formats.recorded import parse_recorded
+from paperwire.ingest.formats.rss import parse_announcements
 from paperwire.ingest.records import Rejection
 from paperwire.model import Paper
 
@@ -27,6 +28,7 @@ Parser = Callable[[BinaryIO, str], Iterator[Paper | Rejection]]
 
 FORMATS: dict[str, Parser] = {
     "arxiv-atom": parse_atom,
+    "arxiv-announcements": parse_announcements,
     "oai-pmh": parse_oai,
     "recorded-response": parse_recorded,
     "hf-daily-papers": parse_hf_api,
@@ -59,7 +61,10 @@ def _xml_format(text: bytes) -> str:
     for match in _XML_ROOT.finditer(text):
         root = match.group(1).decode("ascii", "replace")
         if root == "feed":
-            return "arxiv-atom"
+            # arXiv's announcement feed is Atom too: its items say how they were announced.
+            return "arxiv-announcements" if b"announce_type" in text else "arxiv-atom"
+        if root == "rss":
+            return "arxiv-announcements"
         if root == "OAI-PMH":
             return "oai-pmh"
         if root not in {"xml", "?xml", "!--"}:

@@ -42,6 +42,139 @@ MIGRATIONS: list[str] = [
         vector BLOB NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 3: live ingestion's state: what each sync step last reached (by key), and
+    # one checkpoint per bulk harvest, advanced after each page is stored.
+    """
+    CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE harvest_checkpoints (
+        harvest TEXT PRIMARY KEY,
+        token TEXT,
+        pages INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        complete INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    # 4: accounts and votes for the web: users (argon2id hashes), server-side
+    # sessions (only a hash of the cookie's token is kept), one vote per user
+    # per paper with a per-paper tally, and failed logins for rate limiting.
+    # The extra papers index serves the feed sorted by publication date.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_by_user ON sessions(user_id);
+    CREATE TABLE votes (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE vote_counts (
+        paper_id TEXT PRIMARY KEY,
+        votes INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE login_failures (key TEXT NOT NULL, at REAL NOT NULL);
+    CREATE INDEX login_failures_by_key ON login_failures(key, at);
+    CREATE INDEX papers_by_listed_published ON papers(listed_on, published);
+    """,
+    # 5: a reader's own signals: the library (saved papers, filed in folders),
+    # "not interested", follows (author, organisation, keyword, saved search) and
+    # papers already seen; the recommender learns from them and hides what they name.
+    """
+    CREATE TABLE library (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        saved_at REAL NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL COLLATE NOCASE,
+        created_at REAL NOT NULL,
+        UNIQUE (user_id, name)
+    );
+    CREATE TABLE folder_papers (
+        folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        PRIMARY KEY (folder_id, paper_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE not_interested (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE follows (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('author', 'organization', 'keyword', 'search')),
+        value TEXT NOT NULL COLLATE NOCASE,
+        created_at REAL NOT NULL,
+        UNIQUE (user_id, kind, value)
+    );
+    CREATE TABLE seen_papers (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+    """,
+    # 6: email digests: subscribers (double opt-in: pending until confirmed), a
+    # durable outbox (one row per message, its idempotency key UNIQUE, the whole
+    # message kept so a retry sends the same bytes), and every paper each
+    # subscriber was sent, so no paper is emailed to anyone twice.
+    """
+    CREATE TABLE subscribers (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        frequency TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'unsubscribed')),
+        created_at REAL NOT NULL,
+        confirmed_at REAL,
+        unsubscribed_at REAL
+    );
+    CREATE INDEX subscribers_by_user ON subscribers(user_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        message BLOB NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        sent_at REAL,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_by_status ON outbox(status, id);
+    CREATE TABLE emailed_papers (
+        subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+        PRIMARY KEY (subscriber_id, paper_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

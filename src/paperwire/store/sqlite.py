@@ -20,6 +20,11 @@ from paperwire.model import Paper
 from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.merge import merge_papers
 from paperwire.store.migrations import migrate
+from paperwire.store.sqlite_accounts import AccountsMixin
+from paperwire.store.sqlite_feeds import FeedQueriesMixin
+from paperwire.store.sqlite_mail import MailMixin
+from paperwire.store.sqlite_personal import PersonalMixin
+from paperwire.store.sqlite_sync import SyncStateMixin
 
 __all__ = ["SQLiteStore"]
 
@@ -27,7 +32,7 @@ _BUSY_TIMEOUT_MS = 30_000
 _MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
-class SQLiteStore:
+class SQLiteStore(SyncStateMixin, FeedQueriesMixin, AccountsMixin, PersonalMixin, MailMixin):
     """A ``PaperStore`` on one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:

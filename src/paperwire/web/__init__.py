@@ -1,1 +1,29 @@
-"""web layer."""
+"""The web application: server-rendered pages, the JSON API and RSS/Atom feeds.
+
+``create_app(settings, store=None)`` builds it; each area is a router module
+(feed, trending, search, papers, orgs, submit, accounts, api, feeds_xml, docs)
+registered in ``app.ROUTERS``. What a new area uses: ``app_state``,
+``current_user``, ``require_csrf``, ``render`` and the ``partials/paper_list.html``
+template fed by ``listed_cards``.
+"""
+
+from paperwire.web.app import ROUTERS, create_app
+from paperwire.web.pages import cached, listed_cards
+from paperwire.web.rendering import render
+from paperwire.web.security import check_csrf, csrf_token, current_user, require_csrf, safe_next
+from paperwire.web.state import AppState, app_state
+
+__all__ = [
+    "ROUTERS",
+    "AppState",
+    "app_state",
+    "cached",
+    "check_csrf",
+    "create_app",
+    "csrf_token",
+    "current_user",
+    "listed_cards",
+    "render",
+    "require_csrf",
+    "safe_next",
+]

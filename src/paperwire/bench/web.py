@@ -1,0 +1,174 @@
+"""``paperwire bench web``: server time per page, and throughput of the feed under load.
+
+Real servers are started (``paperwire serve`` subprocesses on loopback):
+  - one with the page cache off, 1 worker: the p50 *server time* (the
+    ``Server-Timing`` header: request in, response out) of ``/``, ``/trending``,
+    ``/search?q=`` (a set of queries) and ``/papers/{id}`` (distinct papers):
+    every request renders;
+  - one as deployed (cache on), 2 workers by default: the same p50s once the
+    cache is warm, then requests per second for ``/`` under the load generator.
+The baseline, measured in the same runs, is a static file (the stylesheet):
+the framework's floor, so ratios say what each page adds to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from paperwire.bench.loadgen import fetch_once, run_load
+from paperwire.store import SQLiteStore
+
+__all__ = ["QUERIES", "bench_web"]
+
+HOST = "127.0.0.1"
+BASELINE = "/static/style.css"
+QUERIES = (
+    "diffusion models",
+    "large language model reasoning",
+    "graph neural networks",
+    "reinforcement learning from human feedback",
+    "vision transformer",
+    "speech recognition",
+    "retrieval augmented generation",
+    "protein structure prediction",
+    "federated learning privacy",
+    "quantization of neural networks",
+    "transformer cat:cs.CL year:2025",
+    '"chain of thought" has:code',
+)
+_START_TIMEOUT = 120.0
+
+
+def bench_web(
+    db: Path,
+    samples: int = 60,
+    seconds: float = 10.0,
+    connections: int = 16,
+    workers: int = 2,
+) -> dict[str, object]:
+    paper_ids = _sample_papers(db, samples)
+    if not paper_ids:
+        raise ValueError(f"{db} has no listed papers: import some first")
+    pages = _page_urls(paper_ids, samples)
+    figures: dict[str, object] = {"db": str(db), "samples": samples, "workers": workers}
+    with _server(db, workers=1, cache=False) as port:
+        uncached = {name: _server_p50(port, urls) for name, urls in pages.items()}
+    with _server(db, workers=workers, cache=True) as port:
+        for urls in pages.values():  # fill the cache
+            _server_p50(port, urls)
+        cached = {name: _server_p50(port, urls) for name, urls in pages.items()}
+        load = asyncio.run(run_load(HOST, port, "/", connections, seconds)).figures()
+        floor = asyncio.run(run_load(HOST, port, BASELINE, connections, seconds)).figures()
+    figures["server_p50_ms_uncached"] = uncached
+    figures["server_p50_ms_cached"] = cached
+    figures["ratio_uncached_to_static"] = {
+        name: _ratio(value, uncached["static (baseline)"]) for name, value in uncached.items()
+    }
+    figures["load_feed"] = load
+    figures["load_static_baseline"] = floor
+    figures["feed_rps_ratio_to_static"] = _ratio(
+        float(load["requests_per_second"]), float(floor["requests_per_second"])
+    )
+    figures["targets"] = {"p50_ms": 30, "feed_requests_per_second": 300}
+    return figures
+
+
+def _page_urls(paper_ids: list[str], samples: int) -> dict[str, list[str]]:
+    queries = [QUERIES[i % len(QUERIES)] for i in range(samples)]
+    return {
+        "/": ["/"] * samples,
+        "/trending": ["/trending"] * samples,
+        "/search?q=": [f"/search?q={quote(q, safe='')}" for q in queries],
+        "/papers/{id}": [f"/papers/{pid}" for pid in paper_ids],
+        "static (baseline)": [BASELINE] * samples,
+    }
+
+
+def _sample_papers(db: Path, count: int) -> list[str]:
+    """Papers of the newest listing days, most upvoted first (the pages people open)."""
+    store = SQLiteStore(db)
+    try:
+        last = store.latest_listed_day()
+        if last is None:
+            return []
+        first = last - timedelta(days=30)
+        return [item.paper.id for item in store.listed_papers(first, last, "upvotes", count).items]
+    finally:
+        store.close()
+
+
+def _server_p50(port: int, urls: list[str]) -> float | None:
+    times = []
+    for url in urls:
+        status, headers, _ = asyncio.run(fetch_once(HOST, port, url))
+        if status != 200:
+            raise RuntimeError(f"GET {url} answered {status}: the bench needs every page to work")
+        timing = headers.get("server-timing", "")
+        if "dur=" in timing:
+            times.append(float(timing.split("dur=", 1)[1].split(";")[0]))
+    return round(statistics.median(times), 2) if times else None
+
+
+def _ratio(value: float | None, base: float | None) -> float | None:
+    return round(value / base, 1) if value and base else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _server(db: Path, workers: int, cache: bool) -> Iterator[int]:
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="paperwire-bench-web-") as home:
+        env = {
+            **os.environ,
+            "PAPERWIRE_HOME": home,
+            "PAPERWIRE_PAGE_CACHE_SECONDS": "600" if cache else "0",
+            "PAPERWIRE_INDEX_REFRESH_SECONDS": "0",
+        }
+        command = [sys.executable, "-m", "paperwire.cli", "serve", "--db", str(db)]
+        command += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
+        log_path = Path(home) / "server.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                _wait_ready(process, port, log_path)
+                yield port
+            finally:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def _wait_ready(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            error = log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the server exited before it was ready:\n{error}")
+        try:
+            status, _, _ = asyncio.run(fetch_once(HOST, port, BASELINE))
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status == 200:
+            return
+    raise RuntimeError(f"the server did not answer within {_START_TIMEOUT:.0f} s")

@@ -1,0 +1,134 @@
+"""``paperwire eval search`` (quality on BEIR sets) and ``paperwire bench search`` (latency).
+
+Both hang under groups of other modules: ``search.eval_group`` and ``bench.bench``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from paperwire.bench.beir import BeirSet, load_beir, resolve_dataset
+from paperwire.bench.search_eval import MODES, collect, open_eval_engine, score, tune
+from paperwire.bench.search_latency import bench_search, sample_queries
+from paperwire.cli.engine_options import (
+    CONTEXT,
+    model_option,
+    open_backend,
+    opened_engine,
+    progress_bar,
+)
+from paperwire.cli.options import db_option, emit_json, json_option
+from paperwire.search.engine import SearchEngine
+from paperwire.search.fusion import DEFAULT_FUSION
+
+__all__ = ["bench_search_command", "eval_search_command"]
+
+
+@click.command("search", context_settings=CONTEXT)
+@click.option(
+    "--dataset",
+    default="scifact",
+    show_default=True,
+    help="scifact, cranfield, cisi or a BEIR folder.",
+)
+@click.option("--split", default="test", show_default=True)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the store and index here (reruns reuse the embeddings).",
+)
+@click.option("--tune", is_flag=True, help="Grid-search the fusion parameters (use a train split).")
+@model_option
+@json_option
+def eval_search_command(
+    dataset: str, split: str, work: Path | None, tune: bool, model: str, json_out: str | None
+) -> None:
+    """nDCG@10 and recall@100 of bm25, dense and hybrid on a BEIR data set.
+
+    The corpus is imported into a fresh store and indexed by the same code as
+    your papers; all three modes rank the same candidates of each query.
+
+    \b
+    Example:
+      paperwire eval search --dataset scifact --split test --json scifact.json
+      paperwire eval search --dataset scifact --split train --tune
+    """
+    try:
+        beir = load_beir(resolve_dataset(dataset), split)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    backend = open_backend(model)
+    if backend is None:
+        raise click.ClickException("the evaluation compares dense and hybrid: it needs a model")
+    with tempfile.TemporaryDirectory(prefix="paperwire-eval-") as tmp:
+        with progress_bar(f"indexing {beir.name}") as progress:
+            engine = open_eval_engine(beir, work or Path(tmp), backend, progress)
+        figures = _evaluate(engine, beir, tune)
+        engine.store.close()
+    emit_json(figures, json_out)
+
+
+def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "dataset": beir.name,
+        "split": beir.split,
+        "queries": len(beir.queries),
+    }
+    fusion = DEFAULT_FUSION
+    if tuning:
+        best = tune(engine, beir, on_step=lambda line: click.echo(line, err=True))
+        fusion = best.fusion
+        engine.live_lexical().title_boost = best.title_boost
+        figures["tuned"] = {
+            "method": fusion.method,
+            "dense_weight": fusion.dense_weight,
+            "rrf_k": fusion.rrf_k,
+            "title_boost": best.title_boost,
+            "settings_tried": best.tried,
+        }
+    scores = score(collect(engine, beir), beir, fusion, MODES)
+    table = Table(title=f"{beir.name} ({beir.split}, {len(beir.queries)} queries)")
+    for column in ("mode", "nDCG@10", "recall@100"):
+        table.add_column(column)
+    for mode, value in scores.items():
+        table.add_row(mode, f"{value.ndcg_at_10:.4f}", f"{value.recall_at_100:.4f}")
+        figures[mode] = {"ndcg_at_10": value.ndcg_at_10, "recall_at_100": value.recall_at_100}
+    figures["fusion"] = {
+        "method": fusion.method,
+        "dense_weight": fusion.dense_weight,
+        "rrf_k": fusion.rrf_k,
+    }
+    Console(stderr=True).print(table)
+    return figures
+
+
+@click.command("search", context_settings=CONTEXT)
+@click.option("--queries", default=200, show_default=True, type=click.IntRange(10, 10_000))
+@model_option
+@db_option
+@json_option
+def bench_search_command(
+    queries: int, model: str, db_path: Path | None, json_out: str | None
+) -> None:
+    """Search latency (p50/p95) of bm25, dense and hybrid on your indexed papers.
+
+    Each query runs the whole search path, query embedding included. Build
+    the index first with `paperwire reindex`.
+
+    \b
+    Example:
+      paperwire bench search --queries 300 --json bench-search.json
+    """
+    with opened_engine(db_path, model, catch_up=True) as engine:
+        figures = bench_search(engine, engine.store, sample_queries(engine.store, queries))
+    table = Table(title="paperwire bench search", show_header=False)
+    for name, value in figures.items():
+        table.add_row(name, str(value))
+    Console(stderr=json_out == "-").print(table)
+    emit_json(figures, json_out)

@@ -1,0 +1,164 @@
+"""The approximate vector index: an HNSW graph (hnswlib) labelled by paper key.
+
+Beside the graph, a float16 copy of every vector (half the graph's memory)
+answers exact scoring: the cosine of a hundred lexical candidates for fusion,
+and searches restricted to a small allowed set. Copying vectors out of the
+graph costs 30 us each; a row of the copy costs nothing, and float16 keeps
+cosines to about 1e-3, plenty for fusing scores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import hnswlib
+import numpy as np
+
+from paperwire.search.keys import paper_key
+from paperwire.search.vectorbase import checked_vectors, top_k, write_meta
+
+__all__ = ["HnswVectors"]
+
+# Graph settings: M=16 and ef_construction=200; recall@10 measured 0.999
+# against exact search with MiniLM vectors of BEIR abstracts and queries.
+_M = 16
+_EF_CONSTRUCTION = 200
+_EF_SEARCH = 128
+_SEED = 7
+_EXACT_SUBSET = 20_000  # an allowed set up to this size is scored exactly
+_GRAPH = "hnsw.bin"
+_IDS = "ids.txt"
+_ROWS = "rows.npy"
+
+
+class HnswVectors:
+    kind = "hnsw"
+
+    def __init__(self, dim: int, capacity: int = 1024, graph: hnswlib.Index | None = None) -> None:
+        self.dim = dim
+        if graph is None:
+            graph = hnswlib.Index(space="ip", dim=dim)
+            graph.init_index(
+                max_elements=max(capacity, 16),
+                ef_construction=_EF_CONSTRUCTION,
+                M=_M,
+                random_seed=_SEED,
+            )
+        graph.set_ef(_EF_SEARCH)
+        self._graph = graph
+        self._ids: list[str] = []  # row -> paper id
+        self._rows: dict[str, int] = {}  # paper id -> row
+        self._by_key: dict[int, int] = {}  # graph label (paper key) -> row
+        self._copy = np.zeros((0, dim), dtype=np.float16)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def upsert(self, ids: list[str], vectors: np.ndarray) -> None:
+        vectors = checked_vectors(vectors, self.dim, len(ids))
+        for paper_id in dict.fromkeys(ids):
+            if paper_id not in self._rows:
+                self._add_row(paper_id)
+        self._copy[[self._rows[i] for i in ids]] = vectors
+        if len(self._ids) > self._graph.get_max_elements():
+            self._graph.resize_index(max(len(self._ids), 2 * self._graph.get_max_elements()))
+        # A label already in the graph has its vector replaced in place.
+        labels = np.asarray([paper_key(i) for i in ids], dtype=np.uint64)
+        self._graph.add_items(vectors, labels)
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        k = min(k, len(self._ids))
+        if k <= 0:
+            return []
+        if allowed is not None:
+            rows = [r for key in allowed.tolist() if (r := self._by_key.get(key)) is not None]
+            if len(rows) <= _EXACT_SUBSET:
+                return self._exact(query, rows, k)
+            return self._filtered(query, {self._key_of(r) for r in rows}, k)
+        self._graph.set_ef(max(_EF_SEARCH, k))
+        labels, distances = self._graph.knn_query(query, k=k)
+        return self._hits(labels[0], distances[0])
+
+    def scores(self, query: np.ndarray, ids: list[str]) -> dict[str, float]:
+        present, vectors = self.vectors_of(ids)
+        return dict(zip(present, (vectors @ query).tolist(), strict=True))
+
+    def vectors_of(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        present = [i for i in ids if i in self._rows]
+        rows = [self._rows[i] for i in present]
+        return present, self._copy[rows].astype(np.float32)
+
+    def save(self, folder: Path) -> None:
+        # Ids and rows go first: ids the graph lacks are harmless, the reverse is not.
+        folder.mkdir(parents=True, exist_ok=True)
+        _replace(folder / _IDS, lambda p: p.write_text("".join(i + "\n" for i in self._ids)))
+        _replace(folder / _ROWS, lambda p: _save_array(p, self._copy[: len(self._ids)]))
+        _replace(folder / _GRAPH, lambda p: self._graph.save_index(str(p)))
+        write_meta(folder, self.kind, self.dim)
+
+    @classmethod
+    def load(cls, folder: Path, dim: int) -> HnswVectors:
+        ids = (folder / _IDS).read_text(encoding="utf-8").splitlines()
+        graph = hnswlib.Index(space="ip", dim=dim)
+        graph.load_index(str(folder / _GRAPH), max_elements=max(len(ids), 16))
+        loaded = cls(dim, graph=graph)
+        copy = np.load(folder / _ROWS)
+        in_graph = set(graph.get_ids_list())
+        for row, paper_id in enumerate(ids):
+            if paper_key(paper_id) in in_graph:
+                loaded._add_row(paper_id)
+                loaded._copy[loaded._rows[paper_id]] = copy[row]
+        return loaded
+
+    def _add_row(self, paper_id: str) -> None:
+        row = len(self._ids)
+        if row >= self._copy.shape[0]:
+            bigger = np.zeros((max(1024, 2 * self._copy.shape[0]), self.dim), dtype=np.float16)
+            bigger[:row] = self._copy[:row]
+            self._copy = bigger
+        self._ids.append(paper_id)
+        self._rows[paper_id] = row
+        self._by_key[paper_key(paper_id)] = row
+
+    def _key_of(self, row: int) -> int:
+        return paper_key(self._ids[row])
+
+    def _exact(self, query: np.ndarray, rows: list[int], k: int) -> list[tuple[str, float]]:
+        if not rows:
+            return []
+        scores = self._copy[rows].astype(np.float32) @ query
+        return [(self._ids[rows[i]], float(scores[i])) for i in top_k(scores, k)]
+
+    def _filtered(self, query: np.ndarray, allowed: set[int], k: int) -> list[tuple[str, float]]:
+        self._graph.set_ef(max(_EF_SEARCH, 2 * k))
+        try:
+            labels, distances = self._graph.knn_query(
+                query, k=k, filter=lambda label: label in allowed
+            )
+        except RuntimeError:  # fewer reachable than k: score the allowed set exactly
+            return self._exact(query, [self._by_key[key] for key in allowed], k)
+        return self._hits(labels[0], distances[0])
+
+    def _hits(self, labels: np.ndarray, distances: np.ndarray) -> list[tuple[str, float]]:
+        # hnswlib's "ip" distance is 1 - inner product.
+        return [
+            (self._ids[row], 1.0 - float(distance))
+            for label, distance in zip(labels.tolist(), distances.tolist(), strict=True)
+            if (row := self._by_key.get(label)) is not None
+        ]
+
+
+def _replace(target: Path, write: Callable[[Path], object]) -> None:
+    """Write through ``write(partial_path)`` then rename over ``target``."""
+    partial = target.with_name(target.name + ".partial")
+    write(partial)
+    os.replace(partial, target)
+
+
+def _save_array(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as out:  # a file object: np.save adds no suffix
+        np.save(out, array)

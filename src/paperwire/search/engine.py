@@ -1,0 +1,238 @@
+"""The search facade: one object the CLI, the web layer and the evaluation use.
+
+``SearchEngine.search`` parses the query, runs BM25 and/or dense retrieval,
+fuses them, applies sorting and paging, and returns papers with highlighted
+snippets. ``update`` catches the indexes up with the store; ``refresh``
+picks up indexes rebuilt by another process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from paperwire.search.embedding import EmbeddingBackend
+from paperwire.search.fusion import DEFAULT_FUSION, FusionParams
+from paperwire.search.indexer import Indexer, IndexReport, ProgressCallback
+from paperwire.search.lexical import LexicalIndex
+from paperwire.search.live import LiveIndex
+from paperwire.search.query import ParsedQuery, QueryError, parse_query
+from paperwire.search.results import SearchHit, SearchResults
+from paperwire.search.retrieval import Candidates, gather, rank
+from paperwire.search.similar import similar_to
+from paperwire.store.base import PaperStore
+
+__all__ = ["MAX_PER_PAGE", "MAX_RESULTS", "MODES", "POOL", "SORTS", "SearchEngine"]
+
+MODES = ("hybrid", "bm25", "dense")
+SORTS = ("relevance", "date", "upvotes")
+POOL = 100  # candidates taken from each retriever before fusion
+MAX_RESULTS = 1000  # deepest result a pager can reach
+MAX_PER_PAGE = 100
+_SORT_POOL = 200  # a text query sorted by date/upvotes reorders this many best hits
+_QUERY_CACHE = 256
+
+
+class SearchEngine:
+    def __init__(
+        self,
+        store: PaperStore,
+        index_dir: Path,
+        backend: EmbeddingBackend | None,
+        fusion: FusionParams = DEFAULT_FUSION,
+        query_cache_size: int = _QUERY_CACHE,
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.fusion = fusion
+        self.indexer = Indexer(store, index_dir, backend)
+        self._lock = threading.RLock()
+        self._live: LiveIndex | None = self.indexer.open_live()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = query_cache_size
+
+    # -- keeping up with the store -------------------------------------------
+
+    def update(self, progress: ProgressCallback | None = None) -> IndexReport:
+        """Index every change the store made since the last update (or build)."""
+        with self._lock:
+            self._live, report = self.indexer.catch_up(self._live, progress)
+            return report
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> IndexReport:
+        with self._lock:
+            self._live, report = self.indexer.rebuild(progress)
+            return report
+
+    def refresh(self) -> None:
+        """Re-open the indexes if another process rebuilt or advanced them."""
+        with self._lock:
+            on_disk = self.indexer.layout.live()
+            current = self._live
+            if on_disk is None:
+                return
+            if current is None or on_disk.name != current.generation.name:
+                self._live = self.indexer.open_live()
+            elif on_disk.read_state().seq != current.state.seq:
+                self._live = LiveIndex.open(on_disk)
+
+    def live_index_missing(self) -> bool:
+        return self._live is None
+
+    def live_lexical(self) -> LexicalIndex:
+        """The lexical index now serving (an evaluation tunes its title boost)."""
+        return self._require_live().lexical
+
+    def vector_kind(self) -> str | None:
+        """The kind of vector index serving ("exact", "hnsw"), None if lexical only."""
+        live = self._require_live()
+        return live.vectors.kind if live.vectors is not None else None
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` papers nearest to ``vector`` in the vector index."""
+        with self._lock:
+            vectors = self._require_live().vectors
+            return vectors.search(vector, k) if vectors is not None else []
+
+    @property
+    def indexed_seq(self) -> int:
+        return self._live.state.seq if self._live is not None else 0
+
+    # -- searching -----------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        page: int = 1,
+        per_page: int = 20,
+        sort: str = "relevance",
+        mode: str = "hybrid",
+    ) -> SearchResults:
+        _check_paging(page, per_page, sort, mode)
+        parsed = parse_query(query)
+        with self._lock:
+            live = self._require_live()
+            depth = min(MAX_RESULTS, page * per_page)
+            ranked, total = self._rank(live, parsed, depth, sort, mode)
+            pinned = [i for i in parsed.arxiv_ids if self.store.get_paper(i) is not None]
+            # A named paper goes first, level with the best score (exact_id_match marks it).
+            top = ranked[0][1] if ranked else 1.0
+            ranked = [(i, top) for i in pinned] + [h for h in ranked if h[0] not in pinned]
+            total = min(MAX_RESULTS, max(total, len(ranked)))
+            window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
+            hits = self._hits(live, parsed, window, set(pinned))
+        return SearchResults(query, hits, total, page, per_page, mode, sort)
+
+    def similar(self, paper_id: str, limit: int = 10) -> SearchResults:
+        paper = self.store.get_paper(paper_id)
+        if paper is None:
+            raise QueryError(f"no paper {paper_id!r} in the store")
+        with self._lock:
+            live = self._require_live()
+            ranked = similar_to(self.store, live, self.backend, paper, limit)
+            hits = self._hits(live, ParsedQuery(), ranked, set())
+        mode = "dense" if live.vectors is not None else "bm25"
+        return SearchResults(f"similar:{paper_id}", hits, len(hits), 1, limit, mode, "relevance")
+
+    def candidates(self, text: str, pool: int = POOL, mode: str = "hybrid") -> Candidates:
+        """Both candidate pools of ``text`` read as plain words (no filters, no
+        quotes): what an evaluation over a benchmark's queries needs."""
+        parsed = ParsedQuery(words=re.findall(r"\w+", text), text_parts=[text])
+        with self._lock:
+            return self._gather(self._require_live(), parsed, pool, mode)
+
+    # -- internals -----------------------------------------------------------
+
+    def _require_live(self) -> LiveIndex:
+        if self._live is None:
+            raise QueryError("the search index is not built yet: run `paperwire reindex`")
+        return self._live
+
+    def _rank(
+        self, live: LiveIndex, parsed: ParsedQuery, depth: int, sort: str, mode: str
+    ) -> tuple[list[tuple[str, float]], int]:
+        if not parsed.has_text:
+            return self._without_text(live, parsed, depth, sort)
+        pool = max(POOL, depth, _SORT_POOL if sort != "relevance" else 0)
+        candidates = self._gather(live, parsed, pool, mode)
+        ranked, total = rank(candidates, mode, self.fusion)
+        if sort != "relevance":
+            ranked = self._sorted_by(ranked[:_SORT_POOL], sort)
+        return ranked, total
+
+    def _gather(self, live: LiveIndex, parsed: ParsedQuery, pool: int, mode: str) -> Candidates:
+        use_dense = mode != "bm25" and live.vectors is not None and self.backend is not None
+        query_vector = self._embed_query(parsed.text) if use_dense else None
+        return gather(live, parsed, pool, query_vector, lexical=mode != "dense")
+
+    def _without_text(
+        self, live: LiveIndex, parsed: ParsedQuery, depth: int, sort: str
+    ) -> tuple[list[tuple[str, float]], int]:
+        if parsed.filters:
+            found = live.lexical.search([], [], parsed.filters, depth, sort)
+            return found.hits, found.count
+        # Only arXiv ids: the named paper first, then the papers most like it.
+        for paper_id in parsed.arxiv_ids:
+            paper = self.store.get_paper(paper_id)
+            if paper is not None:
+                return similar_to(self.store, live, self.backend, paper, depth), depth
+        return [], 0
+
+    def _sorted_by(self, ranked: list[tuple[str, float]], sort: str) -> list[tuple[str, float]]:
+        papers = self.store.get_papers(i for i, _ in ranked)
+        order = {i: position for position, (i, _) in enumerate(ranked)}
+
+        def key(item: tuple[str, float]) -> tuple[object, int]:
+            paper = papers.get(item[0])
+            if sort == "date":
+                day = (paper.published or paper.listed_on) if paper else None
+                return (-(day.toordinal() if day else 0), order[item[0]])
+            return (-((paper.upvotes or 0) if paper else 0), order[item[0]])
+
+        return sorted(ranked, key=key)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        cached = self._cache.get(text)
+        if cached is not None:
+            self._cache.move_to_end(text)
+            return cached
+        if self.backend is None:
+            raise RuntimeError("no embedding model: dense search is not available")
+        vector = np.asarray(self.backend.embed([text]), dtype=np.float32)[0]
+        if self._cache_size:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector
+
+    def _hits(
+        self,
+        live: LiveIndex,
+        parsed: ParsedQuery,
+        window: list[tuple[str, float]],
+        pinned: set[str],
+    ) -> list[SearchHit]:
+        papers = self.store.get_papers(i for i, _ in window)
+        # A paper indexed but gone from the store is skipped.
+        found = [(papers[i], score) for i, score in window if i in papers]
+        text_query = live.lexical.text_query(parsed.words, parsed.phrases)
+        snippets = live.lexical.snippets(text_query, [paper for paper, _ in found])
+        return [
+            SearchHit(paper.id, score, paper, title, snippet, paper.id in pinned)
+            for (paper, score), (title, snippet) in zip(found, snippets, strict=True)
+        ]
+
+
+def _check_paging(page: int, per_page: int, sort: str, mode: str) -> None:
+    if page < 1:
+        raise QueryError(f"page must be 1 or more, not {page}")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}, not {per_page}")
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if mode not in MODES:
+        raise QueryError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")

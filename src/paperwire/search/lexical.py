@@ -1,0 +1,295 @@
+"""The lexical index: BM25 over title and abstract, a title boost, and authors, on tantivy.
+
+Title and abstract are indexed together as one "body" field (as BEIR's BM25
+baselines do) and the title once more on its own, whose boost adds weight to
+title matches; both drop English stop words and stem. Plain words are OR-ed,
+quoted phrases must match in order. Filters (author, category, organization,
+date, code) are exact-match clauses that never change the BM25 score. Each
+paper is one document keyed by its id, so an update deletes the old document
+and adds the new one in the same commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import tantivy
+
+from paperwire.model import Paper
+from paperwire.search.keys import paper_key
+from paperwire.search.query import Filters
+from paperwire.search.results import Snippet
+
+__all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex"]
+
+# Weight of the title field on top of "body": the best BM25 nDCG@10 on the
+# SciFact train split among 0, 0.25, 0.5, 1 and 2 (0.7048; 1.0 gave 0.6660),
+# found by `paperwire eval search --dataset scifact --split train --tune`.
+TITLE_BOOST = 0.25
+_TEXT_FIELDS = ["body", "title", "authors"]
+_ANALYZER = "english_stop_stem"
+_WRITER_HEAP = 64_000_000
+_SNIPPET_CHARS = 240
+_TITLE_CHARS = 1000  # titles are shown whole
+_NO_DATE = 0
+_ALNUM = re.compile(r"[^\W_]+")
+_SORT_FIELDS = {"date": "date", "upvotes": "upvotes"}
+
+
+@dataclass(slots=True)
+class LexicalHits:
+    hits: list[tuple[str, float]]  # (paper id, BM25 score or the sort field's value)
+    count: int  # every matching document, not only those returned
+
+
+def _english() -> tantivy.TextAnalyzer:
+    """Words lowercased, English stop words dropped, then stemmed (Porter/Snowball)."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stopword("english"))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_unsigned_field("key", indexed=True, fast=True)
+    builder.add_text_field("body", tokenizer_name=_ANALYZER)  # title and abstract together
+    builder.add_text_field("title", tokenizer_name=_ANALYZER)  # again, for the title boost
+    builder.add_text_field("authors", tokenizer_name="default")
+    builder.add_text_field("categories", tokenizer_name="raw")
+    builder.add_text_field("organization", tokenizer_name="default")
+    builder.add_unsigned_field("has_code", indexed=True, fast=True)
+    builder.add_integer_field("date", indexed=True, fast=True)
+    builder.add_integer_field("upvotes", fast=True)
+    return builder.build()
+
+
+class LexicalIndex:
+    """One tantivy index in a folder; writes go through ``upsert`` then ``commit``."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = _schema()
+        self._index = tantivy.Index(self.schema, str(path), reuse=True)
+        self._index.register_tokenizer(_ANALYZER, _english())
+        self._writer: tantivy.IndexWriter | None = None
+        self.title_boost = TITLE_BOOST  # an evaluation may vary it to tune it
+
+    # -- writing -------------------------------------------------------------
+
+    def upsert(self, papers: Iterable[Paper]) -> None:
+        writer = self._open_writer()
+        for paper in papers:
+            writer.delete_documents_by_term("id", paper.id)
+            writer.add_document(_document(paper))
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._index.reload()
+
+    def close_writer(self) -> None:
+        """Release tantivy's writer lock (uncommitted changes are dropped)."""
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+
+    def _open_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self._index.writer(_WRITER_HEAP, 1)
+        return self._writer
+
+    # -- reading -------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._index.reload()
+
+    @property
+    def num_docs(self) -> int:
+        return int(self._index.searcher().num_docs)
+
+    def search(
+        self,
+        words: list[str],
+        phrases: list[str],
+        filters: Filters,
+        limit: int,
+        sort: str = "relevance",
+    ) -> LexicalHits:
+        """Documents matching the text (any word) and every filter, best first.
+
+        Without text, the filters alone select documents; they are then
+        ordered by ``sort`` (relevance meaning newest first).
+        """
+        text = self.text_query(words, phrases)
+        clauses = [(tantivy.Occur.Must, q) for q in self._filter_queries(filters)]
+        if text is not None:
+            clauses.append((tantivy.Occur.Must, text))
+        if not clauses:
+            return LexicalHits([], 0)
+        query = tantivy.Query.boolean_query(clauses)
+        searcher = self._index.searcher()
+        field = _SORT_FIELDS.get(sort) or (None if text is not None else "date")
+        if field is None:
+            result = searcher.search(query, limit)
+        else:
+            result = searcher.search(query, limit, order_by_field=field)
+        hits = [(searcher.doc(address)["id"][0], float(value)) for value, address in result.hits]
+        return LexicalHits(hits, int(result.count))
+
+    def keys_matching(self, filters: Filters, limit: int) -> tuple[np.ndarray, int]:
+        """The keys of up to ``limit`` documents passing the filters, and how many pass."""
+        queries = self._filter_queries(filters)
+        if not queries:
+            return np.zeros(0, dtype=np.uint64), self.num_docs
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+        searcher = self._index.searcher()
+        result = searcher.search(query, limit)
+        addresses = [address for _, address in result.hits]
+        keys = searcher.fast_field_values("key", addresses) if addresses else []
+        return np.asarray(keys, dtype=np.uint64), int(result.count)
+
+    def text_query(self, words: list[str], phrases: list[str]) -> tantivy.Query | None:
+        """OR of the words and phrases over the text fields, or None without text."""
+        # Only word characters, spaces and quotes reach tantivy's parser, so no
+        # user input can be read as its syntax; lowercase keeps AND/OR/NOT words.
+        parts = [w.lower() for w in words for w in _ALNUM.findall(w)]
+        for phrase in phrases:
+            tokens = _ALNUM.findall(phrase.lower())
+            if tokens:
+                parts.append('"' + " ".join(tokens) + '"')
+        if not parts:
+            return None
+        return self._index.parse_query(
+            " ".join(parts), _TEXT_FIELDS, field_boosts={"title": self.title_boost}
+        )
+
+    def snippets(
+        self, query: tantivy.Query | None, papers: list[Paper]
+    ) -> list[tuple[Snippet, Snippet]]:
+        """Title and abstract of each paper with the query's matches marked."""
+        if query is None:
+            return [(Snippet(p.title), Snippet(_lead(p.abstract, _SNIPPET_CHARS))) for p in papers]
+        searcher = self._index.searcher()
+        # "body" holds every word of title and abstract, so its terms mark either.
+        titles = tantivy.SnippetGenerator.create(searcher, query, self.schema, "body")
+        titles.set_max_num_chars(_TITLE_CHARS)
+        abstracts = tantivy.SnippetGenerator.create(searcher, query, self.schema, "body")
+        abstracts.set_max_num_chars(_SNIPPET_CHARS)
+        return [
+            (
+                _snippet(titles, p.title, _TITLE_CHARS),
+                _snippet(abstracts, p.abstract, _SNIPPET_CHARS),
+            )
+            for p in papers
+        ]
+
+    def _filter_queries(self, filters: Filters) -> list[tantivy.Query]:
+        schema, queries = self.schema, []
+        for author in filters.authors:
+            queries.append(_words_query(schema, "authors", author))
+        if filters.categories:
+            queries.append(_any_term(schema, "categories", [c.lower() for c in filters.categories]))
+        if filters.organizations:
+            queries.append(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, _words_query(schema, "organization", org))
+                        for org in filters.organizations
+                    ]
+                )
+            )
+        if filters.date_from or filters.date_to:
+            queries.append(
+                tantivy.Query.range_query(
+                    schema,
+                    "date",
+                    tantivy.FieldType.Integer,
+                    filters.date_from.toordinal() if filters.date_from else _NO_DATE + 1,
+                    filters.date_to.toordinal() if filters.date_to else None,
+                )
+            )
+        if filters.has_code:
+            queries.append(tantivy.Query.term_query(schema, "has_code", 1))
+        # Filters select; they must not add to the BM25 score.
+        return [tantivy.Query.const_score_query(q, 0.0) for q in queries]
+
+
+def _document(paper: Paper) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("id", paper.id)
+    doc.add_unsigned("key", paper_key(paper.id))
+    doc.add_text("body", f"{paper.title}\n{paper.abstract}")
+    doc.add_text("title", paper.title)
+    for author in paper.authors:
+        doc.add_text("authors", author.name)
+    for category in _category_terms(paper.categories):
+        doc.add_text("categories", category)
+    if paper.organization:
+        doc.add_text("organization", paper.organization)
+    doc.add_unsigned("has_code", int(paper.has_code))
+    doc.add_integer("date", _day(paper.published or paper.listed_on))
+    doc.add_integer("upvotes", paper.upvotes or 0)
+    return doc
+
+
+def _category_terms(categories: list[str]) -> set[str]:
+    """Each category, lowercased, and its archive ("cs" for "cs.LG"), so cat:cs works."""
+    terms = set()
+    for category in categories:
+        lowered = category.strip().lower()
+        if lowered:
+            terms.update((lowered, lowered.split(".")[0]))
+    return terms
+
+
+def _day(value: date | None) -> int:
+    return value.toordinal() if value else _NO_DATE
+
+
+def _words_query(schema: tantivy.Schema, field: str, text: str) -> tantivy.Query:
+    """The words of ``text`` in that order (the field's tokenizer lowercases)."""
+    tokens = _ALNUM.findall(text.lower())
+    if not tokens:
+        return tantivy.Query.empty_query()
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(schema, field, tokens[0])
+    return tantivy.Query.phrase_query(schema, field, tokens)
+
+
+def _any_term(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, v)) for v in values]
+    )
+
+
+def _snippet(generator: tantivy.SnippetGenerator, text: str, max_chars: int) -> Snippet:
+    found = generator.snippet_from_doc(tantivy.Document(body=[text]))
+    fragment = found.fragment()
+    if not fragment:
+        return Snippet(_lead(text, max_chars))
+    encoded = fragment.encode("utf-8")
+    spans = [
+        (len(encoded[: r.start].decode("utf-8")), len(encoded[: r.end].decode("utf-8")))
+        for r in found.highlighted()
+    ]
+    return Snippet(fragment, spans)
+
+
+def _lead(text: str, max_chars: int) -> str:
+    """The start of ``text``, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= max_chars:
+        return flat
+    return flat[:max_chars].rsplit(" ", 1)[0] + " …"

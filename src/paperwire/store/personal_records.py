@@ -1,0 +1,52 @@
+"""Plain records of a reader's own signals: library, folders, follows, and all of them at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["FOLLOW_KINDS", "Folder", "Follow", "SavedPaper", "Signals"]
+
+# What a reader can follow: an author's name, an organisation, a keyword, a saved search query.
+FOLLOW_KINDS = ("author", "organization", "keyword", "search")
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPaper:
+    paper_id: str
+    saved_at: float  # Unix time
+    folder_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    id: int
+    kind: str  # one of FOLLOW_KINDS
+    value: str
+
+
+@dataclass(slots=True)
+class Signals:
+    """Everything the recommender knows about one reader."""
+
+    saved: list[str] = field(default_factory=list)  # newest first
+    voted: list[str] = field(default_factory=list)  # newest first
+    not_interested: list[str] = field(default_factory=list)
+    follows: list[Follow] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    emailed: set[str] = field(default_factory=set)
+
+    @property
+    def positives(self) -> list[str]:
+        """Saved and upvoted papers, once each, saved ones first."""
+        return list(dict.fromkeys([*self.saved, *self.voted]))
+
+    @property
+    def hidden(self) -> set[str]:
+        """Papers the feed never shows again: known, dismissed, seen or emailed."""
+        return {*self.saved, *self.voted, *self.not_interested, *self.seen, *self.emailed}

@@ -1,0 +1,196 @@
+"""A reader's own signals on SQLite: library and folders, "not interested", follows, seen papers.
+
+A mixin of ``SQLiteStore``. These rows are what the per-user recommender
+learns from (saved papers and votes are positives, "not interested" are
+negatives, follows seed a user who has saved nothing yet) and what the
+"for you" feed hides (papers saved, dismissed or already seen).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import AbstractContextManager
+
+from paperwire.store.personal_records import FOLLOW_KINDS, Folder, Follow, SavedPaper, Signals
+
+__all__ = ["PersonalMixin"]
+
+_MAX_FOLDER_NAME = 80
+_MAX_FOLLOW_VALUE = 200
+
+
+class PersonalMixin:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # provided by SQLiteStore
+
+    def _reader(self) -> sqlite3.Connection:
+        raise NotImplementedError  # provided by SQLiteStore
+
+    # -- library -------------------------------------------------------------
+
+    def save_paper(self, user_id: int, paper_id: str, folder_id: int | None = None) -> None:
+        """Put a paper in the library (and in ``folder_id`` when given); idempotent."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO library (user_id, paper_id, saved_at) VALUES (?, ?, ?)",
+                (user_id, paper_id, time.time()),
+            )
+            if folder_id is not None:
+                _check_folder(conn, user_id, folder_id)
+                conn.execute(
+                    "INSERT OR IGNORE INTO folder_papers (folder_id, paper_id) VALUES (?, ?)",
+                    (folder_id, paper_id),
+                )
+            # Saving a paper takes back an earlier "not interested".
+            conn.execute(
+                "DELETE FROM not_interested WHERE user_id = ? AND paper_id = ?",
+                (user_id, paper_id),
+            )
+
+    def unsave_paper(self, user_id: int, paper_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM folder_papers WHERE paper_id = ? AND folder_id IN"
+                " (SELECT id FROM folders WHERE user_id = ?)",
+                (paper_id, user_id),
+            )
+            conn.execute(
+                "DELETE FROM library WHERE user_id = ? AND paper_id = ?", (user_id, paper_id)
+            )
+
+    def create_folder(self, user_id: int, name: str) -> Folder:
+        """A new folder; an existing folder of the same name (without case) is returned as is."""
+        name = " ".join(name.split())
+        if not name or len(name) > _MAX_FOLDER_NAME:
+            raise ValueError(f"a folder name needs 1 to {_MAX_FOLDER_NAME} characters")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO folders (user_id, name, created_at) VALUES (?, ?, ?)",
+                (user_id, name, time.time()),
+            )
+            row = conn.execute(
+                "SELECT id, name FROM folders WHERE user_id = ? AND name = ?", (user_id, name)
+            ).fetchone()
+        return Folder(int(row[0]), str(row[1]))
+
+    def delete_folder(self, user_id: int, folder_id: int) -> None:
+        """Remove a folder; its papers stay in the library."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM folders WHERE id = ? AND user_id = ?", (folder_id, user_id))
+
+    def folders(self, user_id: int) -> list[Folder]:
+        rows = self._reader().execute(
+            "SELECT id, name FROM folders WHERE user_id = ? ORDER BY name COLLATE NOCASE",
+            (user_id,),
+        )
+        return [Folder(int(i), str(n)) for i, n in rows]
+
+    def library(self, user_id: int, folder_id: int | None = None) -> list[SavedPaper]:
+        """The saved papers, newest first, each with its folders' ids (one folder when given)."""
+        sql = "SELECT l.paper_id, l.saved_at FROM library l WHERE l.user_id = ?"
+        params: tuple[object, ...] = (user_id,)
+        if folder_id is not None:
+            sql += " AND l.paper_id IN (SELECT paper_id FROM folder_papers WHERE folder_id = ?)"
+            params += (folder_id,)
+        conn = self._reader()
+        rows = conn.execute(sql + " ORDER BY l.saved_at DESC, l.paper_id", params).fetchall()
+        filed: dict[str, list[int]] = {}
+        for paper_id, folder in conn.execute(
+            "SELECT fp.paper_id, fp.folder_id FROM folder_papers fp"
+            " JOIN folders f ON f.id = fp.folder_id WHERE f.user_id = ? ORDER BY fp.folder_id",
+            (user_id,),
+        ):
+            filed.setdefault(str(paper_id), []).append(int(folder))
+        return [SavedPaper(str(p), float(at), filed.get(str(p), [])) for p, at in rows]
+
+    # -- not interested --------------------------------------------------------
+
+    def set_not_interested(self, user_id: int, paper_id: str, dismissed: bool = True) -> None:
+        with self.transaction() as conn:
+            if dismissed:
+                conn.execute(
+                    "INSERT OR IGNORE INTO not_interested (user_id, paper_id, at) VALUES (?, ?, ?)",
+                    (user_id, paper_id, time.time()),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM not_interested WHERE user_id = ? AND paper_id = ?",
+                    (user_id, paper_id),
+                )
+
+    # -- follows ---------------------------------------------------------------
+
+    def follow(self, user_id: int, kind: str, value: str) -> Follow:
+        """Follow an author, an organisation, a keyword or a saved search; idempotent."""
+        value = " ".join(value.split())
+        if kind not in FOLLOW_KINDS:
+            raise ValueError(f"cannot follow a {kind!r}: choose one of {', '.join(FOLLOW_KINDS)}")
+        if not value or len(value) > _MAX_FOLLOW_VALUE:
+            raise ValueError(f"what to follow needs 1 to {_MAX_FOLLOW_VALUE} characters")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO follows (user_id, kind, value, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, kind, value, time.time()),
+            )
+            row = conn.execute(
+                "SELECT id FROM follows WHERE user_id = ? AND kind = ? AND value = ?",
+                (user_id, kind, value),
+            ).fetchone()
+        return Follow(int(row[0]), kind, value)
+
+    def unfollow(self, user_id: int, follow_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM follows WHERE id = ? AND user_id = ?", (follow_id, user_id))
+
+    def follows(self, user_id: int) -> list[Follow]:
+        rows = self._reader().execute(
+            "SELECT id, kind, value FROM follows WHERE user_id = ? ORDER BY kind, value",
+            (user_id,),
+        )
+        return [Follow(int(i), str(k), str(v)) for i, k, v in rows]
+
+    # -- seen ------------------------------------------------------------------
+
+    def mark_seen(self, user_id: int, paper_ids: list[str]) -> None:
+        now = time.time()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO seen_papers (user_id, paper_id, at) VALUES (?, ?, ?)",
+                [(user_id, paper_id, now) for paper_id in dict.fromkeys(paper_ids)],
+            )
+
+    # -- everything the recommender reads --------------------------------------
+
+    def user_signals(self, user_id: int) -> Signals:
+        """One user's positives, negatives, follows and the papers to hide, in one read."""
+        conn = self._reader()
+
+        def ids(sql: str) -> list[str]:
+            return [str(row[0]) for row in conn.execute(sql, (user_id,))]
+
+        saved = ids("SELECT paper_id FROM library WHERE user_id = ? ORDER BY saved_at DESC")
+        voted = ids("SELECT paper_id FROM votes WHERE user_id = ? ORDER BY created_at DESC")
+        dismissed = ids("SELECT paper_id FROM not_interested WHERE user_id = ? ORDER BY at DESC")
+        seen = ids("SELECT paper_id FROM seen_papers WHERE user_id = ?")
+        emailed = ids(
+            "SELECT e.paper_id FROM emailed_papers e JOIN subscribers s"
+            " ON s.id = e.subscriber_id WHERE s.user_id = ?"
+        )
+        return Signals(
+            saved=saved,
+            voted=voted,
+            not_interested=dismissed,
+            follows=self.follows(user_id),
+            seen=set(seen),
+            emailed=set(emailed),
+        )
+
+
+def _check_folder(conn: sqlite3.Connection, user_id: int, folder_id: int) -> None:
+    row = conn.execute(
+        "SELECT 1 FROM folders WHERE id = ? AND user_id = ?", (folder_id, user_id)
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"folder {folder_id} is not one of this user's folders")

@@ -1,0 +1,129 @@
+"""The JSON API, in Hugging Face's shapes (see ``hf_shape``), documented at ``/docs``.
+
+Every error is ``{"error": MESSAGE, "status": CODE, "where": PARAMETER}``
+(see ``errors``), never a stack trace.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from paperwire.store.records import ListedPaper
+from paperwire.web.errors import json_error
+from paperwire.web.hf_shape import daily_item, paper_json
+from paperwire.web.pages import BadParameter
+from paperwire.web.papers import canonical_id
+from paperwire.web.periods import day_period, parse_period
+from paperwire.web.ranking import period_trending, trending_list
+from paperwire.web.state import app_state
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["papers"])
+
+MAX_LIMIT = 100
+
+
+@router.get("/daily_papers", summary="Daily papers of a day, week or month")
+def daily_papers(
+    request: Request,
+    date: Annotated[str | None, Query(description="A day, YYYY-MM-DD")] = None,
+    week: Annotated[str | None, Query(description="An ISO week, YYYY-Www")] = None,
+    month: Annotated[str | None, Query(description="A month, YYYY-MM")] = None,
+    p: Annotated[int, Query(ge=0, le=10_000, description="Page number, from 0")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
+    sort: Annotated[
+        Literal["publishedAt", "trending"], Query(description="Newest first, or by trending score")
+    ] = "publishedAt",
+) -> Response:
+    """A list of items `{paper: {id, title, summary, authors: [{name}], publishedAt, upvotes,
+    githubRepo, githubStars, projectPage, ...}, publishedAt, title, summary, numComments,
+    organization}`. Without date, week or month: the newest listing day (or, sorted by
+    trending, the current trending papers)."""
+    state = app_state(request)
+    period = parse_period(date, week, month)
+    offset = p * limit
+    if sort == "trending":
+        ranking = (
+            trending_list(state)
+            if period is None
+            else period_trending(state, period.first, period.last)
+        )
+        listed = [item for _, item in ranking.page(state, offset, limit)]
+        return JSONResponse([daily_item(item) for item in listed])
+    if period is None:
+        latest = state.store.latest_listed_day(state.today())
+        if latest is None:
+            return JSONResponse([])
+        period = day_period(latest)
+    found = state.store.listed_papers(period.first, period.last, "published", limit, offset)
+    return JSONResponse([daily_item(item) for item in found.items])
+
+
+@router.get("/papers/search", summary="Search papers")
+def search_papers(
+    request: Request,
+    q: Annotated[
+        str, Query(min_length=1, max_length=1000, description="The query; filters allowed")
+    ],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+) -> Response:
+    """Daily-item shaped results, best first. A query the engine cannot run is a 400
+    whose `error` says why."""
+    state = app_state(request)
+    engine = state.search.engine
+    if engine is None or not state.search.available:
+        return json_error(503, "search is not available: the index is not built", "q")
+    results = engine.search(q, page=1, per_page=limit)  # QueryError: the handler's 400
+    votes = state.store.local_votes(hit.paper_id for hit in results.hits)
+    return JSONResponse(
+        [
+            daily_item(ListedPaper(hit.paper, votes.get(hit.paper_id, 0)))
+            for hit in results.hits
+            if hit.paper is not None
+        ]
+    )
+
+
+@router.get("/papers", summary="Every paper, in change order (for mirrors)")
+def list_papers(
+    request: Request,
+    cursor: Annotated[str | None, Query(description="`nextCursor` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> Response:
+    """`{papers: [paper objects, each with "seq"], nextCursor}`: follow `nextCursor` until it is
+    null. A paper changed since reappears later in the order, so a mirror stays exact."""
+    state = app_state(request)
+    after = _cursor(cursor)
+    changes = state.store.changes_since(after, limit)
+    votes = state.store.local_votes(paper.id for _, paper in changes)
+    papers: list[dict[str, Any]] = []
+    for seq, paper in changes:
+        papers.append({**paper_json(ListedPaper(paper, votes.get(paper.id, 0))), "seq": seq})
+    more = bool(changes) and len(changes) == limit and changes[-1][0] < state.store.max_seq()
+    return JSONResponse({"papers": papers, "nextCursor": str(changes[-1][0]) if more else None})
+
+
+@router.get("/papers/{paper_id:path}", summary="One paper")
+def get_paper(request: Request, paper_id: str) -> Response:
+    """The paper object: `{id, title, summary, authors: [{name}], publishedAt, upvotes,
+    githubRepo, githubStars, projectPage, ...}`. Any arXiv id form is accepted."""
+    wanted = canonical_id(paper_id)
+    if wanted is None:
+        return json_error(400, f"{paper_id!r} is not an arXiv id", "paper_id")
+    found = app_state(request).store.listed_with_votes([wanted])
+    if not found:
+        return json_error(404, f"no paper {wanted} here", "paper_id")
+    return JSONResponse(paper_json(found[0]))
+
+
+def _cursor(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 0
+    if not raw.isdigit() or len(raw) > 18:
+        raise BadParameter("cursor", f"cursor must be a nextCursor this API gave, not {raw!r}")
+    return int(raw)

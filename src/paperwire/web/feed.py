@@ -1,0 +1,107 @@
+"""The daily feed: ``/`` (the newest listing day) and ``/papers?date=|week=|month=``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from paperwire.web.pages import BadParameter, cached, listed_cards, page_number, pager_for
+from paperwire.web.periods import Period, day_period, month_period, parse_period, week_period
+from paperwire.web.rendering import render
+from paperwire.web.state import AppState, app_state
+from paperwire.web.syncnotice import read_sync_notice
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+SORTS = {"upvotes": "Most upvoted", "published": "Newest"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request, page: str | None = None, sort: str | None = None) -> Response:
+    return cached(request, lambda: _feed(request, None, page, sort))
+
+
+@router.get("/papers", include_in_schema=False)
+def papers(
+    request: Request,
+    date: str | None = None,
+    week: str | None = None,
+    month: str | None = None,
+    page: str | None = None,
+    sort: str | None = None,
+) -> Response:
+    period = parse_period(date, week, month)
+    return cached(request, lambda: _feed(request, period, page, sort))
+
+
+def _feed(
+    request: Request, period: Period | None, page_raw: str | None, sort: str | None
+) -> Response:
+    state = app_state(request)
+    order = sort or "upvotes"
+    if order not in SORTS:
+        raise BadParameter("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    page = page_number(page_raw)
+    notice = read_sync_notice(state.store)
+    if period is None:
+        latest = state.store.latest_listed_day(state.today())
+        if latest is None:
+            return render(request, "empty.html", sync_notice=notice)
+        period = day_period(latest)
+    size = state.web.page_size
+    found = state.store.listed_papers(period.first, period.last, order, size, (page - 1) * size)
+    before, after = _neighbours(state, period)
+    return render(
+        request,
+        "feed.html",
+        period=period,
+        cards=listed_cards(request, found.items),
+        total=found.total,
+        pager=pager_for(request, page, found.total, size),
+        prev_url=f"/papers?{before.query}" if before else None,
+        next_url=f"/papers?{after.query}" if after else None,
+        prev_label=_step_label(period, "Previous"),
+        next_label=_step_label(period, "Next"),
+        views=_views(state, period),
+        sorts=[Link(label, _with_sort(period, key), key == order) for key, label in SORTS.items()],
+        sync_notice=notice,
+    )
+
+
+def _neighbours(state: AppState, period: Period) -> tuple[Period | None, Period | None]:
+    """Days step to the nearest day with papers; weeks and months step one at a time."""
+    if period.kind == "date":
+        before, after = state.store.listing_neighbours(period.first, period.last)
+        return (day_period(before) if before else None, day_period(after) if after else None)
+    return period.shifted(-1), period.shifted(1)
+
+
+def _step_label(period: Period, word: str) -> str:
+    return f"{word} {'day' if period.kind == 'date' else period.kind}"
+
+
+def _views(state: AppState, period: Period) -> list[Link]:
+    # "Day" opens the newest day of this week or month that has papers.
+    newest = state.store.latest_listed_day(period.last)
+    day = newest if newest is not None and newest >= period.first else period.first
+    return [
+        Link("Day", f"/papers?date={day.isoformat()}", period.kind == "date"),
+        Link("Week", f"/papers?{week_period(day).query}", period.kind == "week"),
+        Link("Month", f"/papers?{month_period(day.year, day.month).query}", period.kind == "month"),
+    ]
+
+
+def _with_sort(period: Period, sort: str) -> str:
+    return f"/papers?{period.query}" + ("" if sort == "upvotes" else f"&sort={sort}")

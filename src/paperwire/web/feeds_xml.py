@@ -1,0 +1,136 @@
+"""RSS and Atom feeds: the daily papers, trending, a search and an organisation.
+
+/feeds/daily.rss    /feeds/trending.rss    /feeds/search.rss?q=...    /feeds/orgs/{slug}.rss
+(and .atom for each)
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from paperwire.search.query import QueryError
+from paperwire.store.records import ListedPaper
+from paperwire.web.errors import error_response
+from paperwire.web.orgs import organization_names
+from paperwire.web.pages import cached
+from paperwire.web.ranking import trending_list
+from paperwire.web.state import app_state
+from paperwire.web.syndication import MEDIA_TYPES, Channel, atom_document, entries_for, rss_document
+from paperwire.web.text import long_day
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/feeds")
+
+ITEMS = 30
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _document(
+    request: Request,
+    kind: str,
+    title: str,
+    description: str,
+    page: str,
+    listed: list[ListedPaper],
+    notes: dict[str, str] | None = None,
+) -> Response:
+    if kind not in MEDIA_TYPES:
+        return error_response(request, 404, "Feeds come as .rss or .atom.")
+    base = _base(request)
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    channel = Channel(
+        title, description, base + page, base + path, entries_for(base, listed, notes)
+    )
+    body = rss_document(channel) if kind == "rss" else atom_document(channel)
+    return Response(body, headers={"content-type": MEDIA_TYPES[kind]})
+
+
+@router.get("/daily.{kind}", include_in_schema=False)
+def daily_feed(request: Request, kind: str) -> Response:
+    def build() -> Response:
+        state = app_state(request)
+        day = state.store.latest_listed_day(state.today())
+        listed = state.store.listed_papers(day, day, "upvotes", ITEMS).items if day else []
+        label = long_day(day) if day else "no papers yet"
+        return _document(
+            request,
+            kind,
+            f"paperwire: daily papers, {label}",
+            "The papers of the newest listing day, most upvoted first.",
+            "/",
+            listed,
+        )
+
+    return cached(request, build)
+
+
+@router.get("/trending.{kind}", include_in_schema=False)
+def trending_feed(request: Request, kind: str) -> Response:
+    def build() -> Response:
+        state = app_state(request)
+        rows = trending_list(state).page(state, 0, ITEMS)
+        notes = {score.paper_id: score.explain() for score, _ in rows}
+        return _document(
+            request,
+            kind,
+            "paperwire: trending papers",
+            "Upvotes decayed by age, GitHub stars as a second signal.",
+            "/trending",
+            [listed for _, listed in rows],
+            notes,
+        )
+
+    return cached(request, build)
+
+
+@router.get("/search.{kind}", include_in_schema=False)
+def search_feed(request: Request, kind: str, q: str = "") -> Response:
+    state = app_state(request)
+    query = q.strip()
+    if not query:
+        return error_response(request, 400, "A search feed needs a query: ?q=...")
+    engine = state.search.engine
+    if engine is None or not state.search.available:
+        return error_response(request, 503, "Search is not available: the index is not built.")
+    try:
+        results = engine.search(query, per_page=ITEMS, sort="date")
+    except QueryError as exc:
+        return error_response(request, 400, str(exc), "q")
+    votes = state.store.local_votes(hit.paper_id for hit in results.hits)
+    listed = [ListedPaper(h.paper, votes.get(h.paper_id, 0)) for h in results.hits if h.paper]
+    return _document(
+        request,
+        kind,
+        f"paperwire: search for {query}",
+        f"The newest papers matching {query}.",
+        f"/search?q={quote(query, safe='')}",
+        listed,
+    )
+
+
+@router.get("/orgs/{slug}.{kind}", include_in_schema=False)
+def organization_feed(request: Request, slug: str, kind: str) -> Response:
+    def build() -> Response:
+        state = app_state(request)
+        names = organization_names(state, slug)
+        if not names:
+            return error_response(request, 404, "No organisation by that name has papers here.")
+        listed = state.store.organization_papers(names, ITEMS).items
+        return _document(
+            request,
+            kind,
+            f"paperwire: {names[0]}",
+            f"The newest papers from {names[0]}.",
+            f"/orgs/{slug}",
+            listed,
+        )
+
+    return cached(request, build)

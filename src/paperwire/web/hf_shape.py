@@ -1,0 +1,69 @@
+"""Papers in the JSON shapes of Hugging Face's API, so its clients read ours unchanged.
+
+``paper_json`` is the object of ``/api/papers/{id}`` (and the ``paper`` of a
+daily item); ``daily_item`` is one element of ``/api/daily_papers``. Times
+are ISO 8601 in UTC with milliseconds, as Hugging Face writes them; we keep
+days only, so the time is midnight. ``upvotes`` is the count shown on our
+pages: the imported count plus votes cast here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from paperwire.model import Paper
+from paperwire.store.records import ListedPaper, organization_slug
+
+__all__ = ["daily_item", "paper_json", "timestamp"]
+
+
+def timestamp(day: date | None) -> str | None:
+    return f"{day.isoformat()}T00:00:00.000Z" if day else None
+
+
+def _organization(paper: Paper) -> dict[str, str] | None:
+    if not paper.organization:
+        return None
+    return {"name": organization_slug(paper.organization), "fullname": paper.organization}
+
+
+def paper_json(listed: ListedPaper) -> dict[str, Any]:
+    paper = listed.paper
+    data: dict[str, Any] = {
+        "id": paper.id,
+        "authors": [{"name": a.name} for a in paper.authors],
+        "publishedAt": timestamp(paper.published or paper.listed_on),
+        "submittedOnDailyAt": timestamp(paper.listed_on),
+        "title": paper.title,
+        "summary": paper.abstract,
+        "upvotes": listed.upvotes,
+        "githubRepo": paper.github_repos[0] if paper.github_repos else None,
+        "githubStars": paper.github_stars,
+        "projectPage": paper.project_pages[0] if paper.project_pages else None,
+        "ai_keywords": list(paper.keywords),
+        "categories": list(paper.categories),
+        "primaryCategory": paper.primary_category,
+    }
+    org = _organization(paper)
+    if org:
+        data["organization"] = org
+    if paper.submitted_by:
+        data["submittedOnDailyBy"] = {"user": paper.submitted_by, "fullname": paper.submitted_by}
+    return data
+
+
+def daily_item(listed: ListedPaper) -> dict[str, Any]:
+    paper = listed.paper
+    item: dict[str, Any] = {
+        "paper": paper_json(listed),
+        # At the top level Hugging Face means when the paper entered the daily list.
+        "publishedAt": timestamp(paper.listed_on or paper.published),
+        "title": paper.title,
+        "summary": paper.abstract,
+        "numComments": paper.num_comments or 0,
+        "organization": _organization(paper),
+    }
+    if paper.submitted_by:
+        item["submittedBy"] = {"name": paper.submitted_by, "fullname": paper.submitted_by}
+    return item

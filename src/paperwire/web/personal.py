@@ -1,0 +1,201 @@
+"""A reader's own pages: the library (with folders), follows, and the "for you" feed.
+
+/for-you                 recommendations, each with its reason; POST /for-you/seen hides them
+/for-you/feed.rss?token= the same as RSS, behind a private signed token (no cookie needed)
+/library                 saved papers; POST /library/save, /library/remove, /library/folders
+/follows                 authors, organisations, keywords, saved searches; POST /follows
+POST /for-you/dismiss   "not interested"
+Every POST is CSRF-checked and needs a logged-in user; email subscriptions
+live in ``subscriptions`` and hang under this router.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from paperwire.mail.links import SiteLinks
+from paperwire.mail.tokens import read_token
+from paperwire.rank.recommend import ForYou, recommend_for_user
+from paperwire.store.personal_records import FOLLOW_KINDS
+from paperwire.store.records import ListedPaper, User
+from paperwire.web import subscriptions
+from paperwire.web.errors import error_response
+from paperwire.web.pages import listed_cards
+from paperwire.web.rendering import render
+from paperwire.web.security.csrf import require_csrf
+from paperwire.web.security.redirects import safe_next
+from paperwire.web.security.sessions import current_user
+from paperwire.web.state import app_state
+from paperwire.web.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
+
+__all__ = ["router"]
+
+router = APIRouter()
+router.include_router(subscriptions.router)
+
+FEED_ITEMS = 30
+
+
+def _login(request: Request) -> RedirectResponse:
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+def _back(next_path: str | None, default: str) -> RedirectResponse:
+    return RedirectResponse(safe_next(next_path, default), status_code=303)
+
+
+def _for_you(request: Request, user: User, limit: int) -> ForYou:
+    state = app_state(request)
+    return recommend_for_user(state.store, user.id, today=state.today(), limit=limit)
+
+
+@router.get("/for-you", include_in_schema=False)
+def for_you_page(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    state = app_state(request)
+    found = _for_you(request, user, state.web.page_size)
+    votes = state.store.local_votes(r.paper.id for r in found.items)
+    listed = [ListedPaper(r.paper, votes.get(r.paper.id, 0)) for r in found.items]
+    cards = listed_cards(request, listed, {r.paper.id: r.why for r in found.items})
+    secret = subscriptions.mail_settings(state).secret
+    feed_url = SiteLinks(state.settings.base_url, secret).for_you_feed(user.id)
+    return render(request, "personal/for_you.html", found=found, cards=cards, feed_url=feed_url)
+
+
+@router.post("/for-you/seen", include_in_schema=False, dependencies=[Depends(require_csrf)])
+async def mark_seen(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    form = await request.form()
+    ids = [str(v)[:64] for v in form.getlist("paper_id")][:200]
+    app_state(request).store.mark_seen(user.id, ids)
+    return _back(str(form.get("next") or ""), "/for-you")
+
+
+@router.get("/for-you/feed.rss", include_in_schema=False)
+def for_you_feed(request: Request, token: str = "") -> Response:
+    state = app_state(request)
+    subject = read_token(subscriptions.mail_settings(state).secret, "feed", token)
+    if subject is None:
+        return error_response(request, 404, "This feed link is not valid.")
+    user_id = int(subject)
+    found = recommend_for_user(state.store, user_id, today=state.today(), limit=FEED_ITEMS)
+    base = state.settings.base_url
+    listed = [ListedPaper(r.paper, 0) for r in found.items]
+    channel = Channel(
+        title="paperwire: for you",
+        description="Recent papers picked for you, each with the reason why.",
+        page_url=f"{base}/for-you",
+        self_url=f"{base}/for-you/feed.rss",
+        entries=entries_for(base, listed, {r.paper.id: r.why for r in found.items}),
+    )
+    headers = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
+    return Response(rss_document(channel), media_type=MEDIA_TYPES["rss"], headers=headers)
+
+
+@router.get("/library", include_in_schema=False)
+def library_page(request: Request, folder: int | None = None) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    store = app_state(request).store
+    folders = store.folders(user.id)
+    if folder is not None and folder not in {f.id for f in folders}:
+        return error_response(request, 404, "There is no such folder in your library.")
+    saved = store.library(user.id, folder)
+    cards = listed_cards(request, store.listed_with_votes([s.paper_id for s in saved]))
+    return render(request, "personal/library.html", cards=cards, folders=folders, folder=folder)
+
+
+@router.post("/library/save", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def save(
+    request: Request, paper_id: str = Form(""), folder: str = Form(""), next: str = Form("")
+) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    store = app_state(request).store
+    if store.get_paper(paper_id) is None:
+        return error_response(request, 404, f"There is no paper {paper_id[:64]!r} here.")
+    try:
+        folder_id = store.create_folder(user.id, folder).id if folder.strip() else None
+        store.save_paper(user.id, paper_id, folder_id)
+    except ValueError as exc:
+        return error_response(request, 400, str(exc))
+    return _back(next, "/library")
+
+
+@router.post("/library/remove", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def remove(request: Request, paper_id: str = Form(""), next: str = Form("")) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    app_state(request).store.unsave_paper(user.id, paper_id)
+    return _back(next, "/library")
+
+
+@router.post(
+    "/library/folders/delete", include_in_schema=False, dependencies=[Depends(require_csrf)]
+)
+def delete_folder(request: Request, folder: int = Form(0)) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    app_state(request).store.delete_folder(user.id, folder)
+    return _back(None, "/library")
+
+
+@router.post("/for-you/dismiss", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def dismiss(request: Request, paper_id: str = Form(""), next: str = Form("")) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    app_state(request).store.set_not_interested(user.id, paper_id)
+    return _back(next, "/for-you")
+
+
+@router.get("/follows", include_in_schema=False)
+def follows_page(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    follows = app_state(request).store.follows(user.id)
+    return render(request, "personal/follows.html", follows=follows, kinds=FOLLOW_KINDS, error=None)
+
+
+@router.post("/follows", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def follow(
+    request: Request, kind: str = Form(""), value: str = Form(""), next: str = Form("")
+) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    store = app_state(request).store
+    try:
+        store.follow(user.id, kind, value)
+    except ValueError as exc:
+        follows = store.follows(user.id)
+        return render(
+            request,
+            "personal/follows.html",
+            status=400,
+            follows=follows,
+            kinds=FOLLOW_KINDS,
+            error=str(exc),
+        )
+    return _back(next, "/follows")
+
+
+@router.post("/follows/delete", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def unfollow(request: Request, follow_id: int = Form(0)) -> Response:
+    user = current_user(request)
+    if user is None:
+        return _login(request)
+    app_state(request).store.unfollow(user.id, follow_id)
+    return _back(None, "/follows")

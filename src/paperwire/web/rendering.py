@@ -1,0 +1,89 @@
+"""Rendering pages: the Jinja2 environment (autoescape always on) and ``render``.
+
+Templates live in ``web/templates``: ``base.html`` is the layout, pages extend
+it, ``partials/`` holds the pieces pages share (``paper_list.html`` renders
+a list of ``PaperCard``). ``render`` gives every template the request, the
+logged-in user, ``csrf()`` (the token forms must carry) and the feed links
+for autodiscovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from paperwire import __version__
+from paperwire.web import text
+from paperwire.web.security.csrf import apply_csrf_cookie, csrf_token
+from paperwire.web.security.sessions import current_user
+from paperwire.web.state import app_state
+
+__all__ = ["DAILY_FEEDS", "FeedLink", "make_environment", "render", "render_string"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    href: str
+    kind: str  # "rss" or "atom"
+
+    @property
+    def media_type(self) -> str:
+        return "application/rss+xml" if self.kind == "rss" else "application/atom+xml"
+
+
+DAILY_FEEDS = (
+    FeedLink("Daily papers (RSS)", "/feeds/daily.rss", "rss"),
+    FeedLink("Daily papers (Atom)", "/feeds/daily.atom", "atom"),
+)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("paperwire.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        abstract_html=text.abstract_html,
+        snippet_html=text.snippet_html,
+        long_day=text.long_day,
+        short_day=text.short_day,
+        count=text.count,
+        plural=text.plural,
+        path_quote=lambda value: quote(str(value), safe="/:"),
+        query_quote=lambda value: quote(str(value), safe=""),
+    )
+    env.globals.update(version=__version__)
+    return env
+
+
+def render_string(request: Request, template: str, /, **context: Any) -> str:
+    """The page ``name`` as text, with the shared context added."""
+    feeds: Sequence[FeedLink] = context.pop("feeds", DAILY_FEEDS)
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    page = app_state(request).templates.get_template(template)
+    return page.render(
+        request=request,
+        user=current_user(request),
+        csrf=lambda: csrf_token(request),
+        here=path,
+        feeds=feeds,
+        search_query=context.pop("search_query", ""),
+        **context,
+    )
+
+
+def render(request: Request, template: str, /, status: int = 200, **context: Any) -> HTMLResponse:
+    response = HTMLResponse(render_string(request, template, **context), status_code=status)
+    apply_csrf_cookie(request, response)
+    return response

@@ -1,0 +1,87 @@
+"""The web server's own settings, read from the environment in one place.
+
+PAPERWIRE_SECRET_KEY             signs the anonymous CSRF cookie (default: a random
+                                 key kept in $PAPERWIRE_HOME/web-secret, shared by workers)
+PAPERWIRE_SECURE_COOKIES=1       mark cookies Secure (serve over HTTPS)
+PAPERWIRE_SUBMIT_MAX_AGE_DAYS    the oldest paper /submit accepts (default 14)
+PAPERWIRE_PAGE_CACHE_SECONDS     how long a rendered page may be reused (default 30)
+PAPERWIRE_INDEX_REFRESH_SECONDS  how often search follows the store (default 30; 0: never)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperwire.config import Settings, SettingsError
+
+__all__ = ["WebSettings", "load_web_settings"]
+
+_SECRET_FILE = "web-secret"
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    secret_key: str
+    secure_cookies: bool = False
+    submit_max_age_days: int = 14
+    page_size: int = 30  # papers per feed page
+    search_page_size: int = 20  # results per search page (each one gets snippets made)
+    session_days: int = 30
+    login_limit_account: int = 5  # failed logins per account per window
+    login_limit_ip: int = 20  # failed logins per address per window
+    register_limit_ip: int = 10  # accounts made per address per window
+    login_window_seconds: int = 15 * 60
+    page_cache_seconds: float = 30.0
+    page_cache_entries: int = 512
+    index_refresh_seconds: float = 30.0
+
+
+def load_web_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> WebSettings:
+    env = os.environ if environ is None else environ
+    return WebSettings(
+        secret_key=env.get("PAPERWIRE_SECRET_KEY") or _stored_secret(settings.home),
+        secure_cookies=env.get("PAPERWIRE_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+        submit_max_age_days=_count(env, "PAPERWIRE_SUBMIT_MAX_AGE_DAYS", 14),
+        page_cache_seconds=float(_count(env, "PAPERWIRE_PAGE_CACHE_SECONDS", 30)),
+        index_refresh_seconds=float(_count(env, "PAPERWIRE_INDEX_REFRESH_SECONDS", 30)),
+    )
+
+
+def _stored_secret(home: Path) -> str:
+    """A random key made once and kept beside the data, so every worker signs alike."""
+    path = home / _SECRET_FILE
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    home.mkdir(parents=True, exist_ok=True)
+    # Written whole under a private name, then linked into place: when two workers
+    # start at once, the link of one fails and it reads the other's key.
+    partial = home / f".{_SECRET_FILE}.{os.getpid()}"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if value < 0:
+        raise SettingsError(f"{name}={raw!r} must not be negative")
+    return value

@@ -1,0 +1,105 @@
+"""``/submit``: put a paper in today's feed by arXiv id or URL, fetched from arXiv's API.
+
+Only recent papers are taken (``PAPERWIRE_SUBMIT_MAX_AGE_DAYS``, 14 by
+default, counted from the first version's date): the daily feed is for new
+work. The check happens before anything is written, so a refusal leaves
+the store as it was. A paper already listed stays on the day it was listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from paperwire.ids import InvalidArxivId, parse_arxiv_id
+from paperwire.ingest.arxiv_api import ArxivApiClient, ArxivApiError
+from paperwire.ingest.http import FetchError
+from paperwire.model import Paper
+from paperwire.store.records import User
+from paperwire.web.rendering import render
+from paperwire.web.security.csrf import require_csrf
+from paperwire.web.security.sessions import current_user
+from paperwire.web.state import AppState, app_state
+from paperwire.web.views import paper_url
+
+__all__ = ["SubmitRefused", "router", "submit_paper"]
+
+router = APIRouter()
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRefused(Exception):
+    status: int
+    message: str
+
+
+@router.get("/submit", include_in_schema=False)
+def submit_form(request: Request, paper: str | None = None) -> Response:
+    return render(request, "submit.html", value=paper or "", error=None, max_age=_max_age(request))
+
+
+@router.post("/submit", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def submit(request: Request, paper: str = Form("")) -> Response:
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/login?next=" + quote("/submit", safe=""), status_code=303)
+    state = app_state(request)
+    try:
+        stored = submit_paper(state, paper, user)
+    except SubmitRefused as refused:
+        return render(
+            request,
+            "submit.html",
+            status=refused.status,
+            value=paper,
+            error=refused.message,
+            max_age=_max_age(request),
+        )
+    state.search.poke()
+    return RedirectResponse(paper_url(stored.id) + "?submitted=1", status_code=303)
+
+
+def submit_paper(state: AppState, text: str, user: User) -> Paper:
+    """Fetch, check and store one paper for ``user``; raise SubmitRefused with the reason."""
+    try:
+        paper_id = parse_arxiv_id(text).id
+    except InvalidArxivId:
+        raise SubmitRefused(400, "That is not an arXiv id or URL (e.g. 2401.12345).") from None
+    known = state.store.get_paper(paper_id)
+    if known is not None and known.listed_on is not None:
+        raise SubmitRefused(409, f"{paper_id} is already listed, on {known.listed_on.isoformat()}.")
+    fetched = _fetch(state, paper_id)
+    today = state.today()
+    first = fetched.published or (fetched.versions[0].date if fetched.versions else None)
+    limit = state.web.submit_max_age_days
+    if first is None or (today - first).days > limit:
+        when = first.isoformat() if first else "an unknown date"
+        raise SubmitRefused(
+            422,
+            f"{paper_id} was first published on {when}, more than {limit} days ago: "
+            "the daily feed takes only recent papers.",
+        )
+    state.store.upsert_papers([replace(fetched, listed_on=today, submitted_by=user.username)])
+    return state.store.get_paper(paper_id) or fetched
+
+
+def _fetch(state: AppState, paper_id: str) -> Paper:
+    try:
+        with ArxivApiClient.from_settings(state.settings) as client:
+            page = client.fetch([paper_id])
+    except (FetchError, ArxivApiError) as exc:
+        raise SubmitRefused(
+            502, f"arXiv could not be asked just now ({exc}). Try again later."
+        ) from exc
+    found = next((p for p in page.papers if p.id == paper_id), None)
+    if found is None:
+        raise SubmitRefused(404, f"arXiv has no paper {paper_id}.")
+    return found
+
+
+def _max_age(request: Request) -> int:
+    return app_state(request).web.submit_max_age_days

@@ -1,0 +1,139 @@
+"""Email digests on the web: the subscribe box, the confirm link, one-click unsubscribe.
+
+``POST /subscribe`` (CSRF-checked) takes an address alone, or the logged-in
+user's; the address gets a confirmation request and nothing else until its
+link (``GET /subscribe/confirm?token=``) is opened: double opt-in.
+``POST /unsubscribe?token=`` is the RFC 8058 one-click endpoint mail clients
+call (signed token, no CSRF: there is no session), and the button that
+``GET /unsubscribe`` shows; it takes effect at once, queued mail included.
+Outgoing mail goes through the outbox, delivered after the response.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Form
+from starlette.requests import Request
+from starlette.responses import Response
+
+from paperwire.mail.compose import confirmation_message
+from paperwire.mail.links import SiteLinks
+from paperwire.mail.lock import DeliveryBusy
+from paperwire.mail.outbox import deliver_pending
+from paperwire.mail.settings import MailSettings, load_mail_settings
+from paperwire.mail.smtp import SmtpSender
+from paperwire.mail.tokens import read_token
+from paperwire.store.mail_records import FREQUENCIES
+from paperwire.web.errors import error_response
+from paperwire.web.rendering import render
+from paperwire.web.security.csrf import require_csrf
+from paperwire.web.security.sessions import current_user
+from paperwire.web.state import AppState, app_state
+
+__all__ = ["mail_settings", "router"]
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+# One local part and a dotted host name; the confirmation mail is the real check.
+_EMAIL = re.compile(
+    r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+_MAX_EMAIL = 254
+
+
+def mail_settings(state: AppState) -> MailSettings:
+    """Read once per app: the SMTP settings and the signing key."""
+    found = state.extras.get("mail_settings")
+    if not isinstance(found, MailSettings):
+        found = load_mail_settings(state.settings)
+        state.extras["mail_settings"] = found
+    return found
+
+
+def _deliver(state: AppState, mail: MailSettings) -> None:
+    """Send what waits in the outbox; without SMTP it waits for `paperwire digest send`."""
+    if not mail.smtp_host:
+        return
+    try:
+        with SmtpSender(mail) as mailer:
+            deliver_pending(state.store, mailer, mail.sender)
+    except DeliveryBusy:
+        log.info("another process is sending mail; the confirmation waits in the outbox")
+
+
+@router.get("/subscribe", include_in_schema=False)
+def subscribe_form(request: Request, email: str = "") -> Response:
+    user = current_user(request)
+    state = app_state(request)
+    current = state.store.subscriber_of_user(user.id) if user else None
+    return render(
+        request, "personal/subscribe.html", email=email[:_MAX_EMAIL], error=None, current=current
+    )
+
+
+@router.post("/subscribe", include_in_schema=False, dependencies=[Depends(require_csrf)])
+def subscribe(
+    request: Request,
+    background: BackgroundTasks,
+    email: str = Form(""),
+    frequency: str = Form("daily"),
+) -> Response:
+    state = app_state(request)
+    user = current_user(request)
+    address = email.strip()
+    problem = _email_problem(address) or (
+        None if frequency in FREQUENCIES else "Choose a daily or a weekly digest."
+    )
+    if problem:
+        page = "personal/subscribe.html"
+        return render(request, page, status=400, email=address, error=problem, current=None)
+    subscriber, pending = state.store.add_subscriber(address, frequency, user.id if user else None)
+    if pending:
+        mail = mail_settings(state)
+        links = SiteLinks(state.settings.base_url, mail.secret)
+        state.store.enqueue_messages(
+            [confirmation_message(subscriber, links, mail.sender, state.today())]
+        )
+        background.add_task(_deliver, state, mail)
+    return render(request, "personal/subscribed.html", subscriber=subscriber, pending=pending)
+
+
+@router.get("/subscribe/confirm", include_in_schema=False)
+def confirm(request: Request, token: str = "") -> Response:
+    state = app_state(request)
+    subscriber_id = read_token(mail_settings(state).secret, "confirm", token)
+    found = state.store.confirm_subscriber(int(subscriber_id)) if subscriber_id else None
+    if found is None:
+        return error_response(request, 400, "This confirmation link is not valid.")
+    return render(request, "personal/confirmed.html", subscriber=found)
+
+
+@router.get("/unsubscribe", include_in_schema=False)
+def unsubscribe_form(request: Request, token: str = "") -> Response:
+    state = app_state(request)
+    subscriber_id = read_token(mail_settings(state).secret, "unsubscribe", token)
+    found = state.store.subscriber(int(subscriber_id)) if subscriber_id else None
+    if found is None:
+        return error_response(request, 400, "This unsubscribe link is not valid.")
+    return render(request, "personal/unsubscribe.html", subscriber=found, token=token, done=False)
+
+
+@router.post("/unsubscribe", include_in_schema=False)
+def unsubscribe(request: Request, token: str = "") -> Response:
+    state = app_state(request)
+    subscriber_id = read_token(mail_settings(state).secret, "unsubscribe", token)
+    found = state.store.unsubscribe(int(subscriber_id)) if subscriber_id else None
+    if found is None:
+        return error_response(request, 400, "This unsubscribe link is not valid.")
+    return render(request, "personal/unsubscribe.html", subscriber=found, token=token, done=True)
+
+
+def _email_problem(address: str) -> str | None:
+    if not address:
+        return "Enter your email address."
+    if len(address) > _MAX_EMAIL or not _EMAIL.match(address):
+        return f"{address[:80]!r} does not look like an email address."
+    return None

@@ -1,0 +1,108 @@
+"""What a page shows of a paper (``PaperCard``), built from store records.
+
+One card per paper in every list (feed, trending, search, organisation,
+similar papers), so all lists show the same facts: title, authors (count and
+names), date, upvotes (imported plus local), organisation, code and stars.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup
+
+from paperwire.model import Paper
+from paperwire.store.records import ListedPaper, organization_slug
+
+__all__ = ["PaperCard", "card_for", "cards_for", "paper_url"]
+
+AUTHORS_SHOWN = 6
+
+
+def paper_url(paper_id: str) -> str:
+    return f"/papers/{paper_id}"
+
+
+@dataclass(slots=True)
+class PaperCard:
+    paper: Paper
+    upvotes: int
+    local_votes: int = 0
+    voted: bool = False
+    why: str | None = None  # why it ranks where it does (trending)
+    title_html: Markup | None = None  # highlighted title (search)
+    snippet_html: Markup | None = None  # highlighted passage (search)
+    _authors: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.paper.id
+
+    @property
+    def url(self) -> str:
+        return paper_url(self.paper.id)
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.paper.title.split())
+
+    @property
+    def authors(self) -> list[str]:
+        return self._authors
+
+    def __post_init__(self) -> None:
+        # Read several times per card by the template: made once.
+        self._authors = [a.name for a in self.paper.authors]
+
+    @property
+    def authors_shown(self) -> list[str]:
+        return self.authors[:AUTHORS_SHOWN]
+
+    @property
+    def authors_hidden(self) -> int:
+        return max(0, len(self.paper.authors) - AUTHORS_SHOWN)
+
+    @property
+    def day(self) -> date | None:
+        return self.paper.listed_on or self.paper.published
+
+    @property
+    def organization_slug(self) -> str | None:
+        org = self.paper.organization
+        return organization_slug(org) if org else None
+
+    @property
+    def code_url(self) -> str | None:
+        return self.paper.github_repos[0] if self.paper.github_repos else None
+
+    @property
+    def project_url(self) -> str | None:
+        return self.paper.project_pages[0] if self.paper.project_pages else None
+
+    @property
+    def stars(self) -> int:
+        return self.paper.github_stars or 0
+
+    @property
+    def anchor(self) -> str:
+        return "p-" + "".join(c if c.isalnum() else "-" for c in self.paper.id)
+
+
+def card_for(
+    listed: ListedPaper, voted: set[str] | None = None, why: str | None = None
+) -> PaperCard:
+    return PaperCard(
+        listed.paper,
+        listed.upvotes,
+        listed.local_votes,
+        voted=bool(voted) and listed.paper.id in (voted or ()),
+        why=why,
+    )
+
+
+def cards_for(
+    listed: list[ListedPaper], voted: set[str] | None = None, why: dict[str, str] | None = None
+) -> list[PaperCard]:
+    why = why or {}
+    return [card_for(item, voted, why.get(item.paper.id)) for item in listed]

@@ -1,0 +1,154 @@
+"""The search commands end to end: reindex, search, similar, eval search, bench search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paperwire.cli.main import cli
+from paperwire.search.embedding import register_backend
+from paperwire.store import SQLiteStore
+from search_helpers import HashingEmbedder, make_paper
+
+MODEL = "test-hashing"
+
+
+@pytest.fixture(autouse=True)
+def hashing_backend() -> None:
+    register_backend(MODEL, lambda options: HashingEmbedder(), replace=True)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "papers.db"
+    store = SQLiteStore(path)
+    store.upsert_papers(
+        [
+            make_paper("2401.00001", "Protein folding with transformers", "Protein structure."),
+            make_paper("2401.00002", "Protein design by diffusion", "Designing proteins."),
+            make_paper("2401.00003", "Speech recognition at scale", "Audio models.", upvotes=7),
+        ]
+    )
+    store.close()
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_search_before_reindex_gives_advice(db: Path) -> None:
+    code, output = run("search", "protein", "--db", str(db), "--model", MODEL)
+    assert code == 1 and "paperwire reindex" in output
+
+
+def test_reindex_then_search_as_table_and_json(db: Path) -> None:
+    code, output = run("reindex", "--db", str(db), "--model", MODEL, "--json", "-")
+    assert code == 0, output
+    assert json.loads(output[output.index("{") :])["papers"] == 3
+
+    code, output = run("search", "speech", "--db", str(db), "--model", MODEL)
+    assert code == 0, output
+    assert "2401.00003" in output and "Speech recognition at scale" in output
+
+    code, output = run("search", "protein", "--db", str(db), "--model", MODEL, "--json", "-")
+    assert code == 0, output
+    found = json.loads(output[output.index("{") :])
+    assert [h["id"] for h in found["hits"]][:2] in (
+        ["2401.00001", "2401.00002"],
+        ["2401.00002", "2401.00001"],
+    )
+
+
+def test_search_indexes_new_papers_first(db: Path) -> None:
+    assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
+    store = SQLiteStore(db)
+    store.upsert_papers([make_paper("2401.00004", "Holography at home", "Light.")])
+    store.close()
+    code, output = run("search", "holography", "--db", str(db), "--model", MODEL)
+    assert code == 0 and "2401.00004" in output
+
+
+def test_bad_query_is_a_clear_error(db: Path) -> None:
+    assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
+    code, output = run("search", 'venue:"x"', "--db", str(db), "--model", MODEL)
+    assert code == 1 and "bad query: unknown filter venue:" in output
+    code, output = run("search", '"open', "--db", str(db), "--model", MODEL)
+    assert code == 1 and "unbalanced quotes" in output
+
+
+def test_keyword_only_without_a_model(db: Path) -> None:
+    assert run("reindex", "--db", str(db), "--model", "none")[0] == 0
+    code, output = run("search", "diffusion", "--db", str(db), "--model", "none")
+    assert code == 0 and "2401.00002" in output
+
+
+def test_similar(db: Path) -> None:
+    assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
+    code, output = run(
+        "similar", "https://arxiv.org/abs/2401.00001", "--db", str(db), "--model", MODEL
+    )
+    assert code == 0, output
+    assert "2401.00002" in output and "2401.00001  " not in output
+    code, output = run("similar", "2501.99999", "--db", str(db), "--model", MODEL)
+    assert code == 1 and "no paper" in output
+
+
+def test_unknown_model_is_advice(db: Path) -> None:
+    code, output = run("search", "x", "--db", str(db), "--model", "no-such-model")
+    assert code == 1 and "--model none" in output
+
+
+def write_beir(folder: Path) -> Path:
+    """A tiny BEIR set where each query names exactly one document's topic."""
+    folder.mkdir()
+    topics = ["volcano", "glacier", "desert", "rainforest", "coral"]
+    with (folder / "corpus.jsonl").open("w") as out:
+        for n, topic in enumerate(topics):
+            out.write(json.dumps({"_id": str(n), "title": f"{topic} study", "text": "field notes"}))
+            out.write("\n")
+    with (folder / "queries.jsonl").open("w") as out:
+        for n, topic in enumerate(topics):
+            out.write(json.dumps({"_id": f"q{n}", "text": f"what about the {topic}?"}) + "\n")
+    (folder / "qrels").mkdir()
+    rows = "".join(f"q{n}\t{n}\t1\n" for n in range(len(topics)))
+    (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n" + rows)
+    return folder
+
+
+def test_eval_search_on_a_beir_folder(tmp_path: Path) -> None:
+    folder = write_beir(tmp_path / "tiny")
+    out = tmp_path / "eval.json"
+    code, output = run(
+        "eval", "search", "--dataset", str(folder), "--model", MODEL, "--json", str(out)
+    )
+    assert code == 0, output
+    figures = json.loads(out.read_text())
+    assert figures["queries"] == 5
+    for mode in ("bm25", "dense", "hybrid"):
+        assert figures[mode]["ndcg_at_10"] == 1.0
+        assert figures[mode]["recall_at_100"] == 1.0
+
+
+def test_eval_search_on_a_missing_split(tmp_path: Path) -> None:
+    folder = write_beir(tmp_path / "tiny")
+    code, output = run("eval", "search", "--dataset", str(folder), "--split", "dev")
+    assert code == 1 and "no judgements for split 'dev'" in output
+
+
+def test_bench_search_reports_latencies(db: Path, tmp_path: Path) -> None:
+    assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
+    out = tmp_path / "bench.json"
+    code, output = run(
+        "bench", "search", "--db", str(db), "--model", MODEL, "--queries", "10", "--json", str(out)
+    )
+    assert code == 0, output
+    figures = json.loads(out.read_text())
+    assert figures["papers"] == 3 and figures["vector_index"] == "exact"
+    assert figures["ann_recall_at_10"] == 1.0
+    for mode in ("bm25", "dense", "hybrid"):
+        assert 0 < figures[f"{mode}_p50_ms"] <= figures[f"{mode}_p95_ms"]

@@ -1,0 +1,54 @@
+"""The evaluation harness on the shared BEIR sets: loading splits, and (slow) real quality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperwire.bench.beir import load_beir, resolve_dataset
+from paperwire.bench.search_eval import MODES, collect, open_eval_engine, recall_at_k, score
+from paperwire.search.embedding import load_backend
+from paperwire.search.fusion import DEFAULT_FUSION
+from paperwire.search.minilm import ModelNotInstalled
+
+
+@pytest.mark.parametrize(
+    ("name", "split", "judged"),
+    [("scifact", "train", 809), ("scifact", "test", 300), ("cisi", "test", 76)],
+)
+def test_load_beir_keeps_judged_queries_of_the_split(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, name: str, split: str, judged: int
+) -> None:
+    monkeypatch.setenv("PAPERWIRE_SHARED_DATA", str(shared_data))
+    beir = load_beir(resolve_dataset(name), split)
+    assert len(beir.queries) == judged
+    assert set(beir.queries) <= set(beir.qrels)
+    assert all(doc.startswith("beir:") for grades in beir.qrels.values() for doc in grades)
+
+
+def test_unknown_dataset_is_advice(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"no BEIR corpus\.jsonl"):
+        resolve_dataset(str(tmp_path / "nothing"))
+
+
+def test_recall_at_k() -> None:
+    assert recall_at_k(["a", "x", "b"], {"a": 1, "b": 2, "c": 1}, 2) == pytest.approx(1 / 3)
+    assert recall_at_k(["a"], {}, 10) == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["cranfield", "cisi"])
+def test_hybrid_is_not_worse_than_the_better_single_mode(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    monkeypatch.setenv("PAPERWIRE_SHARED_DATA", str(shared_data))
+    try:
+        backend = load_backend()
+    except ModelNotInstalled as exc:
+        pytest.skip(str(exc))
+    beir = load_beir(resolve_dataset(name), "test")
+    engine = open_eval_engine(beir, tmp_path / "work", backend)
+    figures = score(collect(engine, beir), beir, DEFAULT_FUSION, MODES)
+    best_single = max(figures["bm25"].ndcg_at_10, figures["dense"].ndcg_at_10)
+    assert figures["hybrid"].ndcg_at_10 >= best_single - 0.005

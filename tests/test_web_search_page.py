@@ -1,0 +1,118 @@
+"""The search page: filters, sorting, highlighted snippets, pages, ids that open a paper,
+and bad queries that say why (400, never 500)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paperwire.store import SQLiteStore
+from web_helpers import fill_store, make_app
+
+
+@pytest.fixture
+def client(store: SQLiteStore, tmp_path: Path) -> Iterator[TestClient]:
+    fill_store(store)
+    with TestClient(make_app(store, tmp_path / "indexes")) as test_client:
+        yield test_client
+
+
+def found(html: str) -> list[str]:
+    return re.findall(r'<h3 class="title"><a href="/papers/([^"]+)">', html)
+
+
+def test_words_find_papers_with_highlighted_snippets(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "protein"})
+    assert page.status_code == 200
+    assert found(page.text) == ["2611.00003"]
+    assert "<mark>Protein</mark> Structure Prediction" in page.text
+    assert "<mark>protein</mark> folding" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('author:"Grace Hopper"', {"2611.00001"}),
+        ('org:"Example Lab"', {"2611.00004", "2611.00006"}),
+        ("transformers has:code", {"2611.00001", "2611.00004", "2611.00006"}),
+        ("retrieval from:2026-10 to:2026-10-31", {"2610.00001"}),
+        ("strings year:1999", {"hep-th/9901001"}),
+    ],
+)
+def test_filters(client: TestClient, query: str, expected: set[str]) -> None:
+    page = client.get("/search", params={"q": query})
+    assert page.status_code == 200
+    assert set(found(page.text)) == expected
+
+
+def test_sort_by_upvotes(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "transformers", "sort": "upvotes"})
+    hits = found(page.text)
+    assert hits[:2] == ["2611.00006", "2611.00001"]
+
+
+def test_pages_and_the_pager_keep_the_query(store: SQLiteStore, tmp_path: Path) -> None:
+    fill_store(store)
+    with TestClient(make_app(store, tmp_path / "indexes", search_page_size=4)) as client:
+        first = client.get("/search", params={"q": "year:2026"}).text
+        assert len(found(first)) == 4
+        assert 'rel="next" href="/search?q=year%3A2026&amp;page=2"' in first
+        last = client.get("/search", params={"q": "year:2026", "page": "3"}).text
+        assert len(found(last)) == 1
+        seen = set(found(first)) | set(found(last))
+        seen |= set(found(client.get("/search?q=year%3A2026&page=2").text))
+        assert len(seen) == 9
+
+
+@pytest.mark.parametrize(
+    "query", ["2611.00004", "arXiv:2611.00004v2", "https://arxiv.org/abs/2611.00004"]
+)
+def test_an_id_or_url_opens_the_paper(client: TestClient, query: str) -> None:
+    answer = client.get("/search", params={"q": query}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/papers/2611.00004"
+
+
+def test_an_old_style_id_opens_the_paper(client: TestClient) -> None:
+    answer = client.get("/search", params={"q": "hep-th/9901001"}, follow_redirects=False)
+    assert answer.headers["location"] == "/papers/hep-th/9901001"
+    assert client.get(answer.headers["location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"unbalanced', "unbalanced quotes"),
+        ("colour:red", "unknown filter colour:"),
+        ("year:20x6", "is not a date"),
+        ("has:nothing", "has:nothing is not known"),
+        ("x" * 1200, "query too long"),
+    ],
+)
+def test_bad_queries_show_the_engines_message(client: TestClient, query: str, message: str) -> None:
+    page = client.get("/search", params={"q": query})
+    assert page.status_code == 400
+    assert message in page.text.replace("&#39;", "'").replace("&#34;", '"')
+
+
+def test_bad_sort_and_page(client: TestClient) -> None:
+    assert client.get("/search", params={"q": "protein", "sort": "rand"}).status_code == 400
+    assert client.get("/search", params={"q": "protein", "page": "-1"}).status_code == 400
+
+
+def test_no_query_shows_the_form_and_help(client: TestClient) -> None:
+    page = client.get("/search")
+    assert page.status_code == 200
+    assert "has:code" in page.text and 'name="q"' in page.text
+
+
+def test_without_an_index_search_says_so(store: SQLiteStore) -> None:
+    fill_store(store)
+    with TestClient(make_app(store, None)) as client:
+        page = client.get("/search", params={"q": "protein"})
+    assert page.status_code == 503
+    assert "paperwire reindex" in page.text
