@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from paperwire.cli.main import cli
 from paperwire.search.embedding import register_backend
+from paperwire.search.layout import IndexLayout
 from paperwire.store import SQLiteStore
 from search_helpers import HashingEmbedder, make_paper
 
@@ -152,3 +153,36 @@ def test_bench_search_reports_latencies(db: Path, tmp_path: Path) -> None:
     assert figures["ann_recall_at_10"] == 1.0
     for mode in ("bm25", "dense", "hybrid"):
         assert 0 < figures[f"{mode}_p50_ms"] <= figures[f"{mode}_p95_ms"]
+
+
+def test_import_keeps_an_existing_index_up_to_date(db: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "new.jsonl"
+    listing.write_text(
+        json.dumps(
+            {
+                "id": "2401.00009",
+                "title": "Graph neural networks for chemistry",
+                "abstract": "Molecules as graphs.",
+                "authors": ["A B"],
+                "categories": ["cs.LG"],
+                "first_listed": "2024-01-09",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, output = run("import", str(listing), "--db", str(db), "--model", MODEL)
+    assert code == 0 and "run `paperwire reindex`" in output
+
+    assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
+    listing.write_text(listing.read_text().replace("00009", "00010"), encoding="utf-8")
+    code, output = run("import", str(listing), "--db", str(db), "--model", MODEL)
+    assert code == 0 and "search index updated: 1 papers" in output
+    store = SQLiteStore(db)
+    assert store.max_seq() == 5
+    store.close()
+    live = IndexLayout(db.with_name(db.name + ".indexes")).live()
+    assert live is not None and live.read_state().seq == 5  # indexed before any search
+    code, output = run("search", "molecules", "--db", str(db), "--model", MODEL, "--json", "-")
+    found = json.loads(output[output.index("{") :])
+    assert {"2401.00009", "2401.00010"} <= {hit["id"] for hit in found["hits"]}

@@ -11,11 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from paperwire.cli.engine_options import index_dir_for, model_option, opened_engine, progress_bar
 from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.ingest import ImportReport, import_paths
 from paperwire.ingest.formats.export import write_export
 from paperwire.model import Paper
+from paperwire.search.layout import IndexLayout
 from paperwire.store import PaperStore
 
 __all__ = ["COMMANDS"]
@@ -26,10 +28,23 @@ console = Console(stderr=True)
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--batch-size", default=1000, show_default=True, help="Records per transaction.")
+@click.option(
+    "--index/--no-index",
+    "update_index",
+    default=True,
+    show_default=True,
+    help="Bring an existing search index up to date afterwards (embedding new papers).",
+)
+@model_option
 @db_option
 @json_option
 def import_command(
-    files: tuple[str, ...], batch_size: int, db_path: Path | None, json_out: str | None
+    files: tuple[str, ...],
+    batch_size: int,
+    update_index: bool,
+    model: str,
+    db_path: Path | None,
+    json_out: str | None,
 ) -> None:
     """Import papers from FILES ('-' reads standard input); the format is detected from content.
 
@@ -50,7 +65,23 @@ def import_command(
     finally:
         store.close()
     _print_report(report)
+    if update_index and (report.new or report.updated):
+        _update_search_index(db_path, model)
     emit_json(report.figures(), json_out)
+
+
+def _update_search_index(db_path: Path | None, model: str) -> None:
+    # Only an index that exists is kept up to date: a first bulk import should not
+    # start an hour of embedding unasked; `paperwire reindex` builds the index.
+    if IndexLayout(index_dir_for(db_path)).live() is None:
+        console.print("No search index yet: run `paperwire reindex` to build one.")
+        return
+    with (
+        opened_engine(db_path, model, catch_up=False) as engine,
+        progress_bar("indexing new papers") as progress,
+    ):
+        indexed = engine.update(progress)
+    console.print(f"search index updated: {indexed.papers} papers")
 
 
 def _run_import(store: PaperStore, files: tuple[str, ...], batch_size: int) -> ImportReport:
