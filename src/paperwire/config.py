@@ -7,6 +7,7 @@ folder); the SQLite store, derived indexes and caches live under it.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TypeVar
 
 from platformdirs import user_data_path
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = ["Settings", "SettingsError", "load_settings", "stored_secret"]
 
 N = TypeVar("N", int, float)
 
@@ -95,3 +96,36 @@ def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str],
     if value < 0:  # type: ignore[operator]
         raise SettingsError(f"{name}={raw!r} must not be negative")
     return value
+
+
+def stored_secret(home: Path, name: str) -> str:
+    """The signing key ``name`` kept in the data folder, made (mode 0600) at first use.
+
+    Keys are never given a default value in code: each installation makes its own.
+    """
+    path = home / name
+    try:
+        return _read_secret(path)
+    except FileNotFoundError:
+        pass
+    home.mkdir(parents=True, exist_ok=True)
+    # Written whole under a private name, then linked into place: of two processes
+    # starting at once, one link fails and that process reads the other's key.
+    partial = home / f".{name}.{os.getpid()}"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink(missing_ok=True)
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise SettingsError(f"{path} holds too short a key: delete it to make a new one")
+    return key

@@ -14,13 +14,13 @@ PAPERWIRE_MAIL_SECRET     the key that signs confirm, unsubscribe and feed links
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from paperwire.config import Settings, SettingsError
+from paperwire.config import stored_secret as config_stored_secret
 
 __all__ = ["SECRET_FILE", "MailSettings", "load_mail_settings", "stored_secret"]
 
@@ -57,33 +57,8 @@ def load_mail_settings(
 
 
 def stored_secret(home: Path) -> str:
-    """The signing key kept in the data folder, made (mode 0600) at first use."""
-    path = home / SECRET_FILE
-    try:
-        return _read(path)
-    except FileNotFoundError:
-        pass
-    home.mkdir(parents=True, exist_ok=True)
-    # Written whole under a private name, then linked into place: of two processes
-    # starting at once, one link fails and that process reads the other's key.
-    partial = home / f".{SECRET_FILE}.{os.getpid()}"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    try:
-        os.link(partial, path)
-    except FileExistsError:
-        pass
-    finally:
-        partial.unlink(missing_ok=True)
-    return _read(path)
-
-
-def _read(path: Path) -> str:
-    key = path.read_text(encoding="ascii").strip()
-    if len(key) < 32:
-        raise SettingsError(f"{path} holds too short a key: delete it to make a new one")
-    return key
+    """The mail signing key kept in the data folder (see ``config.stored_secret``)."""
+    return config_stored_secret(home, SECRET_FILE)
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -11,12 +11,10 @@ PAPERWIRE_INDEX_REFRESH_SECONDS  how often search follows the store (default 30;
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from paperwire.config import Settings, SettingsError
+from paperwire.config import Settings, SettingsError, stored_secret
 
 __all__ = ["WebSettings", "load_web_settings"]
 
@@ -43,35 +41,12 @@ class WebSettings:
 def load_web_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> WebSettings:
     env = os.environ if environ is None else environ
     return WebSettings(
-        secret_key=env.get("PAPERWIRE_SECRET_KEY") or _stored_secret(settings.home),
+        secret_key=env.get("PAPERWIRE_SECRET_KEY") or stored_secret(settings.home, _SECRET_FILE),
         secure_cookies=env.get("PAPERWIRE_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         submit_max_age_days=_count(env, "PAPERWIRE_SUBMIT_MAX_AGE_DAYS", 14),
         page_cache_seconds=float(_count(env, "PAPERWIRE_PAGE_CACHE_SECONDS", 30)),
         index_refresh_seconds=float(_count(env, "PAPERWIRE_INDEX_REFRESH_SECONDS", 30)),
     )
-
-
-def _stored_secret(home: Path) -> str:
-    """A random key made once and kept beside the data, so every worker signs alike."""
-    path = home / _SECRET_FILE
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    home.mkdir(parents=True, exist_ok=True)
-    # Written whole under a private name, then linked into place: when two workers
-    # start at once, the link of one fails and it reads the other's key.
-    partial = home / f".{_SECRET_FILE}.{os.getpid()}"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    try:
-        os.link(partial, path)
-    except FileExistsError:
-        pass
-    finally:
-        partial.unlink(missing_ok=True)
-    return path.read_text(encoding="ascii").strip()
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:
