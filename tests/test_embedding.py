@@ -369,24 +369,26 @@ def test_ndcg_and_recall_on_a_worked_example() -> None:
     assert mean_ndcg_at_k({"q1": ["a", "b"]}, {"q1": grades, "q2": {"b": 1}}) == 0.5
 
 
-def test_dense_ndcg_on_a_small_beir_folder(int8: MiniLMBackend, tmp_path: Path) -> None:
+def _tiny_beir(folder: Path) -> Path:
     docs = [
         ("d1", "Protein folding", "Predicting the 3D structure of proteins from sequence."),
         ("d2", "Galaxy formation", "Simulations of how galaxies form in dark matter halos."),
         ("d3", "Image compression", "Learned codecs for compressing photographs."),
     ]
     queries = [("q1", "how do proteins fold into shapes"), ("q2", "dark matter and galaxies")]
-    (tmp_path / "qrels").mkdir()
-    (tmp_path / "corpus.jsonl").write_text(
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text(
         "".join(json.dumps({"_id": i, "title": t, "text": x}) + "\n" for i, t, x in docs)
     )
-    (tmp_path / "queries.test.jsonl").write_text(
+    (folder / "queries.test.jsonl").write_text(
         "".join(json.dumps({"_id": i, "text": t}) + "\n" for i, t in queries)
     )
-    (tmp_path / "qrels" / "test.tsv").write_text(
-        "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n"
-    )
-    result = dense_ndcg(int8, tmp_path)
+    (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n")
+    return folder
+
+
+def test_dense_ndcg_on_a_small_beir_folder(int8: MiniLMBackend, tmp_path: Path) -> None:
+    result = dense_ndcg(int8, _tiny_beir(tmp_path / "tiny"))
     assert (result.queries, result.documents, result.backend) == (2, 3, "minilm-int8")
     assert result.ndcg == pytest.approx(1.0)
 
@@ -413,7 +415,8 @@ def test_bench_embed_reports_figures(
     corpus = _write_corpus(tmp_path / "corpus.jsonl", 12)
     out = tmp_path / "figures.json"
     args = ["bench", "embed", "--input", str(corpus), "--count", "10", "--repeats", "1"]
-    result = CliRunner().invoke(cli, [*args, "--batch-size", "4", "--json", str(out)])
+    args += ["--batch-size", "4", "--beir", str(_tiny_beir(tmp_path / "tiny")), "--json", str(out)]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["abstracts"] == 10
@@ -421,6 +424,8 @@ def test_bench_embed_reports_figures(
     assert figures["cosine_mean"] >= 0.99 and figures["cosine_min"] >= 0.97
     assert figures["at_cap"] == 0 and 20 < figures["tokens_mean"] < 60
     assert len(figures["int8_run_seconds"]) == 1
+    dense = figures["dense_ndcg_at_10"]
+    assert (dense["minilm-int8"], dense["minilm-fp32"], dense["queries"]) == (1.0, 1.0, 2)
 
 
 def test_bench_embed_skips_without_data_and_rejects_bad_input(
