@@ -41,7 +41,9 @@ except ImportError:  # the dev extra is not installed
     sync_api = None
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in
+# the main thread until it stops, and the later tests call asyncio.run themselves.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if sync_api is None:
         pytest.skip("the playwright package is missing: run `make install`")
