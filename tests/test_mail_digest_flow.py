@@ -68,7 +68,10 @@ def test_subscribe_confirm_digest_unsubscribe(
     assert "Confirm" in confirmation["Subject"]
     link = re.search(r"https://\S+/subscribe/confirm\?token=\S+", text_part(confirmation))
     assert link is not None
-    assert "confirmed" in client.get(_local(link.group(0))).text
+    # Opening the link (as a mail scanner would) only asks; the button confirms.
+    assert "Confirm your subscription" in client.get(_local(link.group(0))).text
+    assert store.subscriber(subscriber.id).status == "pending"  # type: ignore[union-attr]
+    assert "confirmed" in client.post(_local(link.group(0))).text
     assert store.subscriber(subscriber.id).status == "active"  # type: ignore[union-attr]
 
     _run(store, settings, mail)
@@ -107,6 +110,7 @@ def test_bad_tokens_and_addresses_are_refused(catcher: MailCatcher, store: SQLit
     settings = load_settings()
     client = TestClient(make_app(store, None, settings=settings))
     assert client.get("/subscribe/confirm?token=1.AAAA").status_code == 400
+    assert client.post("/subscribe/confirm?token=1.AAAA").status_code == 400
     assert client.post("/unsubscribe?token=forged").status_code == 400
     token = csrf_of(client.get("/subscribe").text)
     answer = client.post("/subscribe", data={"email": "not an address", "csrf_token": token})

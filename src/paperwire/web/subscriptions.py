@@ -2,7 +2,7 @@
 
 ``POST /subscribe`` (CSRF-checked) takes an address alone, or the logged-in
 user's; the address gets a confirmation request and nothing else until its
-link (``GET /subscribe/confirm?token=``) is opened: double opt-in.
+link is opened and its button pressed (``POST /subscribe/confirm``): double opt-in.
 ``POST /unsubscribe?token=`` is the RFC 8058 one-click endpoint mail clients
 call (signed token, no CSRF: there is no session), and the button that
 ``GET /unsubscribe`` shows; it takes effect at once, queued mail included.
@@ -102,13 +102,24 @@ def subscribe(
 
 
 @router.get("/subscribe/confirm", include_in_schema=False)
+def confirm_form(request: Request, token: str = "") -> Response:
+    # Opening the link only asks: mail scanners open links, and must not confirm.
+    state = app_state(request)
+    subscriber_id = read_token(mail_settings(state).secret, "confirm", token)
+    found = state.store.subscriber(int(subscriber_id)) if subscriber_id else None
+    if found is None:
+        return error_response(request, 400, "This confirmation link is not valid.")
+    return render(request, "personal/confirmed.html", subscriber=found, token=token, done=False)
+
+
+@router.post("/subscribe/confirm", include_in_schema=False)
 def confirm(request: Request, token: str = "") -> Response:
     state = app_state(request)
     subscriber_id = read_token(mail_settings(state).secret, "confirm", token)
     found = state.store.confirm_subscriber(int(subscriber_id)) if subscriber_id else None
     if found is None:
         return error_response(request, 400, "This confirmation link is not valid.")
-    return render(request, "personal/confirmed.html", subscriber=found)
+    return render(request, "personal/confirmed.html", subscriber=found, token=token, done=True)
 
 
 @router.get("/unsubscribe", include_in_schema=False)
