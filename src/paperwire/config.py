@@ -54,6 +54,12 @@ class Settings:
     def index_dir(self) -> Path:
         return self.home / "indexes"
 
+    def index_dir_for(self, db_path: Path | None) -> Path:
+        """Where a store's search indexes live: beside a --db file, so two never share."""
+        if db_path is not None:
+            return db_path.with_name(db_path.name + ".indexes")
+        return self.index_dir
+
     @property
     def model_cache_dir(self) -> Path:
         return self.home / "models"

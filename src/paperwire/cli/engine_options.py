@@ -38,9 +38,7 @@ AUTO_UPDATE_LIMIT = 2000  # a search first indexes up to this many pending chang
 
 
 def index_dir_for(db_path: Path | None) -> Path:
-    if db_path is not None:
-        return db_path.with_name(db_path.name + ".indexes")
-    return load_settings().index_dir
+    return load_settings().index_dir_for(db_path)
 
 
 def open_backend(name: str) -> EmbeddingBackend | None:

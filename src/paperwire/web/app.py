@@ -38,7 +38,7 @@ from paperwire.web import (
 from paperwire.web.errors import install_error_handlers
 from paperwire.web.pagecache import PageCache
 from paperwire.web.rendering import make_environment
-from paperwire.web.searching import SearchService, index_dir_for, open_engine
+from paperwire.web.searching import SearchService, open_engine
 from paperwire.web.security.headers import SecurityHeadersMiddleware
 from paperwire.web.settings import WebSettings, load_web_settings
 from paperwire.web.state import AppState, Clock, utc_now
@@ -81,7 +81,7 @@ def create_app(
     opened: PaperStore = store if store is not None else open_store(settings, db_path)
     web = web or load_web_settings(settings)
     if engine is None and search_enabled:
-        engine = open_engine(settings, opened, index_dir_for(settings, db_path))
+        engine = open_engine(settings, opened, settings.index_dir_for(db_path))
     state = AppState(
         settings=settings,
         web=web,

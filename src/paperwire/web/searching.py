@@ -21,16 +21,9 @@ from paperwire.search.engine import SearchEngine
 from paperwire.search.layout import IndexLayout
 from paperwire.store.base import PaperStore
 
-__all__ = ["SearchService", "index_dir_for", "open_engine"]
+__all__ = ["SearchService", "open_engine"]
 
 log = logging.getLogger(__name__)
-
-
-def index_dir_for(settings: Settings, db_path: Path | None) -> Path:
-    """Where the indexes of a store live: the rule ``paperwire reindex`` follows."""
-    if db_path is not None:
-        return db_path.with_name(db_path.name + ".indexes")
-    return settings.index_dir
 
 
 def open_engine(settings: Settings, store: PaperStore, index_dir: Path) -> SearchEngine:
