@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form
 from starlette.requests import Request
@@ -25,7 +26,8 @@ from paperwire.mail.outbox import deliver_pending
 from paperwire.mail.settings import MailSettings, load_mail_settings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.mail.tokens import read_token
-from paperwire.store.mail_records import FREQUENCIES
+from paperwire.store.base import PaperStore
+from paperwire.store.mail_records import FREQUENCIES, Subscriber
 from paperwire.web.errors import error_response
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
@@ -104,9 +106,7 @@ def subscribe(
 @router.get("/subscribe/confirm", include_in_schema=False)
 def confirm_form(request: Request, token: str = "") -> Response:
     # Opening the link only asks: mail scanners open links, and must not confirm.
-    state = app_state(request)
-    subscriber_id = read_token(mail_settings(state).secret, "confirm", token)
-    found = state.store.subscriber(int(subscriber_id)) if subscriber_id else None
+    found = _by_token(request, "confirm", token, lambda store, id_: store.subscriber(id_))
     if found is None:
         return error_response(request, 400, "This confirmation link is not valid.")
     return render(request, "personal/confirmed.html", subscriber=found, token=token, done=False)
@@ -114,9 +114,7 @@ def confirm_form(request: Request, token: str = "") -> Response:
 
 @router.post("/subscribe/confirm", include_in_schema=False)
 def confirm(request: Request, token: str = "") -> Response:
-    state = app_state(request)
-    subscriber_id = read_token(mail_settings(state).secret, "confirm", token)
-    found = state.store.confirm_subscriber(int(subscriber_id)) if subscriber_id else None
+    found = _by_token(request, "confirm", token, lambda store, id_: store.confirm_subscriber(id_))
     if found is None:
         return error_response(request, 400, "This confirmation link is not valid.")
     return render(request, "personal/confirmed.html", subscriber=found, token=token, done=True)
@@ -124,9 +122,7 @@ def confirm(request: Request, token: str = "") -> Response:
 
 @router.get("/unsubscribe", include_in_schema=False)
 def unsubscribe_form(request: Request, token: str = "") -> Response:
-    state = app_state(request)
-    subscriber_id = read_token(mail_settings(state).secret, "unsubscribe", token)
-    found = state.store.subscriber(int(subscriber_id)) if subscriber_id else None
+    found = _by_token(request, "unsubscribe", token, lambda store, id_: store.subscriber(id_))
     if found is None:
         return error_response(request, 400, "This unsubscribe link is not valid.")
     return render(request, "personal/unsubscribe.html", subscriber=found, token=token, done=False)
@@ -134,12 +130,19 @@ def unsubscribe_form(request: Request, token: str = "") -> Response:
 
 @router.post("/unsubscribe", include_in_schema=False)
 def unsubscribe(request: Request, token: str = "") -> Response:
-    state = app_state(request)
-    subscriber_id = read_token(mail_settings(state).secret, "unsubscribe", token)
-    found = state.store.unsubscribe(int(subscriber_id)) if subscriber_id else None
+    found = _by_token(request, "unsubscribe", token, lambda store, id_: store.unsubscribe(id_))
     if found is None:
         return error_response(request, 400, "This unsubscribe link is not valid.")
     return render(request, "personal/unsubscribe.html", subscriber=found, token=token, done=True)
+
+
+def _by_token(
+    request: Request, purpose: str, token: str, act: Callable[[PaperStore, int], Subscriber | None]
+) -> Subscriber | None:
+    """``act`` on the subscriber a signed token names; None for a forged or stale token."""
+    state = app_state(request)
+    subscriber_id = read_token(mail_settings(state).secret, purpose, token)
+    return act(state.store, int(subscriber_id)) if subscriber_id else None
 
 
 def _email_problem(address: str) -> str | None:
