@@ -75,15 +75,8 @@ def digest_message(
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     _add_parts(message, "digest", context)
-    return NewMessage(
-        idempotency_key=key,
-        subscriber_id=subscriber.id,
-        kind="digest",
-        recipient=subscriber.email,
-        message_id=str(message["Message-ID"]),
-        message=message.as_bytes(policy=SMTP),
-        paper_ids=[item.paper_id for s in sections for item in s.items],
-    )
+    paper_ids = [item.paper_id for s in sections for item in s.items]
+    return _outbox_entry(subscriber, "digest", key, message, paper_ids)
 
 
 def confirmation_message(
@@ -100,13 +93,24 @@ def confirmation_message(
     }
     message = _message(subscriber.email, sender, subject, key, links.base_url)
     _add_parts(message, "confirm", context)
+    return _outbox_entry(subscriber, "confirm", key, message)
+
+
+def _outbox_entry(
+    subscriber: Subscriber,
+    kind: str,
+    key: str,
+    message: EmailMessage,
+    paper_ids: list[str] | None = None,
+) -> NewMessage:
     return NewMessage(
         idempotency_key=key,
         subscriber_id=subscriber.id,
-        kind="confirm",
+        kind=kind,
         recipient=subscriber.email,
         message_id=str(message["Message-ID"]),
         message=message.as_bytes(policy=SMTP),
+        paper_ids=paper_ids or [],
     )
 
 
