@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from paperwire.cli.options import open_cli_store
+from paperwire.cli.options import counted_progress, open_cli_store
 from paperwire.config import load_settings
 from paperwire.search.embedding import DEFAULT_BACKEND, EmbeddingBackend, load_backend
 from paperwire.search.engine import SearchEngine
@@ -64,14 +62,7 @@ def model_option(func: Any) -> Any:
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[ProgressCallback]:
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    with counted_progress() as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from paperwire.config import load_settings
 from paperwire.store import SQLiteStore, open_store
 
-__all__ = ["db_option", "emit_json", "json_option", "open_cli_store"]
+__all__ = ["counted_progress", "db_option", "emit_json", "json_option", "open_cli_store"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,3 +58,15 @@ def emit_json(figures: dict[str, Any], json_out: str | None) -> None:
         sys.stdout.write(text)
     else:
         Path(json_out).write_text(text, encoding="utf-8")
+
+
+def counted_progress() -> Progress:
+    """The progress bar of long jobs that count items (done of total), on standard error."""
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )

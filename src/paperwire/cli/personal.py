@@ -9,13 +9,18 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
 from paperwire.bench.beir import shared_data_dir
 from paperwire.bench.recs_data import ARXIV_CS_FILE, Protocol
 from paperwire.bench.recs_eval import evaluate_recs
-from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
+from paperwire.cli.options import (
+    counted_progress,
+    db_option,
+    emit_json,
+    json_option,
+    open_cli_store,
+)
 from paperwire.config import SettingsError, load_settings
 from paperwire.mail.lock import DeliveryBusy
 from paperwire.mail.run import DigestRun, send_digests
@@ -31,14 +36,7 @@ _DEFAULTS = Protocol()  # the documented evaluation run
 
 @contextmanager
 def _stages() -> Iterator[object]:
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    with counted_progress() as bar:
         tasks: dict[str, object] = {}
 
         def update(stage: str, done: int, total: int) -> None:
