@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser run test lint format bench-import clean
+.PHONY: install browser run test lint format bench-import check-hardening clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/pytest
+
+# Reliability and security: API fuzzing, importer fuzzing, kill -9 crash tests, web
+# security tests and a 300-s soak, then one summary table of their figures.
+check-hardening: install
+	PAPERWIRE_SOAK_SECONDS=300 $(BIN)/pytest tests/hardening; \
+	status=$$?; $(BIN)/python tests/hardening/summary.py && exit $$status
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -8,13 +8,13 @@ from click.testing import CliRunner
 
 from paperwire.cli.main import cli
 from paperwire.ingest import import_paths
-from paperwire.store import SQLiteStore
+from paperwire.store import SQLiteStore, StoreLocation, open_store_at
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def test_export_import_round_trip(tmp_path: Path) -> None:
-    source = SQLiteStore(tmp_path / "source.db")
+def test_export_import_round_trip(tmp_path: Path, store_location: StoreLocation) -> None:
+    source = open_store_at(store_location)
     import_paths(source, sorted(FIXTURES.glob("*")))
     import_paths(source, [FIXTURES / "hf_daily_papers.json"])
     before = {p.id: p for p in source.iter_papers()}
@@ -23,7 +23,7 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
 
     runner = CliRunner()
     out = tmp_path / "export.jsonl"
-    result = runner.invoke(cli, ["export", str(out), "--db", str(tmp_path / "source.db")])
+    result = runner.invoke(cli, ["export", str(out), "--db", str(store_location)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(
         cli, ["import", str(out), "--db", str(tmp_path / "copy.db"), "--json", "-"]

@@ -8,12 +8,12 @@ from email.utils import make_msgid
 import pytest
 
 from paperwire.config import load_settings
-from paperwire.mail.lock import DeliveryBusy, delivery_lock, lock_path_for
-from paperwire.mail.outbox import MAX_ATTEMPTS, deliver_pending, message_id_for
+from paperwire.mail.outbox import DELIVERY_JOB, MAX_ATTEMPTS, deliver_pending, message_id_for
 from paperwire.mail.run import scheduled_digests
 from paperwire.mail.settings import MailSettings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.store import SQLiteStore
+from paperwire.store.locks import JobBusy
 from paperwire.store.mail_records import NewMessage
 from smtp_helpers import MailCatcher, smtp_server
 
@@ -108,10 +108,8 @@ def test_the_scheduled_job_does_nothing_without_smtp(
 
 
 def test_one_deliverer_at_a_time(store: SQLiteStore) -> None:
-    path = lock_path_for(store)
-    assert path is not None and path.name == "paperwire.db.outbox-lock"
-    busy = pytest.raises(DeliveryBusy, match="another process is sending mail")
-    with delivery_lock(path), busy, delivery_lock(path, wait_seconds=0.2):
+    busy = pytest.raises(JobBusy, match="another mail delivery is running")
+    with store.job_lock(DELIVERY_JOB), busy, store.job_lock(DELIVERY_JOB, wait_seconds=0.2):
         pass
-    with delivery_lock(path, wait_seconds=0.2):
+    with store.job_lock(DELIVERY_JOB, wait_seconds=0.2):
         pass  # released with its holder

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 
 from paperwire.model import Author, Paper
-from paperwire.store import SQLiteStore
+from paperwire.store import SQLiteStore, StoreLocation, open_store_at
 from smtp_helpers import MailCatcher, smtp_server
 
 TODAY = "2026-07-01"
 SUBSCRIBERS = [f"reader{n}@example.org" for n in range(6)]
 
 
-def _fill(db: Path) -> None:
-    store = SQLiteStore(db)
+def _fill(db: StoreLocation) -> None:
+    store = open_store_at(db)
     store.upsert_papers(
         Paper(
             id=f"2606.0{n:04d}",
@@ -43,7 +43,7 @@ def _fill(db: Path) -> None:
     store.close()
 
 
-def _send(db: Path, port: int, home: Path) -> subprocess.Popen[bytes]:
+def _send(db: StoreLocation, port: int, home: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PAPERWIRE_HOME": str(home),

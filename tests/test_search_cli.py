@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from paperwire.cli.main import cli
+from paperwire.config import load_settings
 from paperwire.search.embedding import register_backend
 from paperwire.search.layout import IndexLayout
-from paperwire.store import SQLiteStore
+from paperwire.store import StoreLocation, open_store_at
 from search_helpers import HashingEmbedder, make_paper
 
 MODEL = "test-hashing"
@@ -23,9 +24,10 @@ def hashing_backend() -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "papers.db"
-    store = SQLiteStore(path)
+def db(store_location: StoreLocation) -> StoreLocation:
+    """The commands' store (``--db``): a SQLite file, then a PostgreSQL URL."""
+    path = store_location
+    store = open_store_at(path)
     store.upsert_papers(
         [
             make_paper("2401.00001", "Protein folding with transformers", "Protein structure."),
@@ -42,12 +44,12 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_search_before_reindex_gives_advice(db: Path) -> None:
+def test_search_before_reindex_gives_advice(db: StoreLocation) -> None:
     code, output = run("search", "protein", "--db", str(db), "--model", MODEL)
     assert code == 1 and "paperwire reindex" in output
 
 
-def test_reindex_then_search_as_table_and_json(db: Path) -> None:
+def test_reindex_then_search_as_table_and_json(db: StoreLocation) -> None:
     code, output = run("reindex", "--db", str(db), "--model", MODEL, "--json", "-")
     assert code == 0, output
     assert json.loads(output[output.index("{") :])["papers"] == 3
@@ -65,16 +67,16 @@ def test_reindex_then_search_as_table_and_json(db: Path) -> None:
     )
 
 
-def test_search_indexes_new_papers_first(db: Path) -> None:
+def test_search_indexes_new_papers_first(db: StoreLocation) -> None:
     assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
-    store = SQLiteStore(db)
+    store = open_store_at(db)
     store.upsert_papers([make_paper("2401.00004", "Holography at home", "Light.")])
     store.close()
     code, output = run("search", "holography", "--db", str(db), "--model", MODEL)
     assert code == 0 and "2401.00004" in output
 
 
-def test_bad_query_is_a_clear_error(db: Path) -> None:
+def test_bad_query_is_a_clear_error(db: StoreLocation) -> None:
     assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
     code, output = run("search", 'venue:"x"', "--db", str(db), "--model", MODEL)
     assert code == 1 and "bad query: unknown filter venue:" in output
@@ -82,13 +84,13 @@ def test_bad_query_is_a_clear_error(db: Path) -> None:
     assert code == 1 and "unbalanced quotes" in output
 
 
-def test_keyword_only_without_a_model(db: Path) -> None:
+def test_keyword_only_without_a_model(db: StoreLocation) -> None:
     assert run("reindex", "--db", str(db), "--model", "none")[0] == 0
     code, output = run("search", "diffusion", "--db", str(db), "--model", "none")
     assert code == 0 and "2401.00002" in output
 
 
-def test_similar(db: Path) -> None:
+def test_similar(db: StoreLocation) -> None:
     assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
     code, output = run(
         "similar", "https://arxiv.org/abs/2401.00001", "--db", str(db), "--model", MODEL
@@ -99,7 +101,7 @@ def test_similar(db: Path) -> None:
     assert code == 1 and "no paper" in output
 
 
-def test_unknown_model_is_advice(db: Path) -> None:
+def test_unknown_model_is_advice(db: StoreLocation) -> None:
     code, output = run("search", "x", "--db", str(db), "--model", "no-such-model")
     assert code == 1 and "--model none" in output
 
@@ -141,7 +143,7 @@ def test_eval_search_on_a_missing_split(tmp_path: Path) -> None:
     assert code == 1 and "no judgements for split 'dev'" in output
 
 
-def test_bench_search_reports_latencies(db: Path, tmp_path: Path) -> None:
+def test_bench_search_reports_latencies(db: StoreLocation, tmp_path: Path) -> None:
     assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
     out = tmp_path / "bench.json"
     code, output = run(
@@ -155,7 +157,7 @@ def test_bench_search_reports_latencies(db: Path, tmp_path: Path) -> None:
         assert 0 < figures[f"{mode}_p50_ms"] <= figures[f"{mode}_p95_ms"]
 
 
-def test_import_keeps_an_existing_index_up_to_date(db: Path, tmp_path: Path) -> None:
+def test_import_keeps_an_existing_index_up_to_date(db: StoreLocation, tmp_path: Path) -> None:
     listing = tmp_path / "new.jsonl"
     listing.write_text(
         json.dumps(
@@ -178,10 +180,10 @@ def test_import_keeps_an_existing_index_up_to_date(db: Path, tmp_path: Path) -> 
     listing.write_text(listing.read_text().replace("00009", "00010"), encoding="utf-8")
     code, output = run("import", str(listing), "--db", str(db), "--model", MODEL)
     assert code == 0 and "search index updated: 1 papers" in output
-    store = SQLiteStore(db)
+    store = open_store_at(db)
     assert store.max_seq() == 5
     store.close()
-    live = IndexLayout(db.with_name(db.name + ".indexes")).live()
+    live = IndexLayout(load_settings().index_dir_for(db)).live()
     assert live is not None and live.read_state().seq == 5  # indexed before any search
     code, output = run("search", "molecules", "--db", str(db), "--model", MODEL, "--json", "-")
     found = json.loads(output[output.index("{") :])

@@ -8,7 +8,7 @@ import pytest
 
 from paperwire.search.engine import SearchEngine
 from paperwire.search.layout import IndexLayout
-from paperwire.store import SQLiteStore
+from paperwire.store import SQLiteStore, StoreLocation, open_store_at
 from search_helpers import FailingEmbedder, HashingEmbedder, make_paper
 
 
@@ -179,3 +179,30 @@ def test_an_index_in_an_older_format_is_rebuilt(store: SQLiteStore, tmp_path: Pa
     report = engine.update()
     assert report.rebuilt and report.reused == 3 and report.embedded == 0
     assert hit_ids(engine, "qubits") == ["2401.00001"]
+
+
+def test_nodes_with_their_own_indexes_follow_one_store(
+    store_location: StoreLocation, tmp_path: Path
+) -> None:
+    """Two serving nodes (two connections, two index folders) and an importer elsewhere."""
+    importer, node_a, node_b = (open_store_at(store_location) for _ in range(3))
+    try:
+        importer.upsert_papers(first_papers())
+        engine_a = SearchEngine(node_a, tmp_path / "node-a", HashingEmbedder())
+        engine_b = SearchEngine(node_b, tmp_path / "node-b", HashingEmbedder())
+        engine_a.update()
+        engine_b.update()
+        importer.upsert_papers([make_paper("2401.00009", "Drone swarms", "Many drones.")])
+        engine_a.update()
+        assert hit_ids(engine_a, "drones") == ["2401.00009"]
+        assert hit_ids(engine_b, "drones") == []  # b has not looked yet
+        importer.upsert_papers([make_paper("2401.00010", "Drone racing", "Fast drones.")])
+        # Node b restarts: a new engine on its folder catches up from its checkpoint.
+        restarted = SearchEngine(node_b, tmp_path / "node-b", HashingEmbedder())
+        report = restarted.update()
+        assert not report.rebuilt and report.papers == 2
+        assert sorted(hit_ids(restarted, "drones")) == ["2401.00009", "2401.00010"]
+        assert restarted.indexed_seq == importer.max_seq()
+    finally:
+        for opened in (importer, node_a, node_b):
+            opened.close()

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from paperwire.cli.main import cli
 from paperwire.ingest import arxiv_calendar as calendar
 from paperwire.ingest.schedule import ScheduleConfig, SyncScheduler, next_arxiv_run, sync_job
-from paperwire.ingest.sync import LockBusy, SyncReport, sync
-from paperwire.ingest.sync_lock import exclusive_lock
+from paperwire.ingest.sync import SYNC_JOB, SyncReport, sync
 from paperwire.store import SQLiteStore
+from paperwire.store.locks import JobBusy
 from replay_server import ReplayServer, Reply, live_settings, replay_server
 
 LIVE = Path(__file__).parent / "fixtures" / "live"
@@ -66,7 +66,7 @@ def serve_day(server: ReplayServer, *, any_query: bool = False) -> None:
 
 def run_sync(server: ReplayServer, store: SQLiteStore, tmp_path: Path, now: datetime, **kw: object):
     settings = live_settings(server, tmp_path / "home", **kw)
-    return sync(store, settings, now=now, lock_path=tmp_path / "sync.lock")
+    return sync(store, settings, now=now)
 
 
 def test_a_first_sync_backfills_the_week_and_lists_papers_on_their_announcement_day(
@@ -140,7 +140,7 @@ def test_without_a_network_a_sync_fails_fast_and_writes_nothing(
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
     # With a 60 s backoff, a retry would outlast the test's time-out.
     settings = live_settings(closed, tmp_path, http_backoff=60.0, http_retries=3)
-    report = sync(store, settings, now=FRIDAY, lock_path=tmp_path / "sync.lock")
+    report = sync(store, settings, now=FRIDAY)
     assert not report.ok
     assert [s.source for s in report.steps] == ["arxiv", "hf"]
     assert all("cannot reach 127.0.0.1" in (s.error or "") for s in report.steps)
@@ -166,7 +166,7 @@ def test_a_failed_step_is_retried_by_the_next_sync(
 
 def test_two_syncs_never_overlap(server: ReplayServer, store: SQLiteStore, tmp_path: Path) -> None:
     serve_day(server)
-    with exclusive_lock(tmp_path / "sync.lock"), pytest.raises(LockBusy, match="another sync"):
+    with store.job_lock(SYNC_JOB), pytest.raises(JobBusy, match="another sync"):
         run_sync(server, store, tmp_path, FRIDAY)
     assert server.seen == []
 
@@ -233,7 +233,7 @@ def test_the_scheduler_logs_a_failed_sync_retries_it_and_keeps_going(
 ) -> None:
     serve_day(server, any_query=True)
     server.handle("/api/daily_papers", lambda query: Reply(503, "overloaded"))
-    real_sync = sync_job(store, live_settings(server, tmp_path / "home"), tmp_path / "lock")
+    real_sync = sync_job(store, live_settings(server, tmp_path / "home"))
     calls: list[tuple[str, ...]] = []
 
     def job(sources: Sequence[str]) -> SyncReport:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -48,7 +47,7 @@ def test_register_logs_in_with_a_safe_cookie(client: TestClient, store: SQLiteSt
     assert "SameSite=lax" in cookie or "samesite=lax" in cookie.lower()
     assert "Secure" not in cookie
     assert ">ada</span>" in client.get("/login").text
-    row = sqlite3.connect(store.path).execute("SELECT password_hash FROM users").fetchone()
+    row = store._reader().execute("SELECT password_hash FROM users").fetchone()
     assert row[0].startswith("$argon2id$") and PASSWORD not in row[0]
 
 
@@ -66,7 +65,7 @@ def test_sessions_live_on_the_server_and_rotate_on_login(
 ) -> None:
     register(client, "ada")
     first = client.cookies["pw_session"]
-    stored = [r[0] for r in sqlite3.connect(store.path).execute("SELECT token_hash FROM sessions")]
+    stored = [r[0] for r in store._reader().execute("SELECT token_hash FROM sessions")]
     assert first not in stored  # only a hash is kept
     log_in(client, "ada")
     second = client.cookies["pw_session"]

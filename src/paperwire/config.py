@@ -6,12 +6,14 @@ folder); the SQLite store, derived indexes and caches live under it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
 
@@ -54,10 +56,17 @@ class Settings:
     def index_dir(self) -> Path:
         return self.home / "indexes"
 
-    def index_dir_for(self, db_path: Path | None) -> Path:
-        """Where a store's search indexes live: beside a --db file, so two never share."""
-        if db_path is not None:
-            return db_path.with_name(db_path.name + ".indexes")
+    def index_dir_for(self, db: Path | str | None) -> Path:
+        """Where a store's search indexes live, so two stores never share them.
+
+        Beside a --db file; for a database server, a folder per database in
+        this node's data folder (every web node keeps its own indexes).
+        """
+        if isinstance(db, Path):
+            return db.with_name(db.name + ".indexes")
+        url = db or self.database_url
+        if url:
+            return self.index_dir / f"db-{_server_identity(url)}"
         return self.index_dir
 
     @property
@@ -135,3 +144,13 @@ def _read_secret(path: Path) -> str:
     if len(key) < 32:
         raise SettingsError(f"{path} holds too short a key: delete it to make a new one")
     return key
+
+
+def _server_identity(url: str) -> str:
+    """A short stable name of a database URL, its password left out."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    if len(netloc) == 2:
+        netloc[0] = netloc[0].split(":", 1)[0]
+    cleaned = parts._replace(netloc="@".join(netloc)).geturl()
+    return hashlib.sha256(cleaned.encode()).hexdigest()[:12]

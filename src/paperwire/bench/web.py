@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -28,11 +24,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from paperwire.bench.loadgen import fetch_once, run_load
+from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
 from paperwire.store import SQLiteStore
 
 __all__ = ["QUERIES", "bench_web"]
 
-HOST = "127.0.0.1"
 BASELINE = "/static/style.css"
 QUERIES = (
     "diffusion models",
@@ -48,7 +44,6 @@ QUERIES = (
     "transformer cat:cs.CL year:2025",
     '"chain of thought" has:code',
 )
-_START_TIMEOUT = 120.0
 
 
 def bench_web(
@@ -125,15 +120,9 @@ def _ratio(value: float | None, base: float | None) -> float | None:
     return round(value / base, 1) if value and base else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _server(db: Path, workers: int, cache: bool) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="paperwire-bench-web-") as home:
         env = {
             **os.environ,
@@ -141,34 +130,8 @@ def _server(db: Path, workers: int, cache: bool) -> Iterator[int]:
             "PAPERWIRE_PAGE_CACHE_SECONDS": "600" if cache else "0",
             "PAPERWIRE_INDEX_REFRESH_SECONDS": "0",
         }
-        command = [sys.executable, "-m", "paperwire.cli", "serve", "--db", str(db)]
-        command += ["--port", str(port), "--workers", str(workers), "--no-access-log"]
-        log_path = Path(home) / "server.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                _wait_ready(process, port, log_path)
-                yield port
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-
-
-def _wait_ready(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + _START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            error = log.read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"the server exited before it was ready:\n{error}")
-        try:
-            status, _, _ = asyncio.run(fetch_once(HOST, port, BASELINE))
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status == 200:
-            return
-    raise RuntimeError(f"the server did not answer within {_START_TIMEOUT:.0f} s")
+        args = ["serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
+        log = Path(home) / "server.log"
+        with paperwire_process([*args, "--no-access-log"], env, log) as process:
+            wait_ready(process, port, log, BASELINE)
+            yield port

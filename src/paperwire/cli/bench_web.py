@@ -9,19 +9,13 @@ from rich.console import Console
 from rich.table import Table
 
 from paperwire.bench.web import bench_web
-from paperwire.cli.options import emit_json, json_option
+from paperwire.cli.options import emit_json, filled_db_option, json_option
 
 __all__ = ["bench_web_command"]
 
 
 @click.command("web", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "db_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A filled store (with its search index beside it, from `paperwire reindex --db`).",
-)
+@filled_db_option
 @click.option("--samples", default=60, show_default=True, help="Requests per page for the p50s.")
 @click.option("--seconds", default=10.0, show_default=True, help="Length of each load run.")
 @click.option("--connections", default=16, show_default=True, help="Concurrent connections.")

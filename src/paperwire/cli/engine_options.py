@@ -19,7 +19,7 @@ from paperwire.config import load_settings
 from paperwire.search.embedding import DEFAULT_BACKEND, EmbeddingBackend, load_backend
 from paperwire.search.engine import SearchEngine
 from paperwire.search.indexer import ProgressCallback
-from paperwire.store import SQLiteStore
+from paperwire.store import PaperStore, StoreLocation
 
 __all__ = [
     "AUTO_UPDATE_LIMIT",
@@ -35,7 +35,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 AUTO_UPDATE_LIMIT = 2000  # a search first indexes up to this many pending changes
 
 
-def index_dir_for(db_path: Path | None) -> Path:
+def index_dir_for(db_path: StoreLocation | None) -> Path:
     return load_settings().index_dir_for(db_path)
 
 
@@ -72,7 +72,9 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
 
 
 @contextmanager
-def opened_engine(db_path: Path | None, model: str, catch_up: bool) -> Iterator[SearchEngine]:
+def opened_engine(
+    db_path: StoreLocation | None, model: str, catch_up: bool
+) -> Iterator[SearchEngine]:
     store = open_cli_store(db_path)
     try:
         engine = SearchEngine(store, index_dir_for(db_path), open_backend(model))
@@ -83,7 +85,7 @@ def opened_engine(db_path: Path | None, model: str, catch_up: bool) -> Iterator[
         store.close()
 
 
-def _catch_up(engine: SearchEngine, store: SQLiteStore) -> None:
+def _catch_up(engine: SearchEngine, store: PaperStore) -> None:
     if engine.live_index_missing():
         raise click.ClickException("no search index yet: run `paperwire reindex` first")
     behind = store.max_seq() - engine.indexed_seq

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -19,8 +18,9 @@ from paperwire.ingest.formats.atom import ArxivApiError
 from paperwire.ingest.harvest import HarvestError, HarvestReport, HarvestSpec, harvest
 from paperwire.ingest.http import FetchError
 from paperwire.ingest.oai_client import PREFIXES, OaiClient
-from paperwire.ingest.sync import SOURCES, LockBusy, SyncReport, sync
-from paperwire.store import SQLiteStore
+from paperwire.ingest.sync import SOURCES, SyncReport, sync
+from paperwire.store import PaperStore, StoreLocation
+from paperwire.store.locks import JobBusy
 
 __all__ = ["COMMANDS"]
 
@@ -45,7 +45,10 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @db_option
 @json_option
 def sync_command(
-    sources: tuple[str, ...], backfill_days: int | None, db_path: Path | None, json_out: str | None
+    sources: tuple[str, ...],
+    backfill_days: int | None,
+    db_path: StoreLocation | None,
+    json_out: str | None,
 ) -> None:
     """Pull what arXiv announced and Hugging Face listed since the last sync.
 
@@ -68,10 +71,9 @@ def sync_command(
                 store,
                 settings,
                 sources=sources or SOURCES,
-                lock_path=_lock_path(store),
                 progress=lambda message: status.update(message),
             )
-    except LockBusy as exc:
+    except JobBusy as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
@@ -100,7 +102,7 @@ def _print_sync(report: SyncReport) -> None:
 @click.argument("paper")
 @db_option
 @json_option
-def fetch_command(paper: str, db_path: Path | None, json_out: str | None) -> None:
+def fetch_command(paper: str, db_path: StoreLocation | None, json_out: str | None) -> None:
     """Fetch one paper from the arXiv API, by id or URL, and store it.
 
     \b
@@ -134,7 +136,7 @@ def harvest_command(
     until: datetime | None,
     prefix: str,
     restart: bool,
-    db_path: Path | None,
+    db_path: StoreLocation | None,
     json_out: str | None,
 ) -> None:
     """Harvest arXiv metadata in bulk over OAI-PMH, resumably.
@@ -163,7 +165,7 @@ def harvest_command(
 
 
 def _run_harvest(
-    store: SQLiteStore, settings: Settings, spec: HarvestSpec, restart: bool
+    store: PaperStore, settings: Settings, spec: HarvestSpec, restart: bool
 ) -> HarvestReport:
     columns = (
         SpinnerColumn(),
@@ -206,10 +208,6 @@ def _settings() -> Settings:
         return load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-def _lock_path(store: SQLiteStore) -> Path:
-    return store.path.with_name(store.path.name + ".sync.lock")
 
 
 def _date(value: datetime | None) -> date | None:

@@ -10,9 +10,13 @@ import click
 
 import paperwire.cli.bench_embed  # noqa: F401  (registers "bench embed")
 from paperwire import __version__
-from paperwire.cli import bench, ingest, papers, personal, search, search_eval
+from paperwire.cli import bench, ingest, maintenance, papers, personal, search, search_eval
+from paperwire.cli.bench_cluster import bench_cluster_command
+from paperwire.cli.bench_soak import bench_soak_command
 from paperwire.cli.bench_web import bench_web_command
+from paperwire.cli.migrate_store import migrate_store_command
 from paperwire.cli.serve import serve_command
+from paperwire.cli.worker import worker_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,11 +35,21 @@ def cli() -> None:
     """
 
 
-for command in (*papers.COMMANDS, *search.COMMANDS, *ingest.COMMANDS, bench.bench):
+for command in (
+    *papers.COMMANDS,
+    *search.COMMANDS,
+    *ingest.COMMANDS,
+    *maintenance.COMMANDS,
+    bench.bench,
+):
     cli.add_command(command)
 bench.bench.add_command(search_eval.bench_search_command)
 search.eval_group.add_command(search_eval.eval_search_command)
 bench.bench.add_command(bench_web_command)
+bench.bench.add_command(bench_cluster_command)
+bench.bench.add_command(bench_soak_command)
 cli.add_command(serve_command)
+cli.add_command(worker_command)
+cli.add_command(migrate_store_command)
 cli.add_command(personal.digest_group)
 search.eval_group.add_command(personal.eval_recs_command)

@@ -13,20 +13,56 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from paperwire.config import load_settings
-from paperwire.store import SQLiteStore, open_store
+from paperwire.store import PaperStore, StoreLocation, is_postgres_url, open_store
 
-__all__ = ["counted_progress", "db_option", "emit_json", "json_option", "open_cli_store"]
+__all__ = [
+    "STORE",
+    "StoreParam",
+    "counted_progress",
+    "db_option",
+    "emit_json",
+    "filled_db_option",
+    "json_option",
+    "open_cli_store",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class StoreParam(click.ParamType):
+    """A store on the command line: a SQLite file, or a postgresql:// URL."""
+
+    name = "FILE|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path) or is_postgres_url(value):
+            return value
+        if "://" in str(value):
+            self.fail(f"{value!r} is neither a SQLite file nor a postgresql:// URL", param, ctx)
+        return Path(value)
+
+
+STORE = StoreParam()
 
 
 def db_option(func: F) -> F:
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=STORE,
         envvar="PAPERWIRE_DB",
-        help="SQLite file to use instead of the one in $PAPERWIRE_HOME.",
+        help="SQLite file, or postgresql:// URL, to use instead of the configured store.",
+    )(func)
+
+
+def filled_db_option(func: F) -> F:
+    """A benchmark's store: an existing SQLite file, already filled and indexed."""
+    return click.option(
+        "--db",
+        "db_path",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A filled store (with its search index beside it, from `paperwire reindex --db`).",
     )(func)
 
 
@@ -42,10 +78,10 @@ def json_option(func: F) -> F:
     )(func)
 
 
-def open_cli_store(db_path: Path | None) -> SQLiteStore:
+def open_cli_store(db_path: StoreLocation | None) -> PaperStore:
     try:
         return open_store(load_settings(), db_path)
-    except (NotImplementedError, RuntimeError, OSError) as exc:
+    except (ValueError, RuntimeError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

@@ -18,7 +18,7 @@ from paperwire.ingest import ImportReport, import_paths
 from paperwire.ingest.formats.export import write_export
 from paperwire.model import Paper
 from paperwire.search.layout import IndexLayout
-from paperwire.store import PaperStore
+from paperwire.store import PaperStore, StoreLocation
 
 __all__ = ["COMMANDS"]
 
@@ -43,7 +43,7 @@ def import_command(
     batch_size: int,
     update_index: bool,
     model: str,
-    db_path: Path | None,
+    db_path: StoreLocation | None,
     json_out: str | None,
 ) -> None:
     """Import papers from FILES ('-' reads standard input); the format is detected from content.
@@ -70,7 +70,7 @@ def import_command(
     emit_json(report.figures(), json_out)
 
 
-def _update_search_index(db_path: Path | None, model: str) -> None:
+def _update_search_index(db_path: StoreLocation | None, model: str) -> None:
     # Only an index that exists is kept up to date: a first bulk import should not
     # start an hour of embedding unasked; `paperwire reindex` builds the index.
     if IndexLayout(index_dir_for(db_path)).live() is None:
@@ -118,7 +118,7 @@ def _print_report(report: ImportReport) -> None:
 @click.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @db_option
-def export_command(out: str, db_path: Path | None) -> None:
+def export_command(out: str, db_path: StoreLocation | None) -> None:
     """Write every paper as paperwire JSONL to OUT (default: standard output).
 
     The export round-trips: `paperwire import` of it into an empty store gives
@@ -145,7 +145,7 @@ def export_command(out: str, db_path: Path | None) -> None:
 @click.command("stats")
 @db_option
 @json_option
-def stats_command(db_path: Path | None, json_out: str | None) -> None:
+def stats_command(db_path: StoreLocation | None, json_out: str | None) -> None:
     """What the store holds: papers, community facts, dates, change sequence.
 
     \b
@@ -182,7 +182,7 @@ def stats_command(db_path: Path | None, json_out: str | None) -> None:
 @click.argument("paper")
 @db_option
 @json_option
-def show_command(paper: str, db_path: Path | None, json_out: str | None) -> None:
+def show_command(paper: str, db_path: StoreLocation | None, json_out: str | None) -> None:
     """Show one paper, by arXiv id or URL (abs, pdf or html; any version).
 
     \b

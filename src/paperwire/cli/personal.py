@@ -22,11 +22,12 @@ from paperwire.cli.options import (
     open_cli_store,
 )
 from paperwire.config import SettingsError, load_settings
-from paperwire.mail.lock import DeliveryBusy
 from paperwire.mail.run import DigestRun, send_digests
 from paperwire.mail.settings import load_mail_settings
 from paperwire.mail.smtp import MailerNotConfigured, SmtpSender
 from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
+from paperwire.store import StoreLocation
+from paperwire.store.locks import JobBusy
 
 __all__ = ["digest_group", "eval_recs_command"]
 
@@ -67,7 +68,7 @@ def digest_group() -> None:
 @db_option
 @json_option
 def digest_send_command(
-    dry_run: bool, today: datetime | None, db_path: Path | None, json_out: str | None
+    dry_run: bool, today: datetime | None, db_path: StoreLocation | None, json_out: str | None
 ) -> None:
     """Compose this period's digest for every confirmed subscriber, then send all waiting mail.
 
@@ -95,7 +96,7 @@ def digest_send_command(
             run = send_digests(
                 store, settings, mail, mailer, day, dry_run=dry_run, progress=progress
             )
-    except DeliveryBusy as exc:
+    except JobBusy as exc:
         raise click.ClickException(
             f"{exc}; this run's digests are in the outbox and the next run sends them"
         ) from exc

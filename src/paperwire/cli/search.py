@@ -6,7 +6,6 @@ table, or JSON with --json.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +18,7 @@ from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.search.engine import SORTS
 from paperwire.search.query import QueryError
 from paperwire.search.results import SearchResults
+from paperwire.store import StoreLocation
 
 __all__ = ["COMMANDS", "eval_group"]
 
@@ -41,7 +41,7 @@ def search_command(
     sort: str,
     mode: str,
     model: str,
-    db_path: Path | None,
+    db_path: StoreLocation | None,
     json_out: str | None,
 ) -> None:
     """Search the papers: words, "a phrase", an arXiv id or URL, and filters.
@@ -69,7 +69,7 @@ def search_command(
 @db_option
 @json_option
 def similar_command(
-    paper_id: str, limit: int, model: str, db_path: Path | None, json_out: str | None
+    paper_id: str, limit: int, model: str, db_path: StoreLocation | None, json_out: str | None
 ) -> None:
     """Papers most like PAPER_ID (an arXiv id or URL), by their embeddings.
 
@@ -93,7 +93,9 @@ def similar_command(
 @model_option
 @db_option
 @json_option
-def reindex_command(catch_up: bool, model: str, db_path: Path | None, json_out: str | None) -> None:
+def reindex_command(
+    catch_up: bool, model: str, db_path: StoreLocation | None, json_out: str | None
+) -> None:
     """Rebuild the search indexes from the store (stored embeddings are reused).
 
     The new indexes are built aside and swapped in at the end: an interrupted

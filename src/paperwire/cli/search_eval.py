@@ -26,6 +26,7 @@ from paperwire.cli.engine_options import (
 from paperwire.cli.options import db_option, emit_json, json_option
 from paperwire.search.engine import SearchEngine
 from paperwire.search.fusion import DEFAULT_FUSION
+from paperwire.store import StoreLocation
 
 __all__ = ["bench_search_command", "eval_search_command"]
 
@@ -114,7 +115,7 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
 @db_option
 @json_option
 def bench_search_command(
-    queries: int, model: str, db_path: Path | None, json_out: str | None
+    queries: int, model: str, db_path: StoreLocation | None, json_out: str | None
 ) -> None:
     """Search latency (p50/p95) of bm25, dense and hybrid on your indexed papers.
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 import uvicorn
 
+from paperwire.cli.jobs import start_jobs
 from paperwire.cli.options import db_option, open_cli_store
-from paperwire.config import load_settings
-from paperwire.ingest.schedule import SyncScheduler
-from paperwire.ingest.sync import SyncReport, sync
-from paperwire.mail.run import scheduled_digests
-from paperwire.store import SQLiteStore
-from paperwire.web.syncnotice import record_sync_report
+from paperwire.store import StoreLocation
 
 __all__ = ["serve_command"]
 
@@ -45,7 +40,7 @@ def serve_command(
     workers: int,
     background_sync: bool,
     access_log: bool,
-    db_path: Path | None,
+    db_path: StoreLocation | None,
 ) -> None:
     """Serve the web pages, the JSON API and the feeds at http://HOST:PORT.
 
@@ -61,8 +56,9 @@ def serve_command(
     """
     store = open_cli_store(db_path)  # fails early, with advice, on a bad store
     if db_path is not None:
-        os.environ["PAPERWIRE_DB"] = str(db_path.resolve())
-    scheduler = _start_sync(store) if background_sync else None
+        where = db_path.resolve() if isinstance(db_path, Path) else db_path
+        os.environ["PAPERWIRE_DB"] = str(where)
+    scheduler = start_jobs(store) if background_sync else None
     if scheduler is None:
         store.close()
     click.echo(f"paperwire: serving at http://{host}:{port}/ (Ctrl-C stops)", err=True)
@@ -81,26 +77,3 @@ def serve_command(
         if scheduler is not None:
             scheduler.stop()
             store.close()
-
-
-def _start_sync(store: SQLiteStore) -> SyncScheduler:
-    settings = load_settings()
-
-    def job(sources: Sequence[str]) -> SyncReport:
-        report = sync(store, settings, sources=sources)
-        record_sync_report(store, report)
-        _send_due_digests(store)
-        return report
-
-    scheduler = SyncScheduler(job)
-    scheduler.start()
-    return scheduler
-
-
-def _send_due_digests(store: SQLiteStore) -> None:
-    # Digests follow each sync so they carry the newest papers; the outbox keys one
-    # message per subscriber and period, so running this hourly sends each once.
-    try:
-        scheduled_digests(store, load_settings())
-    except Exception:
-        log.exception("scheduled digest run failed; the next sync retries it")

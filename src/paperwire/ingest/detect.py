@@ -76,7 +76,7 @@ def _json_format(text: bytes) -> str:
     first_line = text.split(b"\n", 1)[0]
     try:
         record = json.loads(first_line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         # A pretty-printed object spans lines: only recorded responses look like that.
         if re.search(rb'"status_code"\s*:', text) and re.search(rb'"body"\s*:', text):
             return "recorded-response"

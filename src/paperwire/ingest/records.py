@@ -6,6 +6,7 @@ parsed and checked, text is normalised, links are extracted, dates are read.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,7 @@ __all__ = [
     "first_doi",
     "parse_day",
     "parse_rfc2822_day",
+    "require_encodable",
 ]
 
 
@@ -91,6 +93,18 @@ def arxiv_paper(
         source=source,
         **fields,  # type: ignore[arg-type]
     )
+
+
+def require_encodable(value: object) -> None:
+    """Raise BadRecord if ``value`` holds text UTF-8 cannot store (an unpaired surrogate).
+
+    JSON can spell one (``"\\ud800"``) and Python decodes it, but the store would
+    fail on it at write time, taking the good records of its batch down too.
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadRecord(f"text with an unpaired surrogate ({exc.object[exc.start]!r})") from None
 
 
 def parse_day(value: str | None) -> date | None:

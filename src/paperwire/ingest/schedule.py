@@ -15,7 +15,6 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from paperwire.config import Settings
@@ -42,11 +41,11 @@ class ScheduleConfig:
     run_at_start: bool = True
 
 
-def sync_job(store: PaperStore, settings: Settings, lock_path: Path | None = None) -> SyncJob:
+def sync_job(store: PaperStore, settings: Settings) -> SyncJob:
     """The job a server schedules: a sync of the given sources into its own store."""
 
     def run(sources: Sequence[str]) -> SyncReport:
-        return sync(store, settings, sources=sources, lock_path=lock_path)
+        return sync(store, settings, sources=sources)
 
     return run
 

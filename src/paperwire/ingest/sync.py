@@ -27,7 +27,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from paperwire.config import Settings
 from paperwire.ingest import arxiv_calendar as calendar
@@ -37,11 +36,12 @@ from paperwire.ingest.http import FetchError
 from paperwire.ingest.importer import ImportReport, import_records
 from paperwire.ingest.records import Rejection
 from paperwire.ingest.rss import RssClient
-from paperwire.ingest.sync_lock import LockBusy, exclusive_lock
 from paperwire.model import Paper
 from paperwire.store.base import PaperStore
 
-__all__ = ["SOURCES", "LockBusy", "StepReport", "SyncReport", "sync"]
+__all__ = ["SOURCES", "SYNC_JOB", "StepReport", "SyncReport", "sync"]
+
+SYNC_JOB = "sync"  # the store's job lock that keeps two syncs apart
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +96,11 @@ def sync(
     *,
     now: datetime | None = None,
     sources: Sequence[str] = SOURCES,
-    lock_path: Path | None = None,
     progress: Progress | None = None,
 ) -> SyncReport:
     """Run each step of ``sources``; a failed step is reported and the others still run.
 
-    Raises LockBusy when another sync holds the lock.
+    Raises ``JobBusy`` when another sync, on any node, holds the lock.
     """
     unknown = set(sources) - set(SOURCES)
     if unknown:
@@ -109,7 +108,7 @@ def sync(
     now = now or datetime.now(UTC)
     report = SyncReport(now.isoformat(timespec="seconds"))
     say = progress or (lambda message: None)
-    with exclusive_lock(lock_path or settings.home / "sync.lock"):
+    with store.job_lock(SYNC_JOB):
         for source in sources:
             step = StepReport(source)
             try:

@@ -14,7 +14,7 @@ run sends that message again, so delivery is at least once; because its
 Message-ID is derived from the idempotency key, a receiving system that
 drops duplicate Message-IDs shows it once. Killed anywhere else, nothing is
 sent twice: a claimed message whose DATA the server had not accepted was
-not delivered. Only one process delivers at a time (``mail.lock``).
+not delivered. Only one process delivers at a time (the store's job lock).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from paperwire.mail.lock import delivery_lock, lock_path_for
 from paperwire.mail.smtp import MailSender, SendError
 from paperwire.store.base import PaperStore
 
-__all__ = ["MAX_ATTEMPTS", "DeliveryReport", "deliver_pending", "message_id_for"]
+__all__ = ["DELIVERY_JOB", "MAX_ATTEMPTS", "DeliveryReport", "deliver_pending", "message_id_for"]
+
+DELIVERY_JOB = "mail delivery"  # the store's job lock that one deliverer holds
 
 MAX_ATTEMPTS = 5  # after this many failed attempts a message is given up ("failed")
 _STOP_AFTER_ERRORS = 3  # retryable errors in a row: the server is unwell, try again later
@@ -60,9 +61,9 @@ def deliver_pending(
 ) -> DeliveryReport:
     """Send every message waiting in the outbox, oldest first, holding the delivery lock.
 
-    Raises ``DeliveryBusy`` if another process keeps the lock for over a minute.
+    Raises ``JobBusy`` if another process keeps the lock for over a minute.
     """
-    with delivery_lock(lock_path_for(store)):
+    with store.job_lock(DELIVERY_JOB, wait_seconds=60.0):
         return _deliver(store, mailer, sender, progress)
 
 

@@ -24,7 +24,9 @@ from paperwire.mail.smtp import MailSender, SmtpSender
 from paperwire.store.base import PaperStore
 from paperwire.store.mail_records import NewMessage
 
-__all__ = ["DigestRun", "compose_digests", "scheduled_digests", "send_digests"]
+__all__ = ["DIGEST_JOB", "DigestRun", "compose_digests", "scheduled_digests", "send_digests"]
+
+DIGEST_JOB = "digest run"  # the store's job lock: one run at a time over every node
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -78,13 +80,30 @@ def send_digests(
     limits: DigestLimits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> DigestRun:
-    """One whole run; ``mailer`` may be None only for a dry run."""
-    messages, run = compose_digests(store, settings, mail, today, limits, progress)
+    """One whole run; ``mailer`` may be None only for a dry run.
+
+    Raises ``JobBusy`` while another run holds the lock, on any node.
+    """
     if dry_run:
+        messages, run = compose_digests(store, settings, mail, today, limits, progress)
         run.previews = messages
         return run
     if mailer is None:
         raise ValueError("a run that sends needs a mailer")
+    with store.job_lock(DIGEST_JOB):
+        return _send(store, mail, mailer, today, limits, progress, settings)
+
+
+def _send(
+    store: PaperStore,
+    mail: MailSettings,
+    mailer: MailSender,
+    today: date,
+    limits: DigestLimits,
+    progress: Progress | None,
+    settings: Settings,
+) -> DigestRun:
+    messages, run = compose_digests(store, settings, mail, today, limits, progress)
     run.queued = store.enqueue_messages(messages)
     waiting = len(store.deliverable_messages(limit=100_000))
 

@@ -160,6 +160,16 @@ class LexicalIndex:
         keys = searcher.fast_field_values("key", addresses) if addresses else []
         return np.asarray(keys, dtype=np.uint64), int(result.count)
 
+    def all_keys(self) -> np.ndarray:
+        """The key of every live document (a consistency check compares them with the store)."""
+        searcher = self._index.searcher()
+        count = int(searcher.num_docs)
+        if not count:
+            return np.zeros(0, dtype=np.uint64)
+        result = searcher.search(tantivy.Query.all_query(), count)
+        addresses = [address for _, address in result.hits]
+        return np.asarray(searcher.fast_field_values("key", addresses), dtype=np.uint64)
+
     def text_query(self, words: list[str], phrases: list[str]) -> tantivy.Query | None:
         """OR of the words and phrases over the text fields, or None without text."""
         # Only word characters, spaces and quotes reach tantivy's parser, so no

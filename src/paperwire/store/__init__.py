@@ -1,4 +1,4 @@
-"""Storage: the ``PaperStore`` interface, its backends, and how to open one."""
+"""Storage: the ``PaperStore`` interface, its two backends, and how to open one."""
 
 from __future__ import annotations
 
@@ -6,23 +6,41 @@ from pathlib import Path
 
 from paperwire.config import Settings
 from paperwire.store.base import PaperStore, StoredEmbedding, StoreStats, UpsertCounts
+from paperwire.store.postgres import PostgresStore, is_postgres_url
 from paperwire.store.sqlite import SQLiteStore
 
 __all__ = [
     "PaperStore",
+    "PostgresStore",
     "SQLiteStore",
+    "StoreLocation",
     "StoreStats",
     "StoredEmbedding",
     "UpsertCounts",
+    "is_postgres_url",
     "open_store",
+    "open_store_at",
 ]
 
+# Where a store is: a SQLite file, or a postgresql:// URL.
+StoreLocation = Path | str
 
-def open_store(settings: Settings, db_path: Path | None = None) -> SQLiteStore:
-    """Open the store the settings name: ``db_path`` if given, else the data folder's."""
-    if settings.database_url and db_path is None:
-        raise NotImplementedError(
-            "PAPERWIRE_DATABASE_URL is set, but this paperwire has only the SQLite backend: "
-            "unset it, or pass --db PATH"
+
+def open_store(settings: Settings, db: StoreLocation | None = None) -> SQLiteStore | PostgresStore:
+    """Open the store named by ``db`` if given, else by the settings.
+
+    ``PAPERWIRE_DATABASE_URL`` (a postgresql:// URL) wins over the data folder's
+    SQLite file; ``--db`` (a file or a URL) wins over both.
+    """
+    return open_store_at(db if db is not None else settings.database_url or settings.sqlite_path)
+
+
+def open_store_at(location: StoreLocation) -> SQLiteStore | PostgresStore:
+    if is_postgres_url(location):
+        return PostgresStore(str(location))
+    if isinstance(location, str) and "://" in location:
+        raise ValueError(
+            f"{location.split('://')[0]}:// is not a store this paperwire can open: "
+            "give a SQLite file or a postgresql:// URL"
         )
-    return SQLiteStore(db_path or settings.sqlite_path)
+    return SQLiteStore(Path(location))

@@ -7,6 +7,7 @@ only, so a PostgreSQL backend can stand beside SQLite without touching them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -172,6 +173,10 @@ class PaperStore(Protocol):
 
     def user_votes(self, user_id: int, paper_ids: list[str]) -> set[str]: ...
 
+    def vote_rows(self, paper_ids: list[str]) -> dict[str, int]:
+        """Users who voted for each paper, counted from the vote rows themselves."""
+        ...
+
     def votes_version(self) -> int: ...
 
     # -- a reader's signals: library, follows, seen (recommendations) ------------
@@ -233,5 +238,14 @@ class PaperStore(Protocol):
     def mark_failed(self, outbox_id: int, error: str, final: bool) -> None: ...
 
     def outbox_counts(self) -> dict[str, int]: ...
+
+    def integrity_check(self) -> str:
+        """ "ok", or what is wrong: the engine's own check and paperwire's invariants."""
+        ...
+
+    def job_lock(self, job: str, wait_seconds: float = 0.0) -> AbstractContextManager[None]:
+        """Hold ``job``'s lock (one at a time over every process and node), or raise
+        ``JobBusy`` after ``wait_seconds``."""
+        ...
 
     def close(self) -> None: ...

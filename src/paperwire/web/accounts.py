@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from paperwire.store.sqlite_accounts import UsernameTaken
+from paperwire.store.accounts import UsernameTaken
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.passwords import (

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from paperwire.store.records import ListedPaper
+from paperwire.web.api_schema import DAILY_ITEMS, PAPER, PAPERS_PAGE, answers
 from paperwire.web.errors import json_error
 from paperwire.web.hf_shape import daily_item, paper_json
 from paperwire.web.pages import BadParameter
@@ -28,7 +29,11 @@ router = APIRouter(prefix="/api", tags=["papers"])
 MAX_LIMIT = 100
 
 
-@router.get("/daily_papers", summary="Daily papers of a day, week or month")
+@router.get(
+    "/daily_papers",
+    summary="Daily papers of a day, week or month",
+    responses=answers(DAILY_ITEMS, "Daily items, in Hugging Face's shape", 400),
+)
 def daily_papers(
     request: Request,
     date: Annotated[str | None, Query(description="A day, YYYY-MM-DD")] = None,
@@ -64,7 +69,11 @@ def daily_papers(
     return JSONResponse([daily_item(item) for item in found.items])
 
 
-@router.get("/papers/search", summary="Search papers")
+@router.get(
+    "/papers/search",
+    summary="Search papers",
+    responses=answers(DAILY_ITEMS, "Daily items, best match first", 400, 503),
+)
 def search_papers(
     request: Request,
     q: Annotated[
@@ -89,7 +98,11 @@ def search_papers(
     )
 
 
-@router.get("/papers", summary="Every paper, in change order (for mirrors)")
+@router.get(
+    "/papers",
+    summary="Every paper, in change order (for mirrors)",
+    responses=answers(PAPERS_PAGE, "One page of papers and the cursor of the next", 400),
+)
 def list_papers(
     request: Request,
     cursor: Annotated[str | None, Query(description="`nextCursor` of the previous page")] = None,
@@ -108,7 +121,11 @@ def list_papers(
     return JSONResponse({"papers": papers, "nextCursor": str(changes[-1][0]) if more else None})
 
 
-@router.get("/papers/{paper_id:path}", summary="One paper")
+@router.get(
+    "/papers/{paper_id:path}",
+    summary="One paper",
+    responses=answers(PAPER, "The paper object", 400, 404),
+)
 def get_paper(request: Request, paper_id: str) -> Response:
     """The paper object: `{id, title, summary, authors: [{name}], publishedAt, upvotes,
     githubRepo, githubStars, projectPage, ...}`. Any arXiv id form is accepted."""

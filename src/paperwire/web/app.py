@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.search.engine import SearchEngine
-from paperwire.store import open_store
+from paperwire.store import StoreLocation, open_store
 from paperwire.store.base import PaperStore
 from paperwire.web import (
     accounts,
@@ -35,6 +35,7 @@ from paperwire.web import (
     submit,
     trending,
 )
+from paperwire.web.api_schema import install_openapi
 from paperwire.web.errors import install_error_handlers
 from paperwire.web.pagecache import PageCache
 from paperwire.web.rendering import make_environment
@@ -66,7 +67,7 @@ def create_app(
     settings: Settings,
     store: PaperStore | None = None,
     *,
-    db_path: Path | None = None,
+    db_path: StoreLocation | None = None,
     web: WebSettings | None = None,
     engine: SearchEngine | None = None,
     search_enabled: bool = True,
@@ -113,6 +114,7 @@ def create_app(
     )
     app.state.paperwire = state
     install_error_handlers(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -11,6 +11,8 @@ live in ``subscriptions`` and hang under this router.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -40,7 +42,8 @@ FEED_ITEMS = 30
 
 def _login(request: Request) -> RedirectResponse:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={path}", status_code=303)
+    # Quoted whole, so the way back keeps its own query ("&" and all).
+    return RedirectResponse(f"/login?next={quote(path, safe='')}", status_code=303)
 
 
 def _back(next_path: str | None, default: str) -> RedirectResponse:

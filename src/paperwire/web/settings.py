@@ -6,6 +6,17 @@ PAPERWIRE_SECURE_COOKIES=1       mark cookies Secure (serve over HTTPS)
 PAPERWIRE_SUBMIT_MAX_AGE_DAYS    the oldest paper /submit accepts (default 14)
 PAPERWIRE_PAGE_CACHE_SECONDS     how long a rendered page may be reused (default 30)
 PAPERWIRE_INDEX_REFRESH_SECONDS  how often search follows the store (default 30; 0: never)
+
+Rate limits (a limited request gets 429 with Retry-After; 0 turns a limit off):
+PAPERWIRE_LOGIN_LIMIT_ACCOUNT    failed logins per account per login window (default 5)
+PAPERWIRE_LOGIN_LIMIT_IP         failed logins per client address per login window (default 20)
+PAPERWIRE_REGISTER_LIMIT_IP      accounts made per client address per login window (default 10)
+PAPERWIRE_LOGIN_WINDOW_SECONDS   the login window (default 900)
+PAPERWIRE_SUBSCRIBE_LIMIT_IP     digest subscriptions per client address per hour (default 10)
+PAPERWIRE_SUBSCRIBE_LIMIT_EMAIL  subscriptions per email address per hour (default 3)
+PAPERWIRE_SUBMIT_LIMIT_ACCOUNT   paper submissions per account per hour (default 20)
+PAPERWIRE_SUBMIT_LIMIT_IP        paper submissions per client address per hour (default 60)
+PAPERWIRE_ACTION_WINDOW_SECONDS  the window of the subscription and submission limits (default 3600)
 """
 
 from __future__ import annotations
@@ -33,6 +44,11 @@ class WebSettings:
     login_limit_ip: int = 20  # failed logins per address per window
     register_limit_ip: int = 10  # accounts made per address per window
     login_window_seconds: int = 15 * 60
+    subscribe_limit_ip: int = 10  # subscription requests per address per action window
+    subscribe_limit_email: int = 3  # confirmation mails one inbox can be sent per window
+    submit_limit_account: int = 20  # submissions (each asks arXiv) per account per window
+    submit_limit_ip: int = 60  # submissions per address per window
+    action_window_seconds: int = 60 * 60
     page_cache_seconds: float = 30.0
     page_cache_entries: int = 512
     index_refresh_seconds: float = 30.0
@@ -46,7 +62,30 @@ def load_web_settings(settings: Settings, environ: Mapping[str, str] | None = No
         submit_max_age_days=_count(env, "PAPERWIRE_SUBMIT_MAX_AGE_DAYS", 14),
         page_cache_seconds=float(_count(env, "PAPERWIRE_PAGE_CACHE_SECONDS", 30)),
         index_refresh_seconds=float(_count(env, "PAPERWIRE_INDEX_REFRESH_SECONDS", 30)),
+        **_limits(env),
     )
+
+
+# Each rate limit: its WebSettings field, and the variable that sets it.
+_LIMIT_VARIABLES = {
+    "login_limit_account": "PAPERWIRE_LOGIN_LIMIT_ACCOUNT",
+    "login_limit_ip": "PAPERWIRE_LOGIN_LIMIT_IP",
+    "register_limit_ip": "PAPERWIRE_REGISTER_LIMIT_IP",
+    "login_window_seconds": "PAPERWIRE_LOGIN_WINDOW_SECONDS",
+    "subscribe_limit_ip": "PAPERWIRE_SUBSCRIBE_LIMIT_IP",
+    "subscribe_limit_email": "PAPERWIRE_SUBSCRIBE_LIMIT_EMAIL",
+    "submit_limit_account": "PAPERWIRE_SUBMIT_LIMIT_ACCOUNT",
+    "submit_limit_ip": "PAPERWIRE_SUBMIT_LIMIT_IP",
+    "action_window_seconds": "PAPERWIRE_ACTION_WINDOW_SECONDS",
+}
+
+
+def _limits(env: Mapping[str, str]) -> dict[str, int]:
+    defaults = WebSettings(secret_key="")
+    return {
+        field: _count(env, variable, getattr(defaults, field))
+        for field, variable in _LIMIT_VARIABLES.items()
+    }
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:

@@ -3,7 +3,9 @@
 Only recent papers are taken (``PAPERWIRE_SUBMIT_MAX_AGE_DAYS``, 14 by
 default, counted from the first version's date): the daily feed is for new
 work. The check happens before anything is written, so a refusal leaves
-the store as it was. A paper already listed stays on the day it was listed.
+the store as it was. Submissions are rate limited per account and per
+address (each one asks arXiv); a limited one gets 429 with Retry-After.
+A paper already listed stays on the day it was listed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from paperwire.model import Paper
 from paperwire.store.records import User
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
+from paperwire.web.security.ratelimit import ActionLimiter, client_address
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import AppState, app_state
 from paperwire.web.views import paper_url
@@ -48,17 +51,18 @@ def submit(request: Request, paper: str = Form("")) -> Response:
     if user is None:
         return RedirectResponse("/login?next=" + quote("/submit", safe=""), status_code=303)
     state = app_state(request)
+    limiter = ActionLimiter(state.store, state.web)
+    address, now = client_address(request), state.clock().timestamp()
+    limited = limiter.check_submit(address, user.id, now)
+    if limited is not None:
+        response = _refused(request, paper[:300], SubmitRefused(429, limited.message))
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    limiter.submitted(address, user.id, now)
     try:
         stored = submit_paper(state, paper, user)
     except SubmitRefused as refused:
-        return render(
-            request,
-            "submit.html",
-            status=refused.status,
-            value=paper,
-            error=refused.message,
-            max_age=_max_age(request),
-        )
+        return _refused(request, paper, refused)
     state.search.poke()
     return RedirectResponse(paper_url(stored.id) + "?submitted=1", status_code=303)
 
@@ -99,6 +103,17 @@ def _fetch(state: AppState, paper_id: str) -> Paper:
     if found is None:
         raise SubmitRefused(404, f"arXiv has no paper {paper_id}.")
     return found
+
+
+def _refused(request: Request, value: str, refused: SubmitRefused) -> Response:
+    return render(
+        request,
+        "submit.html",
+        status=refused.status,
+        value=value,
+        error=refused.message,
+        max_age=_max_age(request),
+    )
 
 
 def _max_age(request: Request) -> int:

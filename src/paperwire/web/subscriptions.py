@@ -7,6 +7,8 @@ link is opened and its button pressed (``POST /subscribe/confirm``): double opt-
 call (signed token, no CSRF: there is no session), and the button that
 ``GET /unsubscribe`` shows; it takes effect at once, queued mail included.
 Outgoing mail goes through the outbox, delivered after the response.
+Subscribing is rate limited per client address and per email address (see
+``security.ratelimit``); a limited request gets 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -21,16 +23,17 @@ from starlette.responses import Response
 
 from paperwire.mail.compose import confirmation_message
 from paperwire.mail.links import SiteLinks
-from paperwire.mail.lock import DeliveryBusy
 from paperwire.mail.outbox import deliver_pending
 from paperwire.mail.settings import MailSettings, load_mail_settings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.mail.tokens import read_token
 from paperwire.store.base import PaperStore
+from paperwire.store.locks import JobBusy
 from paperwire.store.mail_records import FREQUENCIES, Subscriber
 from paperwire.web.errors import error_response
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
+from paperwire.web.security.ratelimit import ActionLimiter, Limited, client_address
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import AppState, app_state
 
@@ -62,7 +65,7 @@ def _deliver(state: AppState, mail: MailSettings) -> None:
     try:
         with SmtpSender(mail) as mailer:
             deliver_pending(state.store, mailer, mail.sender)
-    except DeliveryBusy:
+    except JobBusy:
         log.info("another process is sending mail; the confirmation waits in the outbox")
 
 
@@ -86,6 +89,19 @@ def subscribe(
     state = app_state(request)
     user = current_user(request)
     address = email.strip()
+    limited = _limit(request, address)
+    if limited is not None:
+        page = "personal/subscribe.html"
+        response = render(
+            request,
+            page,
+            status=429,
+            email=address[:_MAX_EMAIL],
+            error=limited.message,
+            current=None,
+        )
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
     problem = _email_problem(address) or (
         None if frequency in FREQUENCIES else "Choose a daily or a weekly digest."
     )
@@ -134,6 +150,17 @@ def unsubscribe(request: Request, token: str = "") -> Response:
     if found is None:
         return error_response(request, 400, "This unsubscribe link is not valid.")
     return render(request, "personal/unsubscribe.html", subscriber=found, token=token, done=True)
+
+
+def _limit(request: Request, email: str) -> Limited | None:
+    """None if this attempt may go ahead (and is counted), else how long to wait."""
+    state = app_state(request)
+    limiter, address = ActionLimiter(state.store, state.web), client_address(request)
+    now = state.clock().timestamp()
+    limited = limiter.check_subscribe(address, email, now)
+    if limited is None:
+        limiter.subscribed(address, email, now)
+    return limited
 
 
 def _by_token(

@@ -2,10 +2,15 @@
 
 ElementTree escapes every text and attribute; characters XML cannot carry
 at all are removed first (``xml_safe``), so no title can break a feed.
+An RSS ``description`` is HTML to feed readers (RSS 2.0 leaves it to them,
+and most render it), so its text is HTML-escaped as well: an abstract with
+``<img onerror=...>`` in it shows as text there too. Atom says what its
+summaries are (``type="text"``), so they go as they are.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
@@ -82,7 +87,7 @@ def rss_document(channel: Channel) -> bytes:
     head = _sub(root, "channel")
     _sub(head, "title", channel.title)
     _sub(head, "link", channel.page_url)
-    _sub(head, "description", channel.description)
+    _sub(head, "description", html.escape(channel.description, quote=False))
     _sub(head, "atom:link", href=channel.self_url, rel="self", type="application/rss+xml")
     newest = max((e.day for e in channel.entries if e.day), default=None)
     _sub(head, "lastBuildDate", format_datetime(_moment(newest)))
@@ -91,7 +96,7 @@ def rss_document(channel: Channel) -> bytes:
         _sub(item, "title", entry.title)
         _sub(item, "link", entry.url)
         _sub(item, "guid", entry.url, isPermaLink="true")
-        _sub(item, "description", entry.summary)
+        _sub(item, "description", html.escape(entry.summary, quote=False))
         _sub(item, "pubDate", format_datetime(_moment(entry.day)))
         for category in entry.categories:
             _sub(item, "category", category)

@@ -19,6 +19,7 @@ from paperwire.ingest.records import (
     arxiv_paper,
     author,
     parse_day,
+    require_encodable,
 )
 from paperwire.model import Paper
 
@@ -31,11 +32,15 @@ def parse_hf_api(stream: BinaryIO, name: str) -> Iterator[Paper | Rejection]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         yield Rejection(name, f"malformed JSON: {exc}")
         return
+    except RecursionError:
+        yield Rejection(name, "JSON nested too deeply")
+        return
     if not isinstance(items, list):
         yield Rejection(name, "expected a JSON list of daily papers")
         return
     for number, item in enumerate(items, start=1):
         try:
+            require_encodable(item)
             yield api_item_to_paper(item)
         except RECORD_ERRORS as exc:
             yield Rejection(f"{name}: item {number}", str(exc))

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from paperwire.ingest.records import RECORD_ERRORS, Rejection
+from paperwire.ingest.records import RECORD_ERRORS, Rejection, require_encodable
 from paperwire.model import Paper
 
 __all__ = ["iter_json_lines"]
@@ -26,10 +26,16 @@ def iter_json_lines(
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield Rejection(where, f"malformed JSON: {exc}")
             continue
+        except RecursionError:
+            # Python's decoder recurses per level: a hostile line must not end the import.
+            yield Rejection(where, "JSON nested too deeply")
+            continue
         if not isinstance(row, dict):
             yield Rejection(where, "expected a JSON object")
             continue
         try:
+            if b"\\ud" in raw or b"\\uD" in raw:  # only escapes can make a lone surrogate
+                require_encodable(row)
             paper = convert(row)
         except RECORD_ERRORS as exc:
             yield Rejection(where, str(exc))

@@ -22,6 +22,9 @@ def parse_recorded(stream: BinaryIO, name: str) -> Iterator[Paper | Rejection]:
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
         yield Rejection(name, f"not a recorded response: {exc}")
         return
+    except RecursionError:
+        yield Rejection(name, "not a recorded response: JSON nested too deeply")
+        return
     if not isinstance(body, str):
         yield Rejection(name, "recorded response has no text body")
         return

@@ -1,27 +1,20 @@
-"""Live ingestion's bookkeeping in SQLite: sync state by key, and harvest checkpoints.
+"""Live ingestion's bookkeeping: sync state by key, and harvest checkpoints.
 
-A mixin of ``SQLiteStore``: it relies on the store's ``transaction()`` (the
-single writer) and ``_reader()`` (this thread's reading connection).
+A query mixin of both stores: it relies on the store's ``transaction()`` and
+``_reader()``.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from paperwire.store.base import HarvestCheckpoint
+from paperwire.store.sql import SqlBackend
 
 __all__ = ["SyncStateMixin"]
 
 
-class SyncStateMixin:
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by SQLiteStore
-
-    def _reader(self) -> sqlite3.Connection:
-        raise NotImplementedError  # provided by SQLiteStore
-
+class SyncStateMixin(SqlBackend):
     def get_sync_state(self, key: str) -> str | None:
         row = (
             self._reader().execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
@@ -31,7 +24,9 @@ class SyncStateMixin:
     def set_sync_state(self, key: str, value: str) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO sync_state (key, value, updated_at) VALUES (?, ?, ?)",
+                "INSERT INTO sync_state (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at",
                 (key, value, _now()),
             )
 
@@ -58,9 +53,12 @@ class SyncStateMixin:
         checkpoint.updated_at = now
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO harvest_checkpoints"
+                "INSERT INTO harvest_checkpoints"
                 " (harvest, token, pages, records, complete, started_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (harvest) DO UPDATE SET"
+                " token = excluded.token, pages = excluded.pages, records = excluded.records,"
+                " complete = excluded.complete, started_at = excluded.started_at,"
+                " updated_at = excluded.updated_at",
                 (
                     checkpoint.harvest,
                     checkpoint.token,

@@ -1,6 +1,6 @@
-"""Email subscribers and the durable outbox on SQLite.
+"""Email subscribers and the durable outbox.
 
-A mixin of ``SQLiteStore``. A subscriber is "pending" until the address is
+A query mixin of both stores. A subscriber is "pending" until the address is
 confirmed (double opt-in), then "active", or "unsubscribed" (which also
 cancels every message still waiting for them, in the same transaction, so an
 unsubscribe takes effect at once). The outbox keeps each composed message
@@ -11,12 +11,11 @@ reserved for a subscriber exactly when the message that carries it exists.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 
 from paperwire.store.mail_records import FREQUENCIES, NewMessage, OutboxRow, Subscriber
+from paperwire.store.sql import SqlBackend
 
 __all__ = ["MailMixin"]
 
@@ -27,13 +26,7 @@ _OUTBOX = (
 )
 
 
-class MailMixin:
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by SQLiteStore
-
-    def _reader(self) -> sqlite3.Connection:
-        raise NotImplementedError  # provided by SQLiteStore
-
+class MailMixin(SqlBackend):
     # -- subscribers -----------------------------------------------------------
 
     def add_subscriber(
@@ -131,10 +124,10 @@ class MailMixin:
         now = time.time()
         with self.transaction() as conn:
             for message in messages:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO outbox (idempotency_key, subscriber_id, kind,"
+                row = conn.execute(
+                    "INSERT INTO outbox (idempotency_key, subscriber_id, kind,"
                     " recipient, message_id, message, status, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id",
                     (
                         message.idempotency_key,
                         message.subscriber_id,
@@ -144,14 +137,14 @@ class MailMixin:
                         message.message,
                         now,
                     ),
-                )
-                if cursor.rowcount != 1:
+                ).fetchone()
+                if row is None:
                     continue
                 inserted += 1
                 conn.executemany(
-                    "INSERT OR IGNORE INTO emailed_papers (subscriber_id, paper_id, outbox_id)"
-                    " VALUES (?, ?, ?)",
-                    [(message.subscriber_id, p, cursor.lastrowid) for p in message.paper_ids],
+                    "INSERT INTO emailed_papers (subscriber_id, paper_id, outbox_id)"
+                    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(message.subscriber_id, p, row[0]) for p in message.paper_ids],
                 )
         return inserted
 

@@ -1,6 +1,6 @@
-"""Accounts on SQLite: users, server-side sessions, votes and failed logins.
+"""Accounts: users, server-side sessions, votes and failed logins.
 
-A mixin of ``SQLiteStore``. Password hashing and token making are the
+A query mixin of both stores. Password hashing and token making are the
 caller's job; this module only keeps what it is given. A vote never edits a
 paper's record: it is a row in ``votes`` plus a per-paper tally in
 ``vote_counts``, and ``votes_version`` counts every change so pages cached
@@ -9,11 +9,10 @@ by the store's change sequence know to refresh.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from paperwire.store.records import User
+from paperwire.store.sql import SqlBackend, in_chunks
 
 __all__ = ["AccountsMixin", "UsernameTaken"]
 
@@ -24,26 +23,20 @@ class UsernameTaken(ValueError):
     """Another account already has this user name (compared without case)."""
 
 
-class AccountsMixin:
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by SQLiteStore
-
-    def _reader(self) -> sqlite3.Connection:
-        raise NotImplementedError  # provided by SQLiteStore
-
+class AccountsMixin(SqlBackend):
     # -- users ---------------------------------------------------------------
 
     def create_user(self, username: str, password_hash: str) -> User:
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as conn:
-            try:
-                cursor = conn.execute(
-                    "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)",
-                    (username, password_hash, created),
-                )
-            except sqlite3.IntegrityError:
-                raise UsernameTaken(f"the user name {username!r} is taken") from None
-        return User(int(cursor.lastrowid or 0), username, created)
+            row = conn.execute(
+                "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                (username, password_hash, created),
+            ).fetchone()
+        if row is None:
+            raise UsernameTaken(f"the user name {username!r} is taken")
+        return User(int(row[0]), username, created)
 
     def user_by_name(self, username: str) -> tuple[User, str] | None:
         """The user and their password hash, or None."""
@@ -134,7 +127,8 @@ class AccountsMixin:
         with self.transaction() as conn:
             if voted:
                 changed = conn.execute(
-                    "INSERT OR IGNORE INTO votes (user_id, paper_id, created_at) VALUES (?, ?, ?)",
+                    "INSERT INTO votes (user_id, paper_id, created_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (user_id, paper_id, now),
                 ).rowcount
             else:
@@ -143,13 +137,14 @@ class AccountsMixin:
                 ).rowcount
             if changed:
                 conn.execute(
-                    "INSERT INTO vote_counts (paper_id, votes) VALUES (?, MAX(?, 0))"
-                    " ON CONFLICT(paper_id) DO UPDATE SET votes = MAX(votes + ?, 0)",
-                    (paper_id, changed, changed),
+                    "INSERT INTO vote_counts (paper_id, votes) VALUES (?, ?)"
+                    " ON CONFLICT (paper_id) DO UPDATE SET votes = CASE"
+                    " WHEN vote_counts.votes + ? > 0 THEN vote_counts.votes + ? ELSE 0 END",
+                    (paper_id, max(changed, 0), changed, changed),
                 )
                 conn.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT(key)"
-                    " DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                    "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key)"
+                    " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
                     (_VOTES_VERSION,),
                 )
             row = conn.execute(
@@ -159,15 +154,27 @@ class AccountsMixin:
 
     def user_votes(self, user_id: int, paper_ids: list[str]) -> set[str]:
         """Which of ``paper_ids`` this user has voted for."""
-        if not paper_ids:
-            return set()
-        wanted = paper_ids[:500]
-        marks = ",".join("?" * len(wanted))
-        rows = self._reader().execute(
-            f"SELECT paper_id FROM votes WHERE user_id = ? AND paper_id IN ({marks})",
-            (user_id, *wanted),
-        )
-        return {str(row[0]) for row in rows}
+        voted: set[str] = set()
+        for chunk, marks in in_chunks(paper_ids):
+            rows = self._reader().execute(
+                f"SELECT paper_id FROM votes WHERE user_id = ? AND paper_id IN ({marks})",
+                (user_id, *chunk),
+            )
+            voted.update(str(row[0]) for row in rows)
+        return voted
+
+    def vote_rows(self, paper_ids: list[str]) -> dict[str, int]:
+        """How many users voted for each of ``paper_ids`` (counted from the votes, not the
+        tally), so a check can compare the two."""
+        found: dict[str, int] = {}
+        for chunk, marks in in_chunks(paper_ids):
+            for paper_id, count in self._reader().execute(
+                f"SELECT paper_id, COUNT(*) FROM votes WHERE paper_id IN ({marks})"
+                " GROUP BY paper_id",
+                chunk,
+            ):
+                found[str(paper_id)] = int(count)
+        return found
 
     def votes_version(self) -> int:
         """A counter bumped by every vote cast or taken back."""

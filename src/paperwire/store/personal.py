@@ -1,6 +1,6 @@
-"""A reader's own signals on SQLite: library and folders, "not interested", follows, seen papers.
+"""A reader's own signals: library and folders, "not interested", follows, seen papers.
 
-A mixin of ``SQLiteStore``. These rows are what the per-user recommender
+A query mixin of both stores. These rows are what the per-user recommender
 learns from (saved papers and votes are positives, "not interested" are
 negatives, follows seed a user who has saved nothing yet) and what the
 "for you" feed hides (papers saved, dismissed or already seen).
@@ -8,11 +8,10 @@ negatives, follows seed a user who has saved nothing yet) and what the
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from contextlib import AbstractContextManager
 
 from paperwire.store.personal_records import FOLLOW_KINDS, Folder, Follow, SavedPaper, Signals
+from paperwire.store.sql import SqlBackend, SqlConnection
 
 __all__ = ["PersonalMixin"]
 
@@ -20,26 +19,22 @@ _MAX_FOLDER_NAME = 80
 _MAX_FOLLOW_VALUE = 200
 
 
-class PersonalMixin:
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by SQLiteStore
-
-    def _reader(self) -> sqlite3.Connection:
-        raise NotImplementedError  # provided by SQLiteStore
-
+class PersonalMixin(SqlBackend):
     # -- library -------------------------------------------------------------
 
     def save_paper(self, user_id: int, paper_id: str, folder_id: int | None = None) -> None:
         """Put a paper in the library (and in ``folder_id`` when given); idempotent."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO library (user_id, paper_id, saved_at) VALUES (?, ?, ?)",
+                "INSERT INTO library (user_id, paper_id, saved_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (user_id, paper_id, time.time()),
             )
             if folder_id is not None:
                 _check_folder(conn, user_id, folder_id)
                 conn.execute(
-                    "INSERT OR IGNORE INTO folder_papers (folder_id, paper_id) VALUES (?, ?)",
+                    "INSERT INTO folder_papers (folder_id, paper_id) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (folder_id, paper_id),
                 )
             # Saving a paper takes back an earlier "not interested".
@@ -66,7 +61,8 @@ class PersonalMixin:
             raise ValueError(f"a folder name needs 1 to {_MAX_FOLDER_NAME} characters")
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO folders (user_id, name, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO folders (user_id, name, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (user_id, name, time.time()),
             )
             row = conn.execute(
@@ -81,7 +77,7 @@ class PersonalMixin:
 
     def folders(self, user_id: int) -> list[Folder]:
         rows = self._reader().execute(
-            "SELECT id, name FROM folders WHERE user_id = ? ORDER BY name COLLATE NOCASE",
+            "SELECT id, name FROM folders WHERE user_id = ? ORDER BY lower(name), id",
             (user_id,),
         )
         return [Folder(int(i), str(n)) for i, n in rows]
@@ -110,7 +106,8 @@ class PersonalMixin:
         with self.transaction() as conn:
             if dismissed:
                 conn.execute(
-                    "INSERT OR IGNORE INTO not_interested (user_id, paper_id, at) VALUES (?, ?, ?)",
+                    "INSERT INTO not_interested (user_id, paper_id, at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (user_id, paper_id, time.time()),
                 )
             else:
@@ -130,8 +127,8 @@ class PersonalMixin:
             raise ValueError(f"what to follow needs 1 to {_MAX_FOLLOW_VALUE} characters")
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO follows (user_id, kind, value, created_at)"
-                " VALUES (?, ?, ?, ?)",
+                "INSERT INTO follows (user_id, kind, value, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (user_id, kind, value, time.time()),
             )
             row = conn.execute(
@@ -157,7 +154,8 @@ class PersonalMixin:
         now = time.time()
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR IGNORE INTO seen_papers (user_id, paper_id, at) VALUES (?, ?, ?)",
+                "INSERT INTO seen_papers (user_id, paper_id, at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 [(user_id, paper_id, now) for paper_id in dict.fromkeys(paper_ids)],
             )
 
@@ -188,7 +186,7 @@ class PersonalMixin:
         )
 
 
-def _check_folder(conn: sqlite3.Connection, user_id: int, folder_id: int) -> None:
+def _check_folder(conn: SqlConnection, user_id: int, folder_id: int) -> None:
     row = conn.execute(
         "SELECT 1 FROM folders WHERE id = ? AND user_id = ?", (folder_id, user_id)
     ).fetchone()

@@ -1,6 +1,6 @@
-"""Feed, trending and organisation queries on SQLite, each served by an index.
+"""Feed, trending and organisation queries, each served by an index.
 
-A mixin of ``SQLiteStore``. Every query here reads a range of an index
+A query mixin of both stores. Every query here reads a range of an index
 (``papers_by_listed_on``, ``papers_by_listed_published``,
 ``papers_by_organization``) and fetches full records only for the page shown,
 so a request never scans the whole papers table.
@@ -8,29 +8,25 @@ so a request never scans the whole papers table.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import date
 
 from paperwire.model import Paper
 from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow
+from paperwire.store.sql import MAX_PARAMS, SqlBackend, in_chunks
 
 __all__ = ["FEED_ORDERS", "FeedQueriesMixin"]
 
 # How a range of listed papers can be ordered; the value is the ORDER BY clause.
 FEED_ORDERS = {
     "upvotes": "COALESCE(p.upvotes, 0) + COALESCE(v.votes, 0) DESC, p.listed_on DESC, p.id DESC",
-    "published": "p.published DESC, p.id DESC",
+    "published": "p.published DESC NULLS LAST, p.id DESC",
 }
-_MAX_PARAMS = 500
 
 
-class FeedQueriesMixin:
-    def _reader(self) -> sqlite3.Connection:
-        raise NotImplementedError  # provided by SQLiteStore
-
+class FeedQueriesMixin(SqlBackend):
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]:
-        raise NotImplementedError  # provided by SQLiteStore
+        raise NotImplementedError  # provided by PapersMixin
 
     # -- days ----------------------------------------------------------------
 
@@ -78,14 +74,14 @@ class FeedQueriesMixin:
         """Papers of any of the organisations ``names``, newest listing first."""
         if not names:
             return FeedPage([], 0)
-        names = names[:_MAX_PARAMS]
+        names = names[:MAX_PARAMS]
         marks = ",".join("?" * len(names))
         conn = self._reader()
         rows = conn.execute(
             "SELECT p.id, COALESCE(v.votes, 0) FROM papers p"
             " LEFT JOIN vote_counts v ON v.paper_id = p.id"
             f" WHERE p.organization IN ({marks})"
-            " ORDER BY p.listed_on DESC, p.id DESC LIMIT ? OFFSET ?",
+            " ORDER BY p.listed_on DESC NULLS LAST, p.id DESC LIMIT ? OFFSET ?",
             (*names, limit, offset),
         ).fetchall()
         total = conn.execute(
@@ -124,12 +120,9 @@ class FeedQueriesMixin:
 
     def local_votes(self, ids: Iterable[str]) -> dict[str, int]:
         """Votes cast on this site for each of ``ids`` that has any."""
-        wanted = list(dict.fromkeys(ids))
         found: dict[str, int] = {}
         conn = self._reader()
-        for start in range(0, len(wanted), _MAX_PARAMS):
-            chunk = wanted[start : start + _MAX_PARAMS]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(list(dict.fromkeys(ids))):
             for paper_id, votes in conn.execute(
                 f"SELECT paper_id, votes FROM vote_counts WHERE paper_id IN ({marks})", chunk
             ):

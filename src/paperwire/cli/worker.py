@@ -1,0 +1,59 @@
+"""``paperwire worker``: the background jobs (sync, digests) without a web server."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from paperwire.cli.jobs import run_jobs_once, start_jobs
+from paperwire.cli.options import db_option, open_cli_store
+from paperwire.ingest.sync import SOURCES
+from paperwire.store import PaperStore, StoreLocation
+
+__all__ = ["worker_command"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.command("worker", context_settings=CONTEXT)
+@click.option("--once", is_flag=True, help="Run one sync and the digests due, then exit (cron).")
+@db_option
+def worker_command(once: bool, db_path: StoreLocation | None) -> None:
+    """Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.
+
+    Web nodes then need no --sync. Any number of workers and servers may
+    share one store: a lock per kind of job (held in PostgreSQL, or on a
+    file beside a SQLite store) runs each kind one at a time, and a job
+    whose lock is taken is skipped until its next turn. SIGTERM or Ctrl-C
+    stops the worker between jobs.
+
+    \b
+    Example:
+      PAPERWIRE_DATABASE_URL=postgresql://paperwire@db/paperwire paperwire worker
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    store = open_cli_store(db_path)
+    try:
+        if once:
+            report = run_jobs_once(store, SOURCES)
+            if report is None:
+                click.echo("another node is syncing: nothing done", err=True)
+            elif not report.ok:
+                raise click.ClickException("; ".join(s.error for s in report.steps if s.error))
+            return
+        _run_until_stopped(store)
+    finally:
+        store.close()
+
+
+def _run_until_stopped(store: PaperStore) -> None:
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+    scheduler = start_jobs(store)
+    click.echo("paperwire worker: running the scheduled jobs (Ctrl-C stops)", err=True)
+    stopped.wait()
+    scheduler.stop(timeout=60)

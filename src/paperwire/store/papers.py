@@ -1,0 +1,257 @@
+"""Papers, their change sequence and their embeddings, in the SQL both stores run.
+
+Each paper is kept as its JSON record plus the few columns that feeds and
+filters query. Every write that changes a paper gives it the next value of a
+monotonic change sequence (``seq``), which search indexes follow: writers of
+papers are serialised (``_papers_transaction``), so sequence values become
+visible in the order they were handed out and a follower never skips one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+
+import numpy as np
+
+from paperwire.model import Paper
+from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
+from paperwire.store.merge import merge_papers
+from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
+
+__all__ = ["PapersMixin"]
+
+_EMBEDDING_COLUMNS = "paper_id, model, text_hash, seq, vector"
+_PAPER_COLUMNS = (
+    "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
+    " organization, has_code"
+)
+_UPSERT_PAPER = (
+    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:])
+)
+
+
+class PapersMixin(SqlBackend):
+    schema_version: int
+
+    # -- what a backend adapts -------------------------------------------------
+
+    def _papers_transaction(self) -> AbstractContextManager[SqlConnection]:
+        """A write transaction that no other writer of papers runs beside."""
+        return self.transaction()
+
+    def _vector_param(self, vector: np.ndarray) -> object:
+        """A float32 vector as the backend stores it (little-endian bytes by default)."""
+        return vector.astype("<f4").tobytes()
+
+    def _vector_value(self, stored: object) -> np.ndarray:
+        return np.frombuffer(stored, dtype="<f4").astype(np.float32)  # type: ignore[arg-type]
+
+    def _engine_integrity(self) -> list[str]:
+        """What the database engine itself finds wrong (nothing by default)."""
+        return []
+
+    def integrity_check(self) -> str:
+        """ "ok", or what is wrong: the engine's own check, then paperwire's invariants."""
+        problems = self._engine_integrity()
+        reader = self._reader()
+        wrong_tallies = reader.execute(
+            "SELECT COUNT(*) FROM vote_counts c WHERE c.votes !="
+            " (SELECT COUNT(*) FROM votes v WHERE v.paper_id = c.paper_id)"
+        ).fetchone()[0]
+        if wrong_tallies:
+            problems.append(f"{wrong_tallies} papers' vote tallies differ from their votes")
+        untallied = reader.execute(
+            "SELECT COUNT(DISTINCT paper_id) FROM votes v WHERE NOT EXISTS"
+            " (SELECT 1 FROM vote_counts c WHERE c.paper_id = v.paper_id)"
+        ).fetchone()[0]
+        if untallied:
+            problems.append(f"{untallied} voted papers have no tally")
+        return "; ".join(problems) or "ok"
+
+    def _after_copy(self, conn: SqlConnection) -> None:
+        """Called inside the transaction that copied a whole store in (``store.transfer``)."""
+
+    # -- papers --------------------------------------------------------------
+
+    def get_paper(self, paper_id: str) -> Paper | None:
+        return self.get_papers([paper_id]).get(paper_id)
+
+    def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]:
+        return _fetch(self._reader(), list(dict.fromkeys(ids)))
+
+    def upsert_papers(self, papers: Iterable[Paper]) -> UpsertCounts:
+        incoming = list(papers)
+        counts = UpsertCounts()
+        if not incoming:
+            return counts
+        with self._papers_transaction() as conn:
+            known = _fetch(conn, list({p.id for p in incoming}))
+            changed: dict[str, Paper] = {}
+            for paper in incoming:
+                stored = known.get(paper.id)
+                merged = paper if stored is None else merge_papers(stored, paper)
+                if stored is None:
+                    counts.new += 1
+                elif merged == stored:
+                    counts.unchanged += 1
+                    continue
+                else:
+                    counts.updated += 1
+                known[paper.id] = changed[paper.id] = merged
+            seq = _max_seq(conn)
+            rows = [_row(paper, seq + i) for i, paper in enumerate(changed.values(), start=1)]
+            if rows:
+                conn.executemany(_UPSERT_PAPER, rows)
+        return counts
+
+    def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
+        after = ""
+        while True:
+            rows = (
+                self._reader()
+                .execute(
+                    "SELECT id, record FROM papers WHERE id > ? ORDER BY id LIMIT ?",
+                    (after, batch_size),
+                )
+                .fetchall()
+            )
+            if not rows:
+                return
+            for _, record in rows:
+                yield Paper.from_dict(json.loads(record))
+            after = rows[-1][0]
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, Paper]]:
+        rows = self._reader().execute(
+            "SELECT seq, record FROM papers WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        )
+        return [(int(row_seq), Paper.from_dict(json.loads(record))) for row_seq, record in rows]
+
+    def max_seq(self) -> int:
+        return _max_seq(self._reader())
+
+    # -- embeddings ----------------------------------------------------------
+
+    def put_embeddings(self, embeddings: Iterable[StoredEmbedding]) -> int:
+        rows = [self._embedding_row(e) for e in embeddings]
+        if rows:
+            with self.transaction() as conn:
+                conn.executemany(
+                    f"INSERT INTO embeddings ({_EMBEDDING_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model,"
+                    " text_hash = excluded.text_hash, seq = excluded.seq,"
+                    " vector = excluded.vector",
+                    rows,
+                )
+        return len(rows)
+
+    def get_embeddings(self, ids: Iterable[str], model: str) -> dict[str, StoredEmbedding]:
+        found: dict[str, StoredEmbedding] = {}
+        conn = self._reader()
+        for chunk, marks in in_chunks(list(dict.fromkeys(ids))):
+            for row in conn.execute(
+                f"SELECT {_EMBEDDING_COLUMNS} FROM embeddings"
+                f" WHERE model = ? AND paper_id IN ({marks})",
+                [model, *chunk],
+            ):
+                found[row[0]] = self._embedding(row)
+        return found
+
+    def iter_embeddings(self, model: str, batch_size: int = 1000) -> Iterator[StoredEmbedding]:
+        after = ""
+        while True:
+            rows = (
+                self._reader()
+                .execute(
+                    f"SELECT {_EMBEDDING_COLUMNS} FROM embeddings"
+                    " WHERE model = ? AND paper_id > ? ORDER BY paper_id LIMIT ?",
+                    (model, after, batch_size),
+                )
+                .fetchall()
+            )
+            if not rows:
+                return
+            yield from (self._embedding(row) for row in rows)
+            after = rows[-1][0]
+
+    def _embedding_row(self, embedding: StoredEmbedding) -> tuple[object, ...]:
+        vector = np.ascontiguousarray(embedding.vector, dtype=np.float32)
+        if vector.ndim != 1 or not vector.size:
+            raise ValueError(f"embedding of {embedding.paper_id!r} is not a non-empty 1-d vector")
+        return (
+            embedding.paper_id,
+            embedding.model,
+            embedding.text_hash,
+            embedding.seq,
+            self._vector_param(vector),
+        )
+
+    def _embedding(self, row: tuple[object, ...]) -> StoredEmbedding:
+        paper_id, model, text_hash, seq, stored = row
+        vector = self._vector_value(stored)
+        return StoredEmbedding(str(paper_id), str(model), str(text_hash), int(seq), vector)  # type: ignore[call-overload]
+
+    # -- figures ---------------------------------------------------------------
+
+    def stats(self) -> StoreStats:
+        conn = self._reader()
+        row = conn.execute(
+            "SELECT COUNT(*), SUM(CASE WHEN id LIKE '%:%' THEN 0 ELSE 1 END), COUNT(upvotes),"
+            " SUM(has_code), COUNT(DISTINCT organization), MIN(listed_on), MAX(listed_on)"
+            " FROM papers"
+        ).fetchone()
+        by_source = {
+            str(source): int(n)
+            for source, n in conn.execute("SELECT source, COUNT(*) FROM papers GROUP BY source")
+        }
+        return StoreStats(
+            papers=int(row[0]),
+            arxiv_papers=int(row[1] or 0),
+            with_upvotes=int(row[2] or 0),
+            with_code=int(row[3] or 0),
+            organizations=int(row[4]),
+            first_listed=row[5],
+            last_listed=row[6],
+            change_seq=_max_seq(conn),
+            schema_version=self.schema_version,
+            by_source=by_source,
+        )
+
+
+def _fetch(conn: SqlConnection, ids: list[str]) -> dict[str, Paper]:
+    found: dict[str, Paper] = {}
+    for chunk, marks in in_chunks(ids):
+        for paper_id, record in conn.execute(
+            f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk
+        ):
+            found[paper_id] = Paper.from_dict(json.loads(record))
+    return found
+
+
+def _max_seq(conn: SqlConnection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
+
+
+def _row(paper: Paper, seq: int) -> tuple[object, ...]:
+    return (
+        paper.id,
+        seq,
+        json.dumps(paper.to_dict(), ensure_ascii=False, separators=(",", ":")),
+        _text(paper.title),
+        paper.source,
+        paper.published.isoformat() if paper.published else None,
+        paper.listed_on.isoformat() if paper.listed_on else None,
+        paper.upvotes,
+        paper.github_stars,
+        _text(paper.organization) if paper.organization else None,
+        int(paper.has_code),
+    )
+
+
+def _text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; the JSON record keeps the exact value.
+    return value.replace("\x00", "")

@@ -1,0 +1,154 @@
+"""What the JSON API answers, written down for its OpenAPI document.
+
+Every route in ``api`` passes ``responses=answers(...)``: the JSON Schema of
+its 200 body (the shapes ``hf_shape`` builds) and the error statuses it can
+give, each with the one error shape ``errors`` uses. ``install_openapi``
+drops the 422 FastAPI documents on its own: this API answers a bad parameter
+with 400 (see ``errors``), never 422. Plain JSON Schema dicts keep this
+module free of any model library; the fuzzing tests hold the server to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+__all__ = ["DAILY_ITEMS", "ERROR", "PAPER", "PAPERS_PAGE", "answers", "install_openapi"]
+
+_STOCK_VALIDATION = ("HTTPValidationError", "ValidationError")
+
+_TEXT = {"type": "string"}
+_MAYBE_TEXT = {"type": ["string", "null"]}
+_TIME = {
+    "type": ["string", "null"],
+    "description": "ISO 8601 in UTC, e.g. 2026-11-24T00:00:00.000Z",
+}
+_NAMED = {
+    "type": "object",
+    "required": ["name", "fullname"],
+    "properties": {"name": _TEXT, "fullname": _TEXT},
+}
+
+ERROR: dict[str, Any] = {
+    "type": "object",
+    "required": ["error", "status", "where"],
+    "properties": {
+        "error": {"type": "string", "description": "What is wrong, as a sentence"},
+        "status": {"type": "integer", "description": "The HTTP status again"},
+        "where": {"type": ["string", "null"], "description": "The parameter at fault"},
+    },
+    "additionalProperties": False,
+}
+
+PAPER: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "id",
+        "authors",
+        "publishedAt",
+        "submittedOnDailyAt",
+        "title",
+        "summary",
+        "upvotes",
+        "githubRepo",
+        "githubStars",
+        "projectPage",
+        "ai_keywords",
+        "categories",
+        "primaryCategory",
+    ],
+    "properties": {
+        "id": _TEXT,
+        "authors": {
+            "type": "array",
+            "items": {"type": "object", "required": ["name"], "properties": {"name": _TEXT}},
+        },
+        "publishedAt": _TIME,
+        "submittedOnDailyAt": _TIME,
+        "title": _TEXT,
+        "summary": _TEXT,
+        "upvotes": {"type": "integer", "minimum": 0},
+        "githubRepo": _MAYBE_TEXT,
+        "githubStars": {"type": ["integer", "null"]},
+        "projectPage": _MAYBE_TEXT,
+        "ai_keywords": {"type": "array", "items": _TEXT},
+        "categories": {"type": "array", "items": _TEXT},
+        "primaryCategory": _MAYBE_TEXT,
+        "organization": _NAMED,
+        "submittedOnDailyBy": {
+            "type": "object",
+            "required": ["user", "fullname"],
+            "properties": {"user": _TEXT, "fullname": _TEXT},
+        },
+        "seq": {"type": "integer", "description": "Change order (in /api/papers only)"},
+    },
+}
+
+DAILY_ITEMS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["paper", "publishedAt", "title", "summary", "numComments", "organization"],
+        "properties": {
+            "paper": PAPER,
+            "publishedAt": _TIME,
+            "title": _TEXT,
+            "summary": _TEXT,
+            "numComments": {"type": "integer", "minimum": 0},
+            "organization": {"anyOf": [_NAMED, {"type": "null"}]},
+            "submittedBy": _NAMED,
+        },
+    },
+}
+
+PAPERS_PAGE: dict[str, Any] = {
+    "type": "object",
+    "required": ["papers", "nextCursor"],
+    "properties": {
+        "papers": {"type": "array", "items": {**PAPER, "required": [*PAPER["required"], "seq"]}},
+        "nextCursor": {"type": ["string", "null"]},
+    },
+    "additionalProperties": False,
+}
+
+_ERRORS = {
+    400: "A parameter cannot be used; `where` names it",
+    404: "Nothing by that id here",
+    503: "Search is not available: the index is not built",
+}
+
+
+def answers(ok: dict[str, Any], ok_text: str, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: its 200 body and the error statuses it gives."""
+    found: dict[int | str, dict[str, Any]] = {
+        200: {"description": ok_text, "content": {"application/json": {"schema": ok}}}
+    }
+    for status in errors:
+        found[status] = {
+            "description": _ERRORS[status],
+            "content": {"application/json": {"schema": ERROR}},
+        }
+    return found
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Make ``app.openapi()`` give the document without FastAPI's stock 422 answers."""
+    stock = app.openapi  # FastAPI's own: builds the document once per set of routes
+
+    def document() -> dict[str, Any]:
+        found = stock()
+        for operations in found.get("paths", {}).values():
+            for operation in operations.values():
+                operation.get("responses", {}).pop("422", None)
+        components = found.get("components", {})
+        schemas = components.get("schemas", {})
+        for name in _STOCK_VALIDATION:
+            schemas.pop(name, None)
+        if "schemas" in components and not schemas:
+            del components["schemas"]
+        if "components" in found and not components:
+            del found["components"]
+        return found
+
+    app.openapi = document  # type: ignore[method-assign]
