@@ -7,8 +7,10 @@ its Hugging Face sync reads node 0's own HF-shaped API (the one source on
 loopback), its arXiv sources point at a closed port (they fail fast and are
 retried later). A loopback generator then keeps ``connections`` requests in
 flight, spread over the nodes, mixing feed pages, searches, paper pages and
-upvotes (logged-in users, CSRF header, JSON answers). Afterwards every
-acknowledged vote is looked up in the store, and every tally checked.
+upvotes (logged-in users, CSRF header, JSON answers). The baseline, in the
+same run, is a static file fetched from the same nodes over as many
+connections. Afterwards every acknowledged vote is looked up in the store,
+and every tally checked.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from paperwire.bench.loadgen import LoadResult, run_load
 from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
 from paperwire.store import StoreLocation, open_store_at
 from paperwire.store.base import PaperStore
@@ -39,6 +42,8 @@ _FEED_PATHS = ["/", "/?period=week", "/trending", "/?period=month"]
 
 _WORKER_DONE = "jobs done:"  # what the worker logs after each sync and digest run
 _WORKER_TIMEOUT_S = 180.0
+_STATIC = "/static/style.css"
+_BASELINE_SECONDS = 10.0
 
 Say = Callable[[str], None]
 
@@ -122,6 +127,8 @@ def run_cluster(plan: ClusterPlan, work: Path, say: Say = print) -> dict[str, ob
         say(f"loading {plan.nodes} nodes, {plan.connections} connections, {plan.seconds:.0f} s")
         tallies, elapsed = asyncio.run(_load(plan, ports, papers, words, sessions))
         worker_alive = worker.poll() is None
+        say("baseline: a static file from every node, same connections")
+        baseline = _baseline(plan, ports)
     store = open_store_at(plan.db)
     try:
         votes = _check_votes(store, sessions)
@@ -140,6 +147,15 @@ def run_cluster(plan: ClusterPlan, work: Path, say: Say = print) -> dict[str, ob
         "papers_sampled": len(papers),
         "index_build_seconds": round(index_seconds, 1),
         "all": total.figures(elapsed),
+        "baseline_static": baseline,
+        "ratio_to_baseline": {
+            "requests_per_second": _ratio(
+                total.requests / elapsed, baseline["requests_per_second"]
+            ),
+            "latency_p99": _ratio(
+                total.figures(elapsed)["latency_p99_ms"], baseline["latency_p99_ms"]
+            ),
+        },
         "by_kind": {kind: tally.figures(elapsed) for kind, tally in tallies.items()},
         "votes": votes,
         "worker": {"alive_at_end": worker_alive, "jobs_done": _count_jobs(work / "worker.log")},
@@ -306,6 +322,31 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
         if name.strip().lower() == "content-length":
             length = int(value.strip())
     return status, await reader.readexactly(length)
+
+
+def _baseline(plan: ClusterPlan, ports: list[int]) -> dict[str, object]:
+    """The framework's floor on the same nodes: a static file, the same number of connections."""
+    seconds = min(plan.seconds, _BASELINE_SECONDS)
+    per_node = max(1, plan.connections // len(ports))
+
+    async def everywhere() -> list[LoadResult]:
+        return await asyncio.gather(
+            *(run_load(HOST, port, _STATIC, per_node, seconds) for port in ports)
+        )
+
+    results = asyncio.run(everywhere())
+    merged = LoadResult(_STATIC, per_node * len(ports), max(r.seconds for r in results))
+    for result in results:
+        merged.requests += result.requests
+        merged.errors += result.errors
+        merged.latencies_ms += result.latencies_ms
+    return merged.figures()
+
+
+def _ratio(value: object, base: object) -> float | None:
+    if not isinstance(value, int | float) or not isinstance(base, int | float) or not base:
+        return None
+    return round(value / base, 2)
 
 
 # -- afterwards ----------------------------------------------------------------------

@@ -77,6 +77,13 @@ def _print(figures: dict) -> None:
             str(row["errors"]),
         )
     Console().print(table)
+    base = figures["baseline_static"]
+    ratio = figures["ratio_to_baseline"]
+    Console().print(
+        f"baseline (static file, same nodes and connections): {base['requests_per_second']} req/s,"
+        f" p99 {base['latency_p99_ms']} ms; the mix gets {ratio['requests_per_second']}x its"
+        f" throughput at {ratio['latency_p99']}x its p99"
+    )
     votes = figures["votes"]
     Console().print(
         f"votes: {votes['acknowledged_final_states']} acknowledged on {votes['papers_voted']}"
