@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 PASSWORD = "correct horse battery"
 
 
@@ -78,9 +80,9 @@ def test_account_upvote_and_submission(page, shoot) -> None:  # type: ignore[no-
     assert vote.locator(".count").inner_text() == "15"
     page.evaluate("window.stillHere = true")  # gone if the page reloads
     vote.click()
-    page.wait_for_function(
-        "document.querySelector('.paper-head form.upvote .count').textContent === '16'"
-    )
+    # Polled by Playwright itself: a string predicate would be evaluated inside the
+    # page, which the site's CSP (no 'unsafe-eval') refuses.
+    expect(vote.locator(".count")).to_have_text("16")
     assert page.evaluate("window.stillHere") is True
     assert vote.get_attribute("aria-pressed") == "true"
     page.reload()

@@ -13,17 +13,19 @@ and its clients use.
 from __future__ import annotations
 
 from http import HTTPStatus
+from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.search.query import QueryError
 from paperwire.web.pages import BadParameter
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import CsrfFailed
+from paperwire.web.security.sessions import LoginRequired
 
 __all__ = ["error_response", "install_error_handlers", "json_error"]
 
@@ -47,6 +49,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BadParameter, _bad_parameter)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(CsrfFailed, _csrf_failed)
+    app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     # Anything else is answered by SecurityHeadersMiddleware: a plain 500, headers included.
@@ -63,6 +66,12 @@ async def _query_error(request: Request, exc: Exception) -> Response:
 
 async def _csrf_failed(request: Request, exc: Exception) -> Response:
     return error_response(request, 403, str(exc), "csrf_token")
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # Quoted whole, so the way back keeps its own query ("&" and all).
+    return RedirectResponse(f"/login?next={quote(path, safe='')}", status_code=303)
 
 
 async def _validation(request: Request, exc: Exception) -> Response:

@@ -11,7 +11,7 @@ live in ``subscriptions`` and hang under this router.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form
 from starlette.requests import Request
@@ -28,7 +28,7 @@ from paperwire.web.pages import listed_cards
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
-from paperwire.web.security.sessions import current_user
+from paperwire.web.security.sessions import require_user
 from paperwire.web.state import app_state
 from paperwire.web.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
 
@@ -39,11 +39,8 @@ router.include_router(subscriptions.router)
 
 FEED_ITEMS = 30
 
-
-def _login(request: Request) -> RedirectResponse:
-    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    # Quoted whole, so the way back keeps its own query ("&" and all).
-    return RedirectResponse(f"/login?next={quote(path, safe='')}", status_code=303)
+# A user's own pages and actions; a visitor is sent to log in and brought back.
+LoggedIn = Annotated[User, Depends(require_user)]
 
 
 def _back(next_path: str | None, default: str) -> RedirectResponse:
@@ -56,10 +53,7 @@ def _for_you(request: Request, user: User, limit: int) -> ForYou:
 
 
 @router.get("/for-you", include_in_schema=False)
-def for_you_page(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def for_you_page(request: Request, user: LoggedIn) -> Response:
     state = app_state(request)
     found = _for_you(request, user, state.web.page_size)
     votes = state.store.local_votes(r.paper.id for r in found.items)
@@ -71,10 +65,7 @@ def for_you_page(request: Request) -> Response:
 
 
 @router.post("/for-you/seen", include_in_schema=False, dependencies=[Depends(require_csrf)])
-async def mark_seen(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+async def mark_seen(request: Request, user: LoggedIn) -> Response:
     form = await request.form()
     ids = [str(v)[:64] for v in form.getlist("paper_id")][:200]
     app_state(request).store.mark_seen(user.id, ids)
@@ -103,10 +94,7 @@ def for_you_feed(request: Request, token: str = "") -> Response:
 
 
 @router.get("/library", include_in_schema=False)
-def library_page(request: Request, folder: int | None = None) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def library_page(request: Request, user: LoggedIn, folder: int | None = None) -> Response:
     store = app_state(request).store
     folders = store.folders(user.id)
     if folder is not None and folder not in {f.id for f in folders}:
@@ -118,11 +106,12 @@ def library_page(request: Request, folder: int | None = None) -> Response:
 
 @router.post("/library/save", include_in_schema=False, dependencies=[Depends(require_csrf)])
 def save(
-    request: Request, paper_id: str = Form(""), folder: str = Form(""), next: str = Form("")
+    request: Request,
+    user: LoggedIn,
+    paper_id: str = Form(""),
+    folder: str = Form(""),
+    next: str = Form(""),
 ) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
     store = app_state(request).store
     if store.get_paper(paper_id) is None:
         return error_response(request, 404, f"There is no paper {paper_id[:64]!r} here.")
@@ -135,10 +124,9 @@ def save(
 
 
 @router.post("/library/remove", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def remove(request: Request, paper_id: str = Form(""), next: str = Form("")) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def remove(
+    request: Request, user: LoggedIn, paper_id: str = Form(""), next: str = Form("")
+) -> Response:
     app_state(request).store.unsave_paper(user.id, paper_id)
     return _back(next, "/library")
 
@@ -146,39 +134,33 @@ def remove(request: Request, paper_id: str = Form(""), next: str = Form("")) -> 
 @router.post(
     "/library/folders/delete", include_in_schema=False, dependencies=[Depends(require_csrf)]
 )
-def delete_folder(request: Request, folder: int = Form(0)) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def delete_folder(request: Request, user: LoggedIn, folder: int = Form(0)) -> Response:
     app_state(request).store.delete_folder(user.id, folder)
     return _back(None, "/library")
 
 
 @router.post("/for-you/dismiss", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def dismiss(request: Request, paper_id: str = Form(""), next: str = Form("")) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def dismiss(
+    request: Request, user: LoggedIn, paper_id: str = Form(""), next: str = Form("")
+) -> Response:
     app_state(request).store.set_not_interested(user.id, paper_id)
     return _back(next, "/for-you")
 
 
 @router.get("/follows", include_in_schema=False)
-def follows_page(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def follows_page(request: Request, user: LoggedIn) -> Response:
     follows = app_state(request).store.follows(user.id)
     return render(request, "personal/follows.html", follows=follows, kinds=FOLLOW_KINDS, error=None)
 
 
 @router.post("/follows", include_in_schema=False, dependencies=[Depends(require_csrf)])
 def follow(
-    request: Request, kind: str = Form(""), value: str = Form(""), next: str = Form("")
+    request: Request,
+    user: LoggedIn,
+    kind: str = Form(""),
+    value: str = Form(""),
+    next: str = Form(""),
 ) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
     store = app_state(request).store
     try:
         store.follow(user.id, kind, value)
@@ -196,9 +178,6 @@ def follow(
 
 
 @router.post("/follows/delete", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def unfollow(request: Request, follow_id: int = Form(0)) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _login(request)
+def unfollow(request: Request, user: LoggedIn, follow_id: int = Form(0)) -> Response:
     app_state(request).store.unfollow(user.id, follow_id)
     return _back(None, "/follows")

@@ -18,7 +18,15 @@ from starlette.responses import Response
 from paperwire.store.records import User
 from paperwire.web.state import app_state
 
-__all__ = ["SESSION_COOKIE", "current_user", "end_session", "session_csrf", "start_session"]
+__all__ = [
+    "SESSION_COOKIE",
+    "LoginRequired",
+    "current_user",
+    "end_session",
+    "require_user",
+    "session_csrf",
+    "start_session",
+]
 
 SESSION_COOKIE = "pw_session"
 _UNSET = object()
@@ -42,6 +50,18 @@ def current_user(request: Request) -> User | None:
             user, csrf = row
     request.state.pw_user = user
     request.state.pw_session_csrf = csrf
+    return user
+
+
+class LoginRequired(Exception):
+    """This page is a user's own: the visitor is sent to log in, then back to it."""
+
+
+def require_user(request: Request) -> User:
+    """A dependency for a logged-in user's pages and actions."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired
     return user
 
 
