@@ -24,7 +24,7 @@ from paperwire.web.security.passwords import (
     needs_rehash,
     verify_password,
 )
-from paperwire.web.security.ratelimit import Limited, LoginLimiter
+from paperwire.web.security.ratelimit import Limited, LoginLimiter, client_address, too_many
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import end_session, start_session
 from paperwire.web.state import app_state
@@ -34,10 +34,6 @@ __all__ = ["USERNAME_RULE", "router"]
 router = APIRouter()
 
 USERNAME_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _limiter(request: Request) -> LoginLimiter:
@@ -53,9 +49,7 @@ def _form(request: Request, page: str, status: int = 200, **context: object) -> 
 
 
 def _limited(request: Request, page: str, limited: Limited, **context: object) -> Response:
-    response = _form(request, page, status=429, error=limited.message, **context)
-    response.headers["Retry-After"] = str(limited.retry_after)
-    return response
+    return too_many(_form(request, page, status=429, error=limited.message, **context), limited)
 
 
 @router.get("/login", include_in_schema=False)
@@ -75,13 +69,13 @@ def login(
     now = state.clock().timestamp()
     limiter = _limiter(request)
     name = username.strip()[:64]
-    limited = limiter.check_login(_address(request), name, now)
+    limited = limiter.check_login(client_address(request), name, now)
     if limited is not None:
         return _limited(request, "login.html", limited, username=name, next=target)
     found = state.store.user_by_name(name) if name else None
     stored_hash = found[1] if found else None
     if found is None or len(password) > MAX_PASSWORD or not verify_password(stored_hash, password):
-        limiter.login_failed(_address(request), name, now)
+        limiter.login_failed(client_address(request), name, now)
         return _form(
             request,
             "login.html",
@@ -116,7 +110,7 @@ def register(
     target = safe_next(next)
     now = state.clock().timestamp()
     name = username.strip()
-    limited = _limiter(request).check_register(_address(request), now)
+    limited = _limiter(request).check_register(client_address(request), now)
     if limited is not None:
         return _limited(request, "register.html", limited, username=name[:64], next=target)
     problem = _registration_problem(name, password, confirm)
@@ -129,7 +123,7 @@ def register(
         return _form(
             request, "register.html", status=400, error=problem, username=name[:64], next=target
         )
-    _limiter(request).registered(_address(request), now)
+    _limiter(request).registered(client_address(request), now)
     response = RedirectResponse(target, status_code=303)
     start_session(request, response, user)
     return response

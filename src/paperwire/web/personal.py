@@ -11,8 +11,6 @@ live in ``subscriptions`` and hang under this router.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,7 +26,7 @@ from paperwire.web.pages import listed_cards
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
-from paperwire.web.security.sessions import require_user
+from paperwire.web.security.sessions import LoggedIn
 from paperwire.web.state import app_state
 from paperwire.web.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
 
@@ -38,9 +36,6 @@ router = APIRouter()
 router.include_router(subscriptions.router)
 
 FEED_ITEMS = 30
-
-# A user's own pages and actions; a visitor is sent to log in and brought back.
-LoggedIn = Annotated[User, Depends(require_user)]
 
 
 def _back(next_path: str | None, default: str) -> RedirectResponse:

@@ -11,7 +11,6 @@ A paper already listed stays on the day it was listed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form
 from starlette.requests import Request
@@ -24,8 +23,8 @@ from paperwire.model import Paper
 from paperwire.store.records import User
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
-from paperwire.web.security.ratelimit import ActionLimiter, client_address
-from paperwire.web.security.sessions import current_user
+from paperwire.web.security.ratelimit import ActionLimiter, client_address, too_many
+from paperwire.web.security.sessions import LoggedIn
 from paperwire.web.state import AppState, app_state
 from paperwire.web.views import paper_url
 
@@ -46,19 +45,14 @@ def submit_form(request: Request, paper: str | None = None) -> Response:
 
 
 @router.post("/submit", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def submit(request: Request, paper: str = Form("")) -> Response:
-    user = current_user(request)
-    if user is None:
-        return RedirectResponse("/login?next=" + quote("/submit", safe=""), status_code=303)
+def submit(request: Request, user: LoggedIn, paper: str = Form("")) -> Response:
     state = app_state(request)
-    limiter = ActionLimiter(state.store, state.web)
-    address, now = client_address(request), state.clock().timestamp()
-    limited = limiter.check_submit(address, user.id, now)
+    limited = ActionLimiter(state.store, state.web).try_submit(
+        client_address(request), user.id, state.clock().timestamp()
+    )
     if limited is not None:
-        response = _refused(request, paper[:300], SubmitRefused(429, limited.message))
-        response.headers["Retry-After"] = str(limited.retry_after)
-        return response
-    limiter.submitted(address, user.id, now)
+        refused = SubmitRefused(429, limited.message)
+        return too_many(_refused(request, paper[:300], refused), limited)
     try:
         stored = submit_paper(state, paper, user)
     except SubmitRefused as refused:

@@ -33,7 +33,7 @@ from paperwire.store.mail_records import FREQUENCIES, Subscriber
 from paperwire.web.errors import error_response
 from paperwire.web.rendering import render
 from paperwire.web.security.csrf import require_csrf
-from paperwire.web.security.ratelimit import ActionLimiter, Limited, client_address
+from paperwire.web.security.ratelimit import ActionLimiter, client_address, too_many
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import AppState, app_state
 
@@ -89,25 +89,16 @@ def subscribe(
     state = app_state(request)
     user = current_user(request)
     address = email.strip()
-    limited = _limit(request, address)
+    limited = ActionLimiter(state.store, state.web).try_subscribe(
+        client_address(request), address, state.clock().timestamp()
+    )
     if limited is not None:
-        page = "personal/subscribe.html"
-        response = render(
-            request,
-            page,
-            status=429,
-            email=address[:_MAX_EMAIL],
-            error=limited.message,
-            current=None,
-        )
-        response.headers["Retry-After"] = str(limited.retry_after)
-        return response
+        return too_many(_refused(request, 429, address[:_MAX_EMAIL], limited.message), limited)
     problem = _email_problem(address) or (
         None if frequency in FREQUENCIES else "Choose a daily or a weekly digest."
     )
     if problem:
-        page = "personal/subscribe.html"
-        return render(request, page, status=400, email=address, error=problem, current=None)
+        return _refused(request, 400, address, problem)
     subscriber, pending = state.store.add_subscriber(address, frequency, user.id if user else None)
     if pending:
         mail = mail_settings(state)
@@ -152,15 +143,10 @@ def unsubscribe(request: Request, token: str = "") -> Response:
     return render(request, "personal/unsubscribe.html", subscriber=found, token=token, done=True)
 
 
-def _limit(request: Request, email: str) -> Limited | None:
-    """None if this attempt may go ahead (and is counted), else how long to wait."""
-    state = app_state(request)
-    limiter, address = ActionLimiter(state.store, state.web), client_address(request)
-    now = state.clock().timestamp()
-    limited = limiter.check_subscribe(address, email, now)
-    if limited is None:
-        limiter.subscribed(address, email, now)
-    return limited
+def _refused(request: Request, status: int, email: str, message: str) -> Response:
+    return render(
+        request, "personal/subscribe.html", status=status, email=email, error=message, current=None
+    )
 
 
 def _by_token(

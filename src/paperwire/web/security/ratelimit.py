@@ -15,11 +15,12 @@ import math
 from dataclasses import dataclass
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from paperwire.store.base import PaperStore
 from paperwire.web.settings import WebSettings
 
-__all__ = ["ActionLimiter", "Limited", "LoginLimiter", "client_address"]
+__all__ = ["ActionLimiter", "Limited", "LoginLimiter", "client_address", "too_many"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,22 +94,30 @@ class ActionLimiter(_Counter):
         }
         super().__init__(store, web.action_window_seconds, limits)
 
-    def check_subscribe(self, address: str, email: str, now: float) -> Limited | None:
-        return self._first_limited(_subscribe_keys(address, email), now)
+    def try_subscribe(self, address: str, email: str, now: float) -> Limited | None:
+        """None (and the attempt counted) when a subscription may go ahead."""
+        return self._attempt(_subscribe_keys(address, email), now)
 
-    def subscribed(self, address: str, email: str, now: float) -> None:
-        self._note([key for _, key in _subscribe_keys(address, email)], now)
+    def try_submit(self, address: str, user_id: int, now: float) -> Limited | None:
+        """None (and the attempt counted) when a submission may go ahead."""
+        return self._attempt(_submit_keys(address, user_id), now)
 
-    def check_submit(self, address: str, user_id: int, now: float) -> Limited | None:
-        return self._first_limited(_submit_keys(address, user_id), now)
-
-    def submitted(self, address: str, user_id: int, now: float) -> None:
-        self._note([key for _, key in _submit_keys(address, user_id)], now)
+    def _attempt(self, keys: list[tuple[str, str]], now: float) -> Limited | None:
+        limited = self._first_limited(keys, now)
+        if limited is None:
+            self._note([key for _, key in keys], now)
+        return limited
 
 
 def client_address(request: Request) -> str:
     """The address limits are counted by (the proxy's client, where uvicorn trusts it)."""
     return request.client.host if request.client else "unknown"
+
+
+def too_many(response: Response, limited: Limited) -> Response:
+    """``response`` (a 429 page) with the Retry-After its limit asks for."""
+    response.headers["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 def _subscribe_keys(address: str, email: str) -> list[tuple[str, str]]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Annotated
 
+from fastapi import Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,6 +22,7 @@ from paperwire.web.state import app_state
 
 __all__ = [
     "SESSION_COOKIE",
+    "LoggedIn",
     "LoginRequired",
     "current_user",
     "end_session",
@@ -63,6 +66,10 @@ def require_user(request: Request) -> User:
     if user is None:
         raise LoginRequired
     return user
+
+
+# A user's own pages and actions take this parameter: a visitor is sent to log in.
+LoggedIn = Annotated[User, Depends(require_user)]
 
 
 def session_csrf(request: Request) -> str | None:
