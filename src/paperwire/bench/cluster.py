@@ -21,7 +21,6 @@ import os
 import random
 import secrets
 import shutil
-import statistics
 import subprocess
 import time
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from urllib.parse import quote
 
 from paperwire.bench.loadgen import LoadResult, run_load
 from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
+from paperwire.bench.timing import latency_figures
 from paperwire.store import StoreLocation, open_store_at
 from paperwire.store.base import PaperStore
 
@@ -73,14 +73,11 @@ class Tally:
     error_samples: list[str] = field(default_factory=list)
 
     def figures(self, seconds: float) -> dict[str, object]:
-        ordered = sorted(self.latencies_ms)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else None
         return {
             "requests": self.requests,
             "errors": self.errors,
             "requests_per_second": round(self.requests / seconds, 1) if seconds else 0.0,
-            "latency_p50_ms": round(statistics.median(ordered), 2) if ordered else None,
-            "latency_p99_ms": round(p99, 2) if p99 is not None else None,
+            **latency_figures(self.latencies_ms),
             "error_samples": self.error_samples[:5],
         }
 
@@ -140,21 +137,20 @@ def run_cluster(plan: ClusterPlan, work: Path, say: Say = print) -> dict[str, ob
         total.errors += tally.errors
         total.latencies_ms += tally.latencies_ms
         total.error_samples += tally.error_samples
+    overall = total.figures(elapsed)
     return {
         "nodes": plan.nodes,
         "connections": plan.connections,
         "seconds": round(elapsed, 1),
         "papers_sampled": len(papers),
         "index_build_seconds": round(index_seconds, 1),
-        "all": total.figures(elapsed),
+        "all": overall,
         "baseline_static": baseline,
         "ratio_to_baseline": {
             "requests_per_second": _ratio(
-                total.requests / elapsed, baseline["requests_per_second"]
+                overall["requests_per_second"], baseline["requests_per_second"]
             ),
-            "latency_p99": _ratio(
-                total.figures(elapsed)["latency_p99_ms"], baseline["latency_p99_ms"]
-            ),
+            "latency_p99": _ratio(overall["latency_p99_ms"], baseline["latency_p99_ms"]),
         },
         "by_kind": {kind: tally.figures(elapsed) for kind, tally in tallies.items()},
         "votes": votes,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import statistics
 import time
 from dataclasses import dataclass, field
+
+from paperwire.bench.timing import latency_figures
 
 __all__ = ["LoadResult", "fetch_once", "run_load"]
 
@@ -31,8 +32,6 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def figures(self) -> dict[str, object]:
-        ordered = sorted(self.latencies_ms)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else None
         return {
             "path": self.path,
             "connections": self.connections,
@@ -40,8 +39,7 @@ class LoadResult:
             "requests": self.requests,
             "errors": self.errors,
             "requests_per_second": round(self.requests_per_second, 1),
-            "latency_p50_ms": round(statistics.median(ordered), 2) if ordered else None,
-            "latency_p99_ms": round(p99, 2) if p99 is not None else None,
+            **latency_figures(self.latencies_ms),
         }
 
 

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from paperwire.bench.loadgen import fetch_once
 from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
+from paperwire.bench.timing import latency_figures
 from paperwire.bench.web import QUERIES
 from paperwire.store import SQLiteStore
 
@@ -46,7 +47,6 @@ class SoakRun:
     error_examples: list[str] = field(default_factory=list)
 
     def figures(self) -> dict[str, object]:
-        ordered = sorted(self.latencies_ms)
         rss = [mib for _, mib in self.rss_samples]
         return {
             "seconds": round(self.seconds, 1),
@@ -55,8 +55,7 @@ class SoakRun:
             "errors": self.errors,
             "late": self.late,
             "error_examples": self.error_examples[:5],
-            "latency_p50_ms": _round(statistics.median(ordered)) if ordered else None,
-            "latency_p99_ms": _round(_percentile(ordered, 0.99)) if ordered else None,
+            **latency_figures(self.latencies_ms),
             "rss_start_mib": _round(rss[0]) if rss else None,
             "rss_end_mib": _round(rss[-1]) if rss else None,
             "rss_max_mib": _round(max(rss)) if rss else None,
@@ -180,10 +179,6 @@ def _slope(samples: list[tuple[float, float]]) -> float:
     if not spread:
         return 0.0
     return sum((t - mean_t) * (m - mean_m) for t, m in samples) / spread
-
-
-def _percentile(ordered: list[float], fraction: float) -> float:
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 def _round(value: float) -> float:

@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 
-__all__ = ["median_seconds", "peak_rss_mb"]
+__all__ = ["latency_figures", "median_seconds", "peak_rss_mb"]
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -36,3 +36,15 @@ def peak_rss_mb() -> float:
         pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def latency_figures(latencies_ms: list[float]) -> dict[str, float | None]:
+    """The p50 and p99 of request latencies, in ms (None when there were none)."""
+    if not latencies_ms:
+        return {"latency_p50_ms": None, "latency_p99_ms": None}
+    ordered = sorted(latencies_ms)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return {
+        "latency_p50_ms": round(statistics.median(ordered), 2),
+        "latency_p99_ms": round(p99, 2),
+    }
