@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from paperwire.config import Settings, without_password
 from paperwire.model import Author, Paper
-from paperwire.store import SQLiteStore
+from paperwire.store import SQLiteStore, open_store_at
 from paperwire.store.migrations import MIGRATIONS
 
 
@@ -94,3 +95,17 @@ def test_stats(store: SQLiteStore) -> None:
     )
     stats = store.stats()
     assert (stats.papers, stats.with_upvotes, stats.with_code, stats.organizations) == (2, 1, 1, 1)
+
+
+def test_a_database_url_is_named_without_its_password(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    with_secret = "postgresql://ada:s3cret@db.example:5432/papers"
+    assert without_password(with_secret) == "postgresql://ada@db.example:5432/papers"
+    assert without_password("postgresql:///papers") == "postgresql:///papers"
+    # The password may change; the database, and so its index folder, stays the same.
+    other_secret = with_secret.replace("s3cret", "rotated")
+    assert settings.index_dir_for(with_secret) == settings.index_dir_for(other_secret)
+    assert settings.index_dir_for(with_secret) != settings.index_dir_for("postgresql:///papers")
+    with pytest.raises(RuntimeError) as refused:
+        open_store_at("postgresql://ada:s3cret@127.0.0.1:1/papers")
+    assert "s3cret" not in str(refused.value) and "ada@127.0.0.1:1" in str(refused.value)

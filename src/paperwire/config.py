@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
 
-__all__ = ["Settings", "SettingsError", "load_settings", "stored_secret"]
+__all__ = ["Settings", "SettingsError", "load_settings", "stored_secret", "without_password"]
 
 N = TypeVar("N", int, float)
 
@@ -146,11 +146,15 @@ def _read_secret(path: Path) -> str:
     return key
 
 
-def _server_identity(url: str) -> str:
-    """A short stable name of a database URL, its password left out."""
+def without_password(url: str) -> str:
+    """A database URL with its password left out, fit for messages and folder names."""
     parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    if len(netloc) == 2:
-        netloc[0] = netloc[0].split(":", 1)[0]
-    cleaned = parts._replace(netloc="@".join(netloc)).geturl()
-    return hashlib.sha256(cleaned.encode()).hexdigest()[:12]
+    user, at, host = parts.netloc.rpartition("@")
+    if ":" not in user:
+        return url  # no password (rebuilding would also drop an empty host's "//")
+    return parts._replace(netloc=user.split(":", 1)[0] + at + host).geturl()
+
+
+def _server_identity(url: str) -> str:
+    """A short stable name of a database URL (its password does not count)."""
+    return hashlib.sha256(without_password(url).encode()).hexdigest()[:12]

@@ -21,6 +21,7 @@ from pgvector.psycopg import register_vector
 from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool
 
+from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.locks import advisory_lock
@@ -30,7 +31,7 @@ from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
 from paperwire.store.sync_state import SyncStateMixin
 
-__all__ = ["PostgresStore", "is_postgres_url", "redacted_url"]
+__all__ = ["PostgresStore", "is_postgres_url"]
 
 _PAPERS_LOCK = 0x70617065_0001  # serialises writers of papers (advisory lock key)
 _POOL_TIMEOUT_S = 30.0
@@ -39,13 +40,6 @@ _IDENTITY_TABLES = ("users", "folders", "follows", "subscribers", "outbox")
 
 def is_postgres_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
-
-
-def redacted_url(url: str) -> str:
-    """The URL without its password, fit for messages and logs."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    info.pop("password", None)
-    return psycopg.conninfo.make_conninfo(**info)  # type: ignore[arg-type]
 
 
 class PostgresStore(
@@ -62,7 +56,7 @@ class PostgresStore(
                 self._pgvector = _column_type(conn, "embeddings", "vector") == "vector"
         except psycopg.OperationalError as exc:
             raise RuntimeError(
-                f"cannot reach PostgreSQL at {redacted_url(url)} ({_first_line(exc)}): "
+                f"cannot reach PostgreSQL at {without_password(url)} ({_first_line(exc)}): "
                 "check PAPERWIRE_DATABASE_URL and that the server is running"
             ) from None
         self._pool = ConnectionPool(
