@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from paperwire.cli.main import cli
 from paperwire.ingest import arxiv_calendar as calendar
-from paperwire.ingest.schedule import ScheduleConfig, SyncScheduler, next_arxiv_run, sync_job
+from paperwire.ingest.schedule import ScheduleConfig, SyncScheduler, next_arxiv_run
 from paperwire.ingest.sync import SYNC_JOB, SyncReport, sync
 from paperwire.store import SQLiteStore
 from paperwire.store.locks import JobBusy
@@ -233,7 +233,11 @@ def test_the_scheduler_logs_a_failed_sync_retries_it_and_keeps_going(
 ) -> None:
     serve_day(server, any_query=True)
     server.handle("/api/daily_papers", lambda query: Reply(503, "overloaded"))
-    real_sync = sync_job(store, live_settings(server, tmp_path / "home"))
+    settings = live_settings(server, tmp_path / "home")
+
+    def real_sync(sources: Sequence[str]) -> SyncReport:
+        return sync(store, settings, sources=sources)
+
     calls: list[tuple[str, ...]] = []
 
     def job(sources: Sequence[str]) -> SyncReport:

@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from paperwire.config import Settings
-from paperwire.ingest.sync import SOURCES, SyncReport, sync
-from paperwire.store.base import PaperStore
+from paperwire.ingest.sync import SOURCES, SyncReport
 
-__all__ = ["ScheduleConfig", "SyncScheduler", "next_arxiv_run", "sync_job"]
+__all__ = ["ScheduleConfig", "SyncScheduler", "next_arxiv_run"]
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +37,6 @@ class ScheduleConfig:
     retry_after: timedelta = timedelta(minutes=15)
     sources: tuple[str, ...] = SOURCES
     run_at_start: bool = True
-
-
-def sync_job(store: PaperStore, settings: Settings) -> SyncJob:
-    """The job a server schedules: a sync of the given sources into its own store."""
-
-    def run(sources: Sequence[str]) -> SyncReport:
-        return sync(store, settings, sources=sources)
-
-    return run
 
 
 def next_arxiv_run(after: datetime, config: ScheduleConfig) -> datetime:
