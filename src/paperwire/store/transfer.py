@@ -95,33 +95,39 @@ def copy_store(
             " open both with this paperwire first, which migrates them"
         )
     _require_empty(destination)
+    source_figures = {}
     with destination.transaction() as conn:
         for table, (columns, _) in TABLES.items():
             marks = ", ".join("?" * len(columns.split(",")))
-            copied = 0
+            digests: list[bytes] = []  # the source's checksum, from the rows as they are copied
             for batch in _batches(source, table):
+                digests += (_row_digest(_canonical_row(table, row, source)) for row in batch)
                 if table == "embeddings":
                     batch = [_revector(row, source, destination) for row in batch]
                 conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
-                copied += len(batch)
                 if progress is not None:
-                    progress(table, copied)
+                    progress(table, len(digests))
+            source_figures[table] = _figures(digests)
         destination._after_copy(conn)
-    return TransferReport(checksums(source), checksums(destination))
+    return TransferReport(source_figures, checksums(destination))
 
 
 def checksums(store: PapersMixin) -> dict[str, TableFigures]:
     """Rows and an order-free checksum of every table."""
-    figures = {}
-    for table in TABLES:
-        digests = sorted(
-            _row_digest(_canonical_row(table, row, store))
-            for batch in _batches(store, table)
-            for row in batch
+    return {
+        table: _figures(
+            [
+                _row_digest(_canonical_row(table, row, store))
+                for batch in _batches(store, table)
+                for row in batch
+            ]
         )
-        whole = hashlib.sha256(b"".join(digests)).hexdigest()
-        figures[table] = TableFigures(len(digests), whole)
-    return figures
+        for table in TABLES
+    }
+
+
+def _figures(digests: list[bytes]) -> TableFigures:
+    return TableFigures(len(digests), hashlib.sha256(b"".join(sorted(digests))).hexdigest())
 
 
 def _batches(store: PapersMixin, table: str) -> Iterator[list[tuple[object, ...]]]:
