@@ -20,6 +20,7 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 from paperwire.bench.dense_eval import dense_ndcg
+from paperwire.bench.matmul_ceiling import weight_products_ceiling
 from paperwire.cli.main import cli
 from paperwire.config import Settings, load_settings
 from paperwire.model import Paper
@@ -424,6 +425,10 @@ def test_bench_embed_reports_figures(
     assert figures["cosine_mean"] >= 0.99 and figures["cosine_min"] >= 0.97
     assert figures["at_cap"] == 0 and 20 < figures["tokens_mean"] < 60
     assert len(figures["int8_run_seconds"]) == 1
+    assert figures["int8_ceiling_per_second"] > 0
+    assert figures["int8_weight_products_gmac_per_second"] > 0
+    share = figures["int8_per_second"] / figures["int8_ceiling_per_second"]
+    assert figures["int8_share_of_ceiling"] == pytest.approx(share, abs=0.01)
     dense = figures["dense_ndcg_at_10"]
     assert (dense["minilm-int8"], dense["minilm-fp32"], dense["queries"]) == (1.0, 1.0, 2)
 
@@ -440,3 +445,12 @@ def test_bench_embed_skips_without_data_and_rejects_bad_input(
     failed = CliRunner().invoke(cli, ["bench", "embed", "--input", str(bad)])
     assert failed.exit_code == 1
     assert f"cannot read abstracts from {bad}" in failed.output
+
+
+def test_the_ceiling_counts_every_weight_product_of_every_layer() -> None:
+    ceiling = weight_products_ceiling(
+        batch_size=2, tokens=8, hidden=32, intermediate=128, layers=3, threads=1, repeats=3
+    )
+    # Per abstract: 8 tokens x (32*96 + 32*32 + 32*128 + 128*32) multiply-adds x 3 layers.
+    per_abstract = 8 * (32 * 96 + 32 * 32 + 32 * 128 + 128 * 32) * 3
+    assert ceiling.gmacs_per_second / ceiling.per_second == pytest.approx(per_abstract / 1e9)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from paperwire.bench.beir import load_beir, resolve_dataset
-from paperwire.bench.search_eval import MODES, collect, open_eval_engine, recall_at_k, score
+from paperwire.bench.search_eval import MODES, collect, open_eval_engine, score
 from paperwire.search.embedding import load_backend
 from paperwire.search.fusion import DEFAULT_FUSION
+from paperwire.search.metrics import mrr_at_k, recall_at_k
 from paperwire.search.minilm import ModelNotInstalled
 
 
@@ -35,6 +36,14 @@ def test_unknown_dataset_is_advice(tmp_path: Path) -> None:
 def test_recall_at_k() -> None:
     assert recall_at_k(["a", "x", "b"], {"a": 1, "b": 2, "c": 1}, 2) == pytest.approx(1 / 3)
     assert recall_at_k(["a"], {}, 10) == 0.0
+
+
+def test_mrr_at_k_is_the_reciprocal_rank_of_the_first_relevant_document() -> None:
+    grades = {"b": 1, "c": 2, "z": 0}
+    assert mrr_at_k(["z", "a", "b", "c"], grades, 10) == pytest.approx(1 / 3)
+    assert mrr_at_k(["c"], grades, 10) == 1.0
+    assert mrr_at_k(["z", "a", "b"], grades, 2) == 0.0  # found only below k
+    assert mrr_at_k([], grades, 10) == 0.0
 
 
 @pytest.mark.slow

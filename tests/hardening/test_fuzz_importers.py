@@ -24,6 +24,7 @@ import tempfile
 import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -391,22 +392,27 @@ def _count(fmt: str, **adds: int) -> None:
         figures[key] += value
 
 
-def _import(content: bytes, fmt: str) -> tuple[ImportReport, SQLiteStore, Path]:
-    folder = Path(tempfile.mkdtemp(prefix="pw-fuzz-"))
-    path = folder / f"batch-{fmt}"
-    path.write_bytes(content)
-    store = SQLiteStore(folder / "fuzz.db")
-    try:
-        report = import_paths(store, [path], batch_size=4)
-    except Exception as exc:
-        # Hypothesis replays a failure many times while shrinking it: count it once.
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        CRASHES.setdefault(fmt, set()).add(
-            f"{type(exc).__name__} at {frame.filename}:{frame.lineno}"
-        )
-        store.close()
-        raise
-    return report, store, path
+@contextmanager
+def _imported(content: bytes, fmt: str) -> Iterator[tuple[ImportReport, SQLiteStore, Path]]:
+    """Import ``content`` into a fresh store in a folder that is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="pw-fuzz-") as name:
+        path = Path(name) / f"batch-{fmt}"
+        path.write_bytes(content)
+        store = SQLiteStore(Path(name) / "fuzz.db")
+        try:
+            report = import_paths(store, [path], batch_size=4)
+        except Exception as exc:
+            # Hypothesis replays a failure many times while shrinking it: count it once.
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            CRASHES.setdefault(fmt, set()).add(
+                f"{type(exc).__name__} at {frame.filename}:{frame.lineno}"
+            )
+            store.close()
+            raise
+        try:
+            yield report, store, path
+        finally:
+            store.close()
 
 
 def _seeds(fmt: Format) -> list[Any]:
@@ -446,11 +452,8 @@ def test_mutated_records_are_rejected_one_by_one_and_good_ones_kept(fmt: Format)
             else:
                 outcome.good_ids.add(new_id)
             records.append(record)
-        report, store, path = _import(fmt.write(records), fmt.name)
-        try:
+        with _imported(fmt.write(records), fmt.name) as (report, store, path):
             _check_outcome(fmt, report, store, path, outcome, len(records))
-        finally:
-            store.close()
         _count(
             fmt.name,
             batches=1,
@@ -492,12 +495,9 @@ def test_a_damaged_file_ends_in_a_clean_rejection(fmt: Format) -> None:
         else:
             at = data.draw(st.integers(0, len(content)))
             content = content[:at] + data.draw(st.binary(min_size=1, max_size=64)) + content[at:]
-        report, store, path = _import(content, fmt.name)
-        try:
+        with _imported(content, fmt.name) as (report, store, path):
             assert all(r.where.startswith(str(path)) for r in report.rejections)
             assert store.stats().papers <= report.records <= len(chosen) + 2
-        finally:
-            store.close()
         _count(fmt.name, batches=1, records_fuzzed=len(chosen), mutated_records=len(chosen))
 
     check()

@@ -4,11 +4,14 @@ Both variants of the bundled model embed the same real abstracts in the same
 run. After a warm-up, timed runs alternate between them (so a change in the
 machine's load hits both alike); each reports its median. Also reported: the
 tokens per abstract (before truncation) and how many reach the 256-token cap,
-and the cosine between the int8 and fp32 vector of each abstract.
+the cosine between the int8 and fp32 vector of each abstract, and the
+ceiling: the throughput the model's int8 weight products alone would allow
+on this CPU (``matmul_ceiling``), measured between the timed runs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import time
@@ -19,11 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from paperwire.bench.beir import shared_data_dir
+from paperwire.bench.matmul_ceiling import Ceiling, weight_products_ceiling
 from paperwire.ingest import FORMATS, detect_format
 from paperwire.ingest.reader import open_source
 from paperwire.model import Paper
 from paperwire.search.embedding import paper_text
-from paperwire.search.minilm import MAX_TOKENS, MiniLMBackend
+from paperwire.search.minilm import MAX_TOKENS, MiniLMBackend, locate_model_files
 
 __all__ = [
     "DEFAULT_COUNT",
@@ -51,6 +55,8 @@ class EmbedBench:
     seconds: dict[str, list[float]] = field(default_factory=dict)
     load_seconds: dict[str, float] = field(default_factory=dict)
     cosines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # The weight products alone, measured between the timed runs (matmul_ceiling).
+    ceilings: list[Ceiling] = field(default_factory=list)
     # The machine's 1-minute load average before and after the timed runs: on a
     # shared machine, other work can slow both variants, and this says so.
     load_average: tuple[float, float] = (0.0, 0.0)
@@ -79,6 +85,7 @@ class EmbedBench:
             "int8_per_second": round(int8, 1),
             "fp32_per_second": round(fp32, 1),
             "int8_speedup_over_fp32": round(int8 / fp32, 2),
+            **self.ceiling_figures(int8),
             "int8_run_seconds": [round(s, 3) for s in self.seconds["int8"]],
             "fp32_run_seconds": [round(s, 3) for s in self.seconds["fp32"]],
             "int8_load_seconds": round(self.load_seconds["int8"], 2),
@@ -90,6 +97,15 @@ class EmbedBench:
                 "int8_per_second": int8 >= TARGETS["int8_per_second"],
                 "cosine_mean": cosine_mean >= TARGETS["cosine_mean"],
             },
+        }
+
+    def ceiling_figures(self, int8_per_second: float) -> dict[str, float]:
+        if not self.ceilings:
+            return {}
+        middle = sorted(self.ceilings, key=lambda c: c.per_second)[len(self.ceilings) // 2]
+        return {
+            **middle.figures(),
+            "int8_share_of_ceiling": round(int8_per_second / middle.per_second, 2),
         }
 
 
@@ -155,6 +171,20 @@ def bench_embed(
             started = time.perf_counter()
             vectors[variant] = backend.embed(texts)
             result.seconds.setdefault(variant, []).append(time.perf_counter() - started)
+        tell(f"weight products alone: run {run + 1} of {repeats}")
+        result.ceilings.append(_ceiling(result))
     result.cosines = (vectors["int8"] * vectors["fp32"]).sum(axis=1)
     result.load_average = (load_before, os.getloadavg()[0])
     return result
+
+
+def _ceiling(result: EmbedBench) -> Ceiling:
+    config = json.loads(locate_model_files().config.read_text(encoding="utf-8"))
+    return weight_products_ceiling(
+        batch_size=result.batch_size,
+        tokens=round(float(np.minimum(result.token_counts, MAX_TOKENS).mean())),
+        hidden=int(config["hidden_size"]),
+        intermediate=int(config["intermediate_size"]),
+        layers=int(config["num_hidden_layers"]),
+        threads=result.threads,
+    )

@@ -21,7 +21,7 @@ from paperwire.search.embedding import EmbeddingBackend
 from paperwire.search.engine import POOL, SearchEngine
 from paperwire.search.fusion import DEFAULT_FUSION, FusionParams
 from paperwire.search.indexer import ProgressCallback
-from paperwire.search.metrics import ndcg_at_k
+from paperwire.search.metrics import mean, mrr_at_k, ndcg_at_k, recall_at_k
 from paperwire.search.retrieval import Candidates, rank
 from paperwire.store import SQLiteStore
 
@@ -31,7 +31,6 @@ __all__ = [
     "TuningResult",
     "collect",
     "open_eval_engine",
-    "recall_at_k",
     "score",
     "tune",
 ]
@@ -48,6 +47,15 @@ _RRF_WEIGHTS = tuple(round(0.3 + 0.05 * i, 2) for i in range(9))
 class ModeScores:
     ndcg_at_10: float
     recall_at_100: float
+    mrr_at_10: float
+
+    def figures(self) -> dict[str, float]:
+        """Named as BEIR reports them."""
+        return {
+            "ndcg@10": self.ndcg_at_10,
+            "recall@100": self.recall_at_100,
+            "mrr@10": self.mrr_at_10,
+        }
 
 
 @dataclass(slots=True)
@@ -82,23 +90,17 @@ def score(
 ) -> dict[str, ModeScores]:
     figures = {}
     for mode in modes:
-        ndcg, recall = [], []
+        ndcg, recall, mrr = [], [], []
         for qid, found in candidates.items():
             ranked = [doc for doc, _ in rank(found, mode, fusion)[0]]
-            ndcg.append(ndcg_at_k(ranked, beir.qrels[qid], 10))  # type: ignore[arg-type]
-            recall.append(recall_at_k(ranked, beir.qrels[qid], 100))
-        figures[mode] = ModeScores(round(_mean(ndcg), 4), round(_mean(recall), 4))
+            grades = beir.qrels[qid]
+            ndcg.append(ndcg_at_k(ranked, grades, 10))
+            recall.append(recall_at_k(ranked, grades, 100))
+            mrr.append(mrr_at_k(ranked, grades, 10))
+        figures[mode] = ModeScores(
+            round(mean(ndcg), 4), round(mean(recall), 4), round(mean(mrr), 4)
+        )
     return figures
-
-
-def recall_at_k(ranked: list[str], relevance: dict[str, float], k: int) -> float:
-    """Share of the relevant documents found in the first ``k`` of ``ranked``."""
-    relevant = {doc for doc, grade in relevance.items() if grade > 0}
-    return len(relevant.intersection(ranked[:k])) / len(relevant) if relevant else 0.0
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
 
 
 def tune(
@@ -118,7 +120,7 @@ def tune(
             best_boost, best_bm25, candidates = boost, ndcg, found
     lexical.title_boost = best_boost
     raw = {p: score(candidates, beir, p, ["hybrid"])["hybrid"].ndcg_at_10 for p in _grid()}
-    smoothed = {p: _mean([raw[q] for q in _neighbours(p) if q in raw]) for p in raw}
+    smoothed = {p: mean([raw[q] for q in _neighbours(p) if q in raw]) for p in raw}
     chosen = max(smoothed, key=lambda p: (smoothed[p], raw[p]))
     best = TuningResult(chosen, best_boost, raw[chosen], len(raw))
     if on_step is not None:

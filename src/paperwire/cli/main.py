@@ -12,6 +12,7 @@ import paperwire.cli.bench_embed  # noqa: F401  (registers "bench embed")
 from paperwire import __version__
 from paperwire.cli import bench, ingest, maintenance, papers, personal, search, search_eval
 from paperwire.cli.bench_cluster import bench_cluster_command
+from paperwire.cli.bench_scale import bench_scale_command
 from paperwire.cli.bench_soak import bench_soak_command
 from paperwire.cli.bench_web import bench_web_command
 from paperwire.cli.migrate_store import migrate_store_command
@@ -47,6 +48,7 @@ bench.bench.add_command(search_eval.bench_search_command)
 search.eval_group.add_command(search_eval.eval_search_command)
 bench.bench.add_command(bench_web_command)
 bench.bench.add_command(bench_cluster_command)
+bench.bench.add_command(bench_scale_command)
 bench.bench.add_command(bench_soak_command)
 cli.add_command(serve_command)
 cli.add_command(worker_command)

@@ -178,13 +178,27 @@ def _results_json(results: SearchResults) -> dict[str, Any]:
     }
 
 
-@click.group("eval", context_settings=CONTEXT)
+class _EvalGroup(click.Group):
+    """``eval DIR ...`` is ``eval search --dataset DIR ...``: a data set may come first."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["search", "--dataset", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("eval", cls=_EvalGroup, context_settings=CONTEXT)
 def eval_group() -> None:
     """Measure quality on standard benchmarks.
 
+    `paperwire eval DIR` evaluates search on the BEIR data set in DIR (or on
+    scifact, cranfield, cisi from the shared data): the same as
+    `paperwire eval search --dataset DIR`.
+
     \b
     Example:
-      paperwire eval search --dataset scifact --split test
+      paperwire eval ../shared/data/scifact --split test --json scifact.json
+      paperwire eval recs --json recs.json
     """
 
 

@@ -50,7 +50,7 @@ __all__ = ["bench_search_command", "eval_search_command"]
 def eval_search_command(
     dataset: str, split: str, work: Path | None, tune: bool, model: str, json_out: str | None
 ) -> None:
-    """nDCG@10 and recall@100 of bm25, dense and hybrid on a BEIR data set.
+    """nDCG@10, recall@100 and MRR@10 of bm25, dense and hybrid on a BEIR data set.
 
     The corpus is imported into a fresh store and indexed by the same code as
     your papers; all three modes rank the same candidates of each query.
@@ -95,11 +95,11 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
         }
     scores = score(collect(engine, beir), beir, fusion, MODES)
     table = Table(title=f"{beir.name} ({beir.split}, {len(beir.queries)} queries)")
-    for column in ("mode", "nDCG@10", "recall@100"):
+    for column in ("mode", "nDCG@10", "recall@100", "MRR@10"):
         table.add_column(column)
     for mode, value in scores.items():
-        table.add_row(mode, f"{value.ndcg_at_10:.4f}", f"{value.recall_at_100:.4f}")
-        figures[mode] = {"ndcg_at_10": value.ndcg_at_10, "recall_at_100": value.recall_at_100}
+        figures[mode] = value.figures()
+        table.add_row(mode, *(f"{number:.4f}" for number in figures[mode].values()))
     figures["fusion"] = {
         "method": fusion.method,
         "dense_weight": fusion.dense_weight,
@@ -117,7 +117,7 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
 def bench_search_command(
     queries: int, model: str, db_path: StoreLocation | None, json_out: str | None
 ) -> None:
-    """Search latency (p50/p95) of bm25, dense and hybrid on your indexed papers.
+    """Search latency (p50/p95/p99) of bm25, dense and hybrid on your indexed papers.
 
     Each query runs the whole search path, query embedding included. Build
     the index first with `paperwire reindex`.

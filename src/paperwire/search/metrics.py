@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-__all__ = ["mean", "mean_ndcg_at_k", "ndcg_at_k", "recall_at_k"]
+__all__ = ["mean", "mean_ndcg_at_k", "mrr_at_k", "ndcg_at_k", "recall_at_k"]
 
 
 def _dcg(gains: Iterable[float]) -> float:
@@ -47,6 +47,15 @@ def recall_at_k(ranked: Sequence[str], qrels: Mapping[str, float], k: int = 100)
     if not relevant:
         return 0.0
     return len(relevant.intersection(ranked[:k])) / len(relevant)
+
+
+def mrr_at_k(ranked: Sequence[str], qrels: Mapping[str, float], k: int = 10) -> float:
+    """The reciprocal rank of the first relevant document in the first ``k``; 0.0 if none."""
+    _check_k(k)
+    for rank, doc_id in enumerate(ranked[:k], start=1):
+        if qrels.get(doc_id, 0) > 0:
+            return 1.0 / rank
+    return 0.0
 
 
 def mean(values: Sequence[float]) -> float:
