@@ -73,6 +73,27 @@ def test_save_and_reload(index: vectors.VectorIndex, tmp_path: Path) -> None:
     assert loaded.search(query, 5) == index.search(query, 5)
 
 
+def test_a_graph_saved_before_its_last_ids_reloads_without_them(tmp_path: Path) -> None:
+    # The ids and rows are written before the graph: a crash between the two
+    # leaves ids the graph lacks, which a reload must drop, not misalign.
+    old = HnswVectors(DIM)
+    old.upsert(IDS[:1500], ROWS[:1500])
+    old.save(tmp_path / "v")
+    graph_file = (tmp_path / "v" / "hnsw.bin").read_bytes()
+    newer = HnswVectors(DIM)
+    newer.upsert(IDS, ROWS)
+    newer.save(tmp_path / "v")
+    (tmp_path / "v" / "hnsw.bin").write_bytes(graph_file)
+    loaded = HnswVectors.load(tmp_path / "v", DIM)
+    assert len(loaded) == 1500
+    present, rows = loaded.vectors_of(["p10", "p1499", "p1500"])
+    assert present == ["p10", "p1499"]
+    assert np.allclose(rows, ROWS[[10, 1499]], atol=1e-3)
+    assert loaded.search(ROWS[700], 1)[0][0] == "p700"
+    loaded.upsert(IDS[1500:], ROWS[1500:])  # and it grows again from there
+    assert len(loaded) == len(IDS) and loaded.search(ROWS[1900], 1)[0][0] == "p1900"
+
+
 def test_exact_index_grows_into_hnsw(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(vectors, "EXACT_LIMIT", 1000)
     small = ExactVectors(DIM)

@@ -106,12 +106,16 @@ class HnswVectors:
         graph = hnswlib.Index(space="ip", dim=dim)
         graph.load_index(str(folder / _GRAPH), max_elements=max(len(ids), 16))
         loaded = cls(dim, graph=graph)
-        copy = np.load(folder / _ROWS)
+        keys = [paper_key(paper_id) for paper_id in ids]
         in_graph = set(graph.get_ids_list())
-        for row, paper_id in enumerate(ids):
-            if paper_key(paper_id) in in_graph:
-                loaded._add_row(paper_id)
-                loaded._copy[loaded._rows[paper_id]] = copy[row]
+        kept = [row for row, key in enumerate(keys) if key in in_graph]
+        copy = np.load(folder / _ROWS)
+        # Taken as loaded, not row by row: at a million papers a grown copy would
+        # hold the array twice over while it doubles.
+        loaded._copy = copy if len(kept) == len(ids) else copy[kept]
+        loaded._ids = [ids[row] for row in kept]
+        loaded._rows = {paper_id: row for row, paper_id in enumerate(loaded._ids)}
+        loaded._by_key = {keys[old]: row for row, old in enumerate(kept)}
         return loaded
 
     def _add_row(self, paper_id: str) -> None:
