@@ -113,3 +113,27 @@ def test_lexical_only_engine_without_a_model(store: SQLiteStore, tmp_path: Path)
     result = engine.search("speech", mode="hybrid")
     assert {h.paper_id for h in result.hits} == {"2401.00003", "2401.00004"}
     assert engine.similar("2401.00003").hits[0].paper_id == "2401.00004"
+
+
+@pytest.mark.parametrize("query", ["speech", "cat:cs.LG"])
+def test_sort_by_upvotes_counts_this_sites_votes(
+    store: SQLiteStore, tmp_path: Path, query: str
+) -> None:
+    store.upsert_papers(
+        [
+            make_paper("2401.00011", "Speech at scale", "Speech models.", upvotes=5),
+            make_paper("2401.00012", "Speech in noise", "Noisy speech.", upvotes=3),
+            make_paper("2401.00013", "Speech for all", "Many languages of speech."),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+
+    def order() -> list[str]:
+        return [h.paper_id for h in engine.search(query, sort="upvotes", mode="bm25").hits]
+
+    assert order() == ["2401.00011", "2401.00012", "2401.00013"]
+    for name in ("ada", "bob", "cy"):
+        user = store.create_user(name, "hash")
+        store.set_vote(user.id, "2401.00012", True, now=0.0)  # 3 imported + 3 here = 6
+    assert order() == ["2401.00012", "2401.00011", "2401.00013"]

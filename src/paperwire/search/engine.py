@@ -173,8 +173,11 @@ class SearchEngine:
         self, live: LiveIndex, parsed: ParsedQuery, depth: int, sort: str
     ) -> tuple[list[tuple[str, float]], int]:
         if parsed.filters:
-            found = live.lexical.search([], [], parsed.filters, depth, sort)
-            return found.hits, found.count
+            # The index knows imported upvotes only: local votes reorder its best.
+            pool = max(depth, _SORT_POOL) if sort == "upvotes" else depth
+            found = live.lexical.search([], [], parsed.filters, pool, sort)
+            hits = self._sorted_by(found.hits, sort) if sort == "upvotes" else found.hits
+            return hits, found.count
         # Only arXiv ids: the named paper first, then the papers most like it.
         for paper_id in parsed.arxiv_ids:
             paper = self.store.get_paper(paper_id)
@@ -183,15 +186,19 @@ class SearchEngine:
         return [], 0
 
     def _sorted_by(self, ranked: list[tuple[str, float]], sort: str) -> list[tuple[str, float]]:
-        papers = self.store.get_papers(i for i, _ in ranked)
-        order = {i: position for position, (i, _) in enumerate(ranked)}
+        ids = [i for i, _ in ranked]
+        papers = self.store.get_papers(ids)
+        # Upvotes as the pages show them: the imported count plus this site's votes.
+        votes = self.store.local_votes(ids) if sort == "upvotes" else {}
+        order = {i: position for position, i in enumerate(ids)}
 
         def key(item: tuple[str, float]) -> tuple[object, int]:
             paper = papers.get(item[0])
             if sort == "date":
                 day = (paper.published or paper.listed_on) if paper else None
                 return (-(day.toordinal() if day else 0), order[item[0]])
-            return (-((paper.upvotes or 0) if paper else 0), order[item[0]])
+            upvotes = (paper.upvotes or 0) if paper else 0
+            return (-(upvotes + votes.get(item[0], 0)), order[item[0]])
 
         return sorted(ranked, key=key)
 
