@@ -170,8 +170,8 @@ def check_vectors(
     if not chosen:
         return {"sampled": 0}
     fresh = backend.embed([paper_text(p) for p in chosen])
-    synthetic = np.vstack([stored[p.id].vector for p in chosen])
-    cosines = np.sum(fresh * synthetic, axis=1)
+    made = np.vstack([stored[p.id].vector for p in chosen])
+    cosines = np.sum(fresh * made, axis=1)
     unrelated = np.sum(fresh * np.roll(fresh, 1, axis=0), axis=1)
     return {
         "sampled": len(chosen),
