@@ -16,10 +16,36 @@ from click.testing import CliRunner, Result
 
 from paperwire.cli.main import cli
 
-__all__ = ["ARTIFACTS", "paperwire", "paperwire_process", "run_cli", "write_artifact"]
+__all__ = [
+    "ARTIFACTS",
+    "paperwire",
+    "paperwire_process",
+    "run_cli",
+    "write_artifact",
+    "write_listing",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "artifacts" / "hardening"
+
+
+def write_listing(path: Path, count: int) -> None:
+    """``count`` arXiv listing records (2501.00000 on), each with a 200-word abstract."""
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            row = {
+                "id": f"2501.{n:05d}",
+                "title": f"Paper {n}",
+                "abstract": "word " * 200,
+                "authors": ["A B", "C D"],
+                "categories": ["cs.LG"],
+                "comment": None,
+                "abs_url": "",
+                "pdf_url": "",
+                "first_listed": "2025-01-02",
+                "listed_dates": ["2025-01-02"],
+            }
+            out.write(json.dumps(row) + "\n")
 
 
 def write_artifact(name: str, figures: dict[str, object]) -> Path:

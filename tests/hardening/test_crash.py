@@ -24,14 +24,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hardening_helpers import paperwire, paperwire_process, write_artifact
+from hardening_helpers import paperwire, paperwire_process, write_artifact, write_listing
 
 from paperwire.config import load_settings
 from paperwire.ingest import import_paths
 from paperwire.search.layout import IndexLayout
 from paperwire.store import StoreLocation, is_postgres_url, open_store_at
 from smtp_helpers import MailCatcher, smtp_server
-from test_import_crash import _write_listing
 from test_mail_outbox_crash import SUBSCRIBERS, TODAY
 from test_mail_outbox_crash import _fill as _fill_mail
 from test_mail_outbox_crash import _send as _send_digests
@@ -96,7 +95,7 @@ def _wait_for(condition: object, process: subprocess.Popen[bytes], what: str) ->
 def test_kill_during_import_then_rerun(tmp_path: Path, store_location: StoreLocation) -> None:
     total = 20_000
     listing, db = tmp_path / "big.jsonl", store_location
-    _write_listing(listing, total)
+    write_listing(listing, total)
     store = open_store_at(db)
     assert import_paths(store, [FIXTURE]).rejected == 0
     store.close()
@@ -125,6 +124,7 @@ def test_kill_during_import_then_rerun(tmp_path: Path, store_location: StoreLoca
     papers, seq = store.stats().papers, store.max_seq()
     store.close()
     assert papers == before + total and figures["lexical_docs"] == papers
+    assert seq == papers, "a paper was written twice"
     RESULTS[f"import ({_kind(db)})"] = {
         "kills": 1,
         "committed_before_kill": partial,
@@ -140,7 +140,7 @@ def test_kill_during_reindex_leaves_the_old_index_serving(
     tmp_path: Path, store_location: StoreLocation
 ) -> None:
     db, listing = store_location, tmp_path / "papers.jsonl"
-    _write_listing(listing, 30_000)
+    write_listing(listing, 30_000)
     store = open_store_at(db)
     import_paths(store, [listing])
     store.close()
@@ -245,7 +245,7 @@ def _logged_in_client(base: str, name: str) -> tuple[httpx.Client, str]:
 
 def test_kill_during_a_burst_of_upvotes(tmp_path: Path, store_location: StoreLocation) -> None:
     db, listing, home = store_location, tmp_path / "papers.jsonl", tmp_path / "home"
-    _write_listing(listing, VOTED_PAPERS)
+    write_listing(listing, VOTED_PAPERS)
     store = open_store_at(db)
     import_paths(store, [FIXTURE, listing])
     paper_ids = [p.id for p in store.iter_papers()][:VOTED_PAPERS]

@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hardening_helpers import paperwire, write_artifact
+from hardening_helpers import paperwire, write_artifact, write_listing
 
 from paperwire.bench.soak import run_soak, soak_paths
 from paperwire.ingest import import_paths
 from paperwire.store import SQLiteStore
-from test_import_crash import _write_listing
 from web_helpers import FIXTURE
 
 SECONDS = float(os.environ.get("PAPERWIRE_SOAK_SECONDS", "20"))
@@ -25,7 +24,7 @@ GROWTH_LIMIT_MIB = 120.0
 
 def test_a_steady_load_gives_no_errors_and_bounded_memory(tmp_path: Path) -> None:
     db, listing = tmp_path / "soak.db", tmp_path / "papers.jsonl"
-    _write_listing(listing, 2_000)
+    write_listing(listing, 2_000)
     store = SQLiteStore(db)
     assert import_paths(store, [FIXTURE, listing]).rejected == 0
     store.close()
