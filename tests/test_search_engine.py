@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from paperwire.bench.search_latency import bench_search
 from paperwire.search.engine import SearchEngine
 from paperwire.search.query import QueryError
 from paperwire.store import SQLiteStore
@@ -137,3 +140,22 @@ def test_sort_by_upvotes_counts_this_sites_votes(
         user = store.create_user(name, "hash")
         store.set_vote(user.id, "2401.00012", True, now=0.0)  # 3 imported + 3 here = 6
     assert order() == ["2401.00012", "2401.00011", "2401.00013"]
+
+
+def test_bench_search_embeds_the_query_in_every_timed_dense_and_hybrid_search(
+    engine: SearchEngine,
+) -> None:
+    embedded: list[str] = []
+    backend = engine.backend
+    assert isinstance(backend, HashingEmbedder)
+    original = backend.embed
+
+    def recording(texts: Sequence[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return original(texts)
+
+    backend.embed = recording  # type: ignore[method-assign]
+    queries = [f"protein speech {n}" for n in range(15)]
+    bench_search(engine, engine.store, queries)
+    # Timed: dense, hybrid and the embedding alone; then once more for the recall check.
+    assert min(embedded.count(q) for q in queries[10:]) == 4

@@ -55,6 +55,11 @@ class SearchEngine:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = query_cache_size
 
+    def forget_queries(self) -> None:
+        """Drop the cached query embeddings, so the next search embeds its query again."""
+        with self._lock:
+            self._cache.clear()
+
     # -- keeping up with the store -------------------------------------------
 
     def update(self, progress: ProgressCallback | None = None) -> IndexReport:
