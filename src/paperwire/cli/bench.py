@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from paperwire.bench.importing import bench_import
-from paperwire.cli.options import emit_json, json_option
+from paperwire.cli.options import json_option, report_figures
 
 __all__ = ["bench"]
 
@@ -40,8 +38,4 @@ def bench_import_command(file: Path, repeats: int, json_out: str | None) -> None
       paperwire bench import arxiv_cs_daily.jsonl.gz --json bench-import.json
     """
     figures = bench_import(file, repeats=repeats)
-    table = Table(title="paperwire bench import", show_header=False)
-    for name, value in figures.items():
-        table.add_row(name, str(value))
-    Console(stderr=json_out == "-").print(table)
-    emit_json(figures, json_out)
+    report_figures("paperwire bench import", figures, json_out)

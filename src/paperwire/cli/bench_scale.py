@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from paperwire.bench.scale import NOISE, ScaleError, check_vectors, scale_up
 from paperwire.cli.engine_options import open_backend
-from paperwire.cli.options import STORE, counted_progress, emit_json, json_option
+from paperwire.cli.options import STORE, counted_progress, json_option, report_figures
 from paperwire.search.embedding import DEFAULT_BACKEND
 from paperwire.store import StoreLocation, open_store_at
 
@@ -100,8 +98,4 @@ def bench_scale_command(
     finally:
         src.close()
         dst.close()
-    table = Table(title="paperwire bench scale-up", show_header=False)
-    for name, value in figures.items():
-        table.add_row(name, str(value))
-    Console(stderr=json_out == "-").print(table)
-    emit_json(figures, json_out)
+    report_figures("paperwire bench scale-up", figures, json_out)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from paperwire.bench.soak import run_soak
-from paperwire.cli.options import emit_json, filled_db_option, json_option
+from paperwire.cli.options import filled_db_option, json_option, report_figures
 
 __all__ = ["bench_soak_command"]
 
@@ -38,9 +37,4 @@ def bench_soak_command(
             figures = run_soak(db_path, seconds, rate, sample_every)
         except (ValueError, RuntimeError) as exc:
             raise click.ClickException(str(exc)) from exc
-    table = Table(title="paperwire bench soak", show_header=False)
-    for name, value in figures.items():
-        if name != "rss_samples":
-            table.add_row(name, str(value))
-    Console(stderr=json_out == "-").print(table)
-    emit_json(figures, json_out)
+    report_figures("paperwire bench soak", figures, json_out, hidden=("rss_samples",))

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
 
 from paperwire.config import load_settings
 from paperwire.store import PaperStore, StoreLocation, is_postgres_url, open_store
@@ -24,6 +25,7 @@ __all__ = [
     "filled_db_option",
     "json_option",
     "open_cli_store",
+    "report_figures",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,6 +96,19 @@ def emit_json(figures: dict[str, Any], json_out: str | None) -> None:
         sys.stdout.write(text)
     else:
         Path(json_out).write_text(text, encoding="utf-8")
+
+
+def report_figures(
+    title: str, figures: dict[str, Any], json_out: str | None, hidden: tuple[str, ...] = ()
+) -> None:
+    """A benchmark's figures as a two-column table (on standard error when the JSON
+    goes to standard output), and as JSON where ``--json`` asks."""
+    table = Table(title=title, show_header=False)
+    for name, value in figures.items():
+        if name not in hidden:
+            table.add_row(name, str(value))
+    Console(stderr=json_out == "-").print(table)
+    emit_json(figures, json_out)
 
 
 def counted_progress() -> Progress:

@@ -23,7 +23,7 @@ from paperwire.cli.engine_options import (
     opened_engine,
     progress_bar,
 )
-from paperwire.cli.options import db_option, emit_json, json_option
+from paperwire.cli.options import db_option, emit_json, json_option, report_figures
 from paperwire.search.engine import SearchEngine
 from paperwire.search.fusion import DEFAULT_FUSION
 from paperwire.store import StoreLocation
@@ -128,8 +128,4 @@ def bench_search_command(
     """
     with opened_engine(db_path, model, catch_up=True) as engine:
         figures = bench_search(engine, engine.store, sample_queries(engine.store, queries))
-    table = Table(title="paperwire bench search", show_header=False)
-    for name, value in figures.items():
-        table.add_row(name, str(value))
-    Console(stderr=json_out == "-").print(table)
-    emit_json(figures, json_out)
+    report_figures("paperwire bench search", figures, json_out)
