@@ -89,9 +89,9 @@ def recombine(
     number: int, a: Paper, b: Paper, va: np.ndarray, vb: np.ndarray, noise: np.ndarray
 ) -> tuple[Paper, np.ndarray]:
     """Synthetic paper ``number`` from A and B, and its vector (``noise`` already drawn)."""
-    title = _halves(a.title.split(), b.title.split(), " ")
-    first, second = _sentences(a.abstract), _sentences(b.abstract)
-    head, tail = first[: (len(first) + 1) // 2], second[len(second) // 2 :]
+    title_head, title_tail = _halves(a.title.split(), b.title.split())
+    title = " ".join(title_head + title_tail)
+    head, tail = _halves(_sentences(a.abstract), _sentences(b.abstract))
     abstract = " ".join(head + tail)
     share_a = len(" ".join(head)) / max(1, len(abstract))
     vector = share_a * va + (1 - share_a) * vb + noise
@@ -241,8 +241,9 @@ def _check_unchanged(target: PaperStore, papers: list[Paper]) -> None:
             raise ScaleError(f"the store changed the text of {paper.id}: its vector would not fit")
 
 
-def _halves(first: list[str], second: list[str], joiner: str) -> str:
-    return joiner.join(first[: (len(first) + 1) // 2] + second[len(second) // 2 :])
+def _halves(first: list[str], second: list[str]) -> tuple[list[str], list[str]]:
+    """The first half of ``first`` (the middle item included) and the second of ``second``."""
+    return first[: (len(first) + 1) // 2], second[len(second) // 2 :]
 
 
 def _sentences(text: str) -> list[str]:
