@@ -17,6 +17,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +165,7 @@ def bench_embed(
         tell(f"warming up {variant}")
         backend.embed(warm_up)
     vectors: dict[str, np.ndarray] = {}
+    measure_ceiling = _ceiling_measure(result)
     load_before = os.getloadavg()[0]
     for run in range(repeats):
         for variant, backend in backends.items():
@@ -172,15 +174,17 @@ def bench_embed(
             vectors[variant] = backend.embed(texts)
             result.seconds.setdefault(variant, []).append(time.perf_counter() - started)
         tell(f"weight products alone: run {run + 1} of {repeats}")
-        result.ceilings.append(_ceiling(result))
+        result.ceilings.append(measure_ceiling())
     result.cosines = (vectors["int8"] * vectors["fp32"]).sum(axis=1)
     result.load_average = (load_before, os.getloadavg()[0])
     return result
 
 
-def _ceiling(result: EmbedBench) -> Ceiling:
+def _ceiling_measure(result: EmbedBench) -> Callable[[], Ceiling]:
+    """The ceiling measurement for this run's batches, the model's sizes read once."""
     config = json.loads(locate_model_files().config.read_text(encoding="utf-8"))
-    return weight_products_ceiling(
+    return partial(
+        weight_products_ceiling,
         batch_size=result.batch_size,
         tokens=round(float(np.minimum(result.token_counts, MAX_TOKENS).mean())),
         hidden=int(config["hidden_size"]),
