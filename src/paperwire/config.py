@@ -17,11 +17,19 @@ from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
 
-__all__ = ["Settings", "SettingsError", "load_settings", "stored_secret", "without_password"]
+__all__ = [
+    "DEFAULT_EMBEDDING_MODEL",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "stored_secret",
+    "without_password",
+]
 
 N = TypeVar("N", int, float)
 
 DEFAULT_CATEGORIES = ("cs.LG", "cs.CL", "cs.AI", "cs.CV", "stat.ML")
+DEFAULT_EMBEDDING_MODEL = "minilm-int8"  # the bundled all-MiniLM-L6-v2, int8 weights
 
 
 class SettingsError(ValueError):
@@ -47,6 +55,9 @@ class Settings:
     max_response_bytes: int = 100 * 1024 * 1024
     # Where readers reach this site: links in emails and feeds start with it.
     base_url: str = "http://localhost:8000"
+    # The embedding model a search index built without being asked waits for
+    # ("none": keyword search only, nothing is embedded).
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
 
     @property
     def sqlite_path(self) -> Path:
@@ -97,6 +108,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "PAPERWIRE_MAX_RESPONSE_BYTES", defaults.max_response_bytes, int
         ),
         base_url=(env.get("PAPERWIRE_BASE_URL") or defaults.base_url).rstrip("/"),
+        embedding_model=env.get("PAPERWIRE_EMBEDDING_MODEL") or defaults.embedding_model,
     )
 
 

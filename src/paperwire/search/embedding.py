@@ -29,7 +29,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from paperwire.config import Settings, load_settings
+from paperwire.config import DEFAULT_EMBEDDING_MODEL, Settings, load_settings
 from paperwire.model import Paper
 from paperwire.search.minilm import MiniLMBackend
 
@@ -45,7 +45,7 @@ __all__ = [
     "register_backend",
 ]
 
-DEFAULT_BACKEND = "minilm-int8"
+DEFAULT_BACKEND = DEFAULT_EMBEDDING_MODEL
 
 
 @runtime_checkable

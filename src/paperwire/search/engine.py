@@ -45,11 +45,12 @@ class SearchEngine:
         backend: EmbeddingBackend | None,
         fusion: FusionParams = DEFAULT_FUSION,
         query_cache_size: int = _QUERY_CACHE,
+        pending_model: str | None = None,
     ) -> None:
         self.store = store
         self.backend = backend
         self.fusion = fusion
-        self.indexer = Indexer(store, index_dir, backend)
+        self.indexer = Indexer(store, index_dir, backend, pending_model=pending_model)
         self._lock = threading.RLock()
         self._live: LiveIndex | None = self.indexer.open_live()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -130,7 +131,8 @@ class SearchEngine:
             total = min(MAX_RESULTS, max(total, len(ranked)))
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
-        return SearchResults(query, hits, total, page, per_page, mode, sort)
+            answered = mode if self._has_vectors(live) else "bm25"
+        return SearchResults(query, hits, total, page, per_page, answered, sort)
 
     def similar(self, paper_id: str, limit: int = 10) -> SearchResults:
         paper = self.store.get_paper(paper_id)
@@ -140,7 +142,7 @@ class SearchEngine:
             live = self._require_live()
             ranked = similar_to(self.store, live, self.backend, paper, limit)
             hits = self._hits(live, ParsedQuery(), ranked, set())
-        mode = "dense" if live.vectors is not None else "bm25"
+        mode = "dense" if self._has_vectors(live) else "bm25"
         return SearchResults(f"similar:{paper_id}", hits, len(hits), 1, limit, mode, "relevance")
 
     def candidates(self, text: str, pool: int = POOL, mode: str = "hybrid") -> Candidates:
@@ -169,8 +171,11 @@ class SearchEngine:
             ranked = self._sorted_by(ranked[:_SORT_POOL], sort)
         return ranked, total
 
+    def _has_vectors(self, live: LiveIndex) -> bool:
+        return live.vectors is not None and self.backend is not None
+
     def _gather(self, live: LiveIndex, parsed: ParsedQuery, pool: int, mode: str) -> Candidates:
-        use_dense = mode != "bm25" and live.vectors is not None and self.backend is not None
+        use_dense = mode != "bm25" and self._has_vectors(live)
         query_vector = self._embed_query(parsed.text) if use_dense else None
         return gather(live, parsed, pool, query_vector, lexical=mode != "dense")
 

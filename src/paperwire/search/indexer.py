@@ -56,10 +56,13 @@ class Indexer:
         backend: EmbeddingBackend | None,
         batch_size: int = _BATCH,
         checkpoint_seconds: float = _CHECKPOINT_SECONDS,
+        pending_model: str | None = None,
     ) -> None:
         self.store = store
         self.layout = IndexLayout(root)
         self.backend = backend
+        # Recorded in a lexical-only build: the model whose vectors are on their way.
+        self.pending_model = pending_model if backend is None else None
         self.batch_size = batch_size
         self.checkpoint_seconds = checkpoint_seconds
 
@@ -102,7 +105,7 @@ class Indexer:
         generation = self.layout.fresh()
         dim = self.backend.dim if self.backend is not None else 0
         try:
-            live = LiveIndex.create(generation, self.model, dim)
+            live = LiveIndex.create(generation, self.model, dim, self.pending_model)
             report = self._follow(live, progress)
             live.lexical.close_writer()
         except BaseException:

@@ -36,6 +36,9 @@ _PREFIX = "gen-"
 class IndexState:
     seq: int = 0  # every store change up to here is in the indexes
     model: str | None = None  # embedding model of the vectors (None: lexical only)
+    # The model whose vectors are being made while this lexical-only generation
+    # serves; None with model None means keyword-only by choice (--model none).
+    pending_model: str | None = None
     dim: int = 0
     format: int = 0  # the INDEX_FORMAT the generation was built with
 

@@ -27,8 +27,14 @@ class LiveIndex:
         return cls(generation, LexicalIndex(generation.lexical_dir), vectors, state)
 
     @classmethod
-    def create(cls, generation: Generation, model: str | None, dim: int) -> LiveIndex:
-        state = IndexState(seq=0, model=model, dim=dim, format=INDEX_FORMAT)
+    def create(
+        cls, generation: Generation, model: str | None, dim: int, pending_model: str | None = None
+    ) -> LiveIndex:
+        """An empty generation: vectors of ``model``, or lexical only (``model`` None),
+        waiting for ``pending_model``'s vectors when that is given."""
+        state = IndexState(
+            seq=0, model=model, dim=dim, format=INDEX_FORMAT, pending_model=pending_model
+        )
         live = cls(generation, LexicalIndex(generation.lexical_dir), None, state)
         if model is not None:
             live.vectors = open_vectors(generation.vectors_dir, dim)

@@ -105,6 +105,17 @@ class PaperStore(Protocol):
         """Every embedding made by ``model``, ordered by paper id, read in batches."""
         ...
 
+    def embedding_progress(self, model: str) -> tuple[int, int]:
+        """(papers with a stored embedding made by ``model``, papers in the store)."""
+        ...
+
+    def papers_without_embedding(
+        self, model: str, after_seq: int = 0, limit: int = 256
+    ) -> list[tuple[int, Paper]]:
+        """Papers (with their change seq, above ``after_seq``, lowest first) that have no
+        stored embedding made by ``model``: what an embedding backfill still has to do."""
+        ...
+
     def stats(self) -> StoreStats: ...
 
     def get_sync_state(self, key: str) -> str | None:

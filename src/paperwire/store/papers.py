@@ -178,6 +178,23 @@ class PapersMixin(SqlBackend):
             yield from (self._embedding(row) for row in rows)
             after = rows[-1][0]
 
+    def embedding_progress(self, model: str) -> tuple[int, int]:
+        conn = self._reader()
+        done = conn.execute("SELECT COUNT(*) FROM embeddings WHERE model = ?", (model,)).fetchone()
+        papers = conn.execute("SELECT COUNT(*) FROM papers").fetchone()
+        return int(done[0]), int(papers[0])
+
+    def papers_without_embedding(
+        self, model: str, after_seq: int = 0, limit: int = 256
+    ) -> list[tuple[int, Paper]]:
+        rows = self._reader().execute(
+            "SELECT p.seq, p.record FROM papers p"
+            " LEFT JOIN embeddings e ON e.paper_id = p.id AND e.model = ?"
+            " WHERE e.paper_id IS NULL AND p.seq > ? ORDER BY p.seq LIMIT ?",
+            (model, after_seq, limit),
+        )
+        return [(int(seq), Paper.from_dict(json.loads(record))) for seq, record in rows]
+
     def _embedding_row(self, embedding: StoredEmbedding) -> tuple[object, ...]:
         vector = np.ascontiguousarray(embedding.vector, dtype=np.float32)
         if vector.ndim != 1 or not vector.size:
