@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from paperwire.ingest.sync import sync
 from paperwire.store import SQLiteStore
-from paperwire.web.syncnotice import SYNC_REPORT_KEY, record_sync_report
+from paperwire.ingest.sync_report import SYNC_REPORT_KEY, record_sync_report
 from replay_server import live_settings
 from web_helpers import fill_store, make_app
 

@@ -58,6 +58,8 @@ class Settings:
     # The embedding model a search index built without being asked waits for
     # ("none": keyword search only, nothing is embedded).
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # How often a server or worker makes its search index follow the store (0: never).
+    index_refresh_seconds: float = 30.0
 
     @property
     def sqlite_path(self) -> Path:
@@ -109,6 +111,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         base_url=(env.get("PAPERWIRE_BASE_URL") or defaults.base_url).rstrip("/"),
         embedding_model=env.get("PAPERWIRE_EMBEDDING_MODEL") or defaults.embedding_model,
+        index_refresh_seconds=_number(
+            env, "PAPERWIRE_INDEX_REFRESH_SECONDS", defaults.index_refresh_seconds, float
+        ),
     )
 
 

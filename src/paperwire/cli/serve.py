@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from paperwire.cli.jobs import start_jobs
+from paperwire.application.jobs import start_jobs
 from paperwire.cli.options import db_option, open_cli_store
 from paperwire.store import StoreLocation
 

@@ -1,4 +1,4 @@
-"""``paperwire worker``: the background jobs (sync, digests) without a web server."""
+"""``paperwire worker``: the background jobs (sync, digests, search upkeep) without a web server."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import threading
 
 import click
 
-from paperwire.cli.jobs import run_jobs_once, start_jobs
+from paperwire.application.jobs import run_jobs_once, start_jobs
 from paperwire.cli.options import db_option, open_cli_store
+from paperwire.config import load_settings
 from paperwire.ingest.sync import SOURCES
+from paperwire.search.service import SearchService
 from paperwire.store import PaperStore, StoreLocation
 
 __all__ = ["worker_command"]
@@ -22,7 +24,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.option("--once", is_flag=True, help="Run one sync and the digests due, then exit (cron).")
 @db_option
 def worker_command(once: bool, db_path: StoreLocation | None) -> None:
-    """Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.
+    """Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due,
+    and keep this node's search index following the store (embedding new papers).
 
     Web nodes then need no --sync. Any number of workers and servers may
     share one store: a lock per kind of job (held in PostgreSQL, or on a
@@ -36,24 +39,35 @@ def worker_command(once: bool, db_path: StoreLocation | None) -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     store = open_cli_store(db_path)
+    settings = load_settings()
+    search = SearchService(
+        store,
+        settings,
+        settings.index_dir_for(db_path),
+        threads=1,
+        refresh_seconds=settings.index_refresh_seconds,
+    )
     try:
         if once:
             report = run_jobs_once(store, SOURCES)
+            search.catch_up()
             if report is None:
                 click.echo("another node is syncing: nothing done", err=True)
             elif not report.ok:
                 raise click.ClickException("; ".join(s.error for s in report.steps if s.error))
             return
-        _run_until_stopped(store)
+        _run_until_stopped(store, search)
     finally:
         store.close()
 
 
-def _run_until_stopped(store: PaperStore) -> None:
+def _run_until_stopped(store: PaperStore, search: SearchService) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
     scheduler = start_jobs(store)
+    search.start()
     click.echo("paperwire worker: running the scheduled jobs (Ctrl-C stops)", err=True)
     stopped.wait()
+    search.stop()
     scheduler.stop(timeout=60)

@@ -10,14 +10,15 @@ A paper already listed stays on the day it was listed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
-from paperwire.ingest.arxiv_api import ArxivApiClient, ArxivApiError
+from paperwire.ingest.arxiv_api import ArxivApiError
+from paperwire.ingest.fetch import AlreadyListed, PaperNotFound, PaperTooOld, fetch_paper
 from paperwire.ingest.http import FetchError
 from paperwire.model import Paper
 from paperwire.store.records import User
@@ -62,41 +63,29 @@ def submit(request: Request, user: LoggedIn, paper: str = Form("")) -> Response:
 
 
 def submit_paper(state: AppState, text: str, user: User) -> Paper:
-    """Fetch, check and store one paper for ``user``; raise SubmitRefused with the reason."""
+    """Fetch, check and store one paper for ``user`` (``fetch_paper`` with today's
+    listing and the age limit); raise SubmitRefused with the reason."""
     try:
-        paper_id = parse_arxiv_id(text).id
+        return fetch_paper(
+            state.store,
+            text,
+            state.settings,
+            list_on=state.today(),
+            submitted_by=user.username,
+            max_age_days=state.web.submit_max_age_days,
+        )
     except InvalidArxivId:
         raise SubmitRefused(400, "That is not an arXiv id or URL (e.g. 2401.12345).") from None
-    known = state.store.get_paper(paper_id)
-    if known is not None and known.listed_on is not None:
-        raise SubmitRefused(409, f"{paper_id} is already listed, on {known.listed_on.isoformat()}.")
-    fetched = _fetch(state, paper_id)
-    today = state.today()
-    first = fetched.published or (fetched.versions[0].date if fetched.versions else None)
-    limit = state.web.submit_max_age_days
-    if first is None or (today - first).days > limit:
-        when = first.isoformat() if first else "an unknown date"
-        raise SubmitRefused(
-            422,
-            f"{paper_id} was first published on {when}, more than {limit} days ago: "
-            "the daily feed takes only recent papers.",
-        )
-    state.store.upsert_papers([replace(fetched, listed_on=today, submitted_by=user.username)])
-    return state.store.get_paper(paper_id) or fetched
-
-
-def _fetch(state: AppState, paper_id: str) -> Paper:
-    try:
-        with ArxivApiClient.from_settings(state.settings) as client:
-            page = client.fetch([paper_id])
+    except AlreadyListed as exc:
+        raise SubmitRefused(409, str(exc)) from None
+    except PaperNotFound:
+        raise SubmitRefused(404, f"arXiv has no paper {parse_arxiv_id(text).id}.") from None
+    except PaperTooOld as exc:
+        raise SubmitRefused(422, str(exc)) from None
     except (FetchError, ArxivApiError) as exc:
         raise SubmitRefused(
             502, f"arXiv could not be asked just now ({exc}). Try again later."
         ) from exc
-    found = next((p for p in page.papers if p.id == paper_id), None)
-    if found is None:
-        raise SubmitRefused(404, f"arXiv has no paper {paper_id}.")
-    return found
 
 
 def _refused(request: Request, value: str, refused: SubmitRefused) -> Response:

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from paperwire.config import load_settings
 from paperwire.ingest.schedule import SyncScheduler
 from paperwire.ingest.sync import SyncReport, sync
+from paperwire.ingest.sync_report import record_sync_report
 from paperwire.mail.run import scheduled_digests
 from paperwire.store import PaperStore
 from paperwire.store.locks import JobBusy
-from paperwire.web.syncnotice import record_sync_report
 
 __all__ = ["run_jobs_once", "start_jobs"]
 
