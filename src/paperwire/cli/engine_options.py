@@ -1,8 +1,10 @@
-"""How the search commands open the store, the embedding model and the engine.
+"""How the search commands open the store and its search service.
 
 The index of the default store lives in the data folder's index folder; the
 index of a store given with --db lives beside it (``<db>.indexes``), so two
-stores never share one.
+stores never share one. The embedding model comes from the index
+(``SearchService``); ``--model`` only checks it, or chooses it for
+``reindex`` and for an index not built yet.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import click
 
 from paperwire.cli.options import counted_progress, open_cli_store
 from paperwire.config import load_settings
-from paperwire.search.embedding import DEFAULT_BACKEND, EmbeddingBackend, load_backend
-from paperwire.search.engine import SearchEngine
+from paperwire.search.embedding import EmbeddingBackend, load_backend
 from paperwire.search.indexer import ProgressCallback
-from paperwire.store import PaperStore, StoreLocation
+from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, SearchService
+from paperwire.store import StoreLocation
 
 __all__ = [
     "AUTO_UPDATE_LIMIT",
@@ -27,8 +29,9 @@ __all__ = [
     "index_dir_for",
     "model_option",
     "open_backend",
-    "opened_engine",
+    "opened_search",
     "progress_bar",
+    "report_index_state",
 ]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -54,9 +57,11 @@ def open_backend(name: str) -> EmbeddingBackend | None:
 def model_option(func: Any) -> Any:
     return click.option(
         "--model",
-        default=DEFAULT_BACKEND,
-        show_default=True,
-        help="Embedding backend; 'none' for keyword (BM25) search only.",
+        default=None,
+        help=(
+            "Embedding model; 'none' for keyword (BM25) search only. Default: the one "
+            "the index was built with ($PAPERWIRE_EMBEDDING_MODEL for a new index)."
+        ),
     )(func)
 
 
@@ -72,26 +77,57 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
 
 
 @contextmanager
-def opened_engine(
-    db_path: StoreLocation | None, model: str, catch_up: bool
-) -> Iterator[SearchEngine]:
+def opened_search(
+    db_path: StoreLocation | None,
+    model: str | None,
+    *,
+    catch_up: bool,
+    rebuilding: bool = False,
+) -> Iterator[SearchService]:
+    """The store's search service; with ``catch_up``, its index built (keyword, at
+    once) or brought up to date first. Model problems become advice."""
     store = open_cli_store(db_path)
     try:
-        engine = SearchEngine(store, index_dir_for(db_path), open_backend(model))
+        try:
+            service = SearchService(
+                store,
+                load_settings(),
+                index_dir_for(db_path),
+                model=model,
+                rebuilding=rebuilding,
+            )
+        except (IndexModelMismatch, EmbeddingUnavailable) as exc:
+            raise click.ClickException(str(exc)) from exc
         if catch_up:
-            _catch_up(engine, store)
-        yield engine
+            _catch_up(service)
+        yield service
     finally:
         store.close()
 
 
-def _catch_up(engine: SearchEngine, store: PaperStore) -> None:
-    if engine.live_index_missing():
-        raise click.ClickException("no search index yet: run `paperwire reindex` first")
-    behind = store.max_seq() - engine.indexed_seq
-    if 0 < behind <= AUTO_UPDATE_LIMIT:
+def report_index_state(service: SearchService) -> None:
+    """Say, on standard error, when search answers with keywords only and why."""
+    status = service.status(fresh=True)
+    if status.vectors_coming:
+        click.echo(
+            f"note: semantic search is on its way ({status.embedded:,} of {status.papers:,} "
+            f"papers embedded with {status.pending_model}); these are keyword (BM25) results. "
+            "A running `paperwire serve` or `paperwire worker` embeds the rest in the "
+            "background; `paperwire reindex` does it now.",
+            err=True,
+        )
+
+
+def _catch_up(service: SearchService) -> None:
+    if service.engine.live_index_missing():
+        with progress_bar("building the keyword index") as progress:
+            service.catch_up(progress)
+        return
+    behind = service.store.max_seq() - service.engine.indexed_seq
+    keyword_only = service.engine.backend is None  # nothing to embed: always quick
+    if behind > 0 and (keyword_only or behind <= AUTO_UPDATE_LIMIT):
         with progress_bar("indexing new papers") as progress:
-            engine.update(progress)
+            service.catch_up(progress)
     elif behind > AUTO_UPDATE_LIMIT:
         click.echo(
             f"note: {behind} changes are not indexed yet; run `paperwire reindex --catch-up`",

@@ -11,13 +11,17 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from paperwire.cli.engine_options import index_dir_for, model_option, opened_engine, progress_bar
+from paperwire.cli.engine_options import (
+    model_option,
+    opened_search,
+    progress_bar,
+    report_index_state,
+)
 from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.ingest import ImportReport, import_paths
 from paperwire.ingest.formats.export import write_export
 from paperwire.model import Paper
-from paperwire.search.layout import IndexLayout
 from paperwire.store import PaperStore, StoreLocation
 
 __all__ = ["COMMANDS"]
@@ -33,7 +37,10 @@ console = Console(stderr=True)
     "update_index",
     default=True,
     show_default=True,
-    help="Bring an existing search index up to date afterwards (embedding new papers).",
+    help=(
+        "Bring the search index up to date afterwards: a keyword index is built at once "
+        "if there is none; an index with vectors embeds the new papers."
+    ),
 )
 @model_option
 @db_option
@@ -42,7 +49,7 @@ def import_command(
     files: tuple[str, ...],
     batch_size: int,
     update_index: bool,
-    model: str,
+    model: str | None,
     db_path: StoreLocation | None,
     json_out: str | None,
 ) -> None:
@@ -70,18 +77,18 @@ def import_command(
     emit_json(report.figures(), json_out)
 
 
-def _update_search_index(db_path: StoreLocation | None, model: str) -> None:
-    # Only an index that exists is kept up to date: a first bulk import should not
-    # start an hour of embedding unasked; `paperwire reindex` builds the index.
-    if IndexLayout(index_dir_for(db_path)).live() is None:
-        console.print("No search index yet: run `paperwire reindex` to build one.")
-        return
+def _update_search_index(db_path: StoreLocation | None, model: str | None) -> None:
+    # A first bulk import gets a keyword index at once (seconds); its vectors are
+    # embedded in the background by the service, never here unasked.
     with (
-        opened_engine(db_path, model, catch_up=False) as engine,
+        opened_search(db_path, model, catch_up=False) as service,
         progress_bar("indexing new papers") as progress,
     ):
-        indexed = engine.update(progress)
-    console.print(f"search index updated: {indexed.papers} papers")
+        indexed = service.catch_up(progress)
+        if indexed is not None:
+            built = "built" if indexed.rebuilt else "updated"
+            console.print(f"search index {built}: {indexed.papers} papers")
+        report_index_state(service)
 
 
 def _run_import(store: PaperStore, files: tuple[str, ...], batch_size: int) -> ImportReport:

@@ -12,10 +12,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.cli.engine_options import CONTEXT, model_option, opened_engine, progress_bar
+from paperwire.cli.engine_options import (
+    CONTEXT,
+    model_option,
+    opened_search,
+    progress_bar,
+    report_index_state,
+)
 from paperwire.cli.options import db_option, emit_json, json_option
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.search.engine import SORTS
+from paperwire.search.indexer import IndexReport
 from paperwire.search.query import QueryError
 from paperwire.search.results import SearchResults
 from paperwire.store import StoreLocation
@@ -40,24 +47,29 @@ def search_command(
     per_page: int,
     sort: str,
     mode: str,
-    model: str,
+    model: str | None,
     db_path: StoreLocation | None,
     json_out: str | None,
 ) -> None:
     """Search the papers: words, "a phrase", an arXiv id or URL, and filters.
 
     Filters: author:"Yann LeCun"  cat:cs.LG  org:NAME  year:2024  from:2024-03
-    to:2024-06-30  has:code. Pending changes are indexed first.
+    to:2024-06-30  has:code. Pending changes are indexed first; a store without
+    an index gets a keyword index at once (semantic vectors follow).
 
     \b
     Example:
       paperwire search 'diffusion "image editing" cat:cs.CV year:2025' --sort upvotes
     """
-    with opened_engine(db_path, model, catch_up=True) as engine:
+    with opened_search(db_path, model, catch_up=True) as service:
         try:
-            results = engine.search(query, page=page, per_page=per_page, sort=sort, mode=mode)
+            results = service.engine.search(
+                query, page=page, per_page=per_page, sort=sort, mode=mode
+            )
         except QueryError as exc:
             raise click.ClickException(f"bad query: {exc}") from exc
+        if results.mode != mode:
+            report_index_state(service)
         _print_results(results, json_out)
         emit_json(_results_json(results), json_out)
 
@@ -69,19 +81,33 @@ def search_command(
 @db_option
 @json_option
 def similar_command(
-    paper_id: str, limit: int, model: str, db_path: StoreLocation | None, json_out: str | None
+    paper_id: str,
+    limit: int,
+    model: str | None,
+    db_path: StoreLocation | None,
+    json_out: str | None,
 ) -> None:
     """Papers most like PAPER_ID (an arXiv id or URL), by their embeddings.
+
+    On an index without vectors (keyword only, or vectors still coming) the
+    papers sharing the most words with it are shown instead, and it says so.
 
     \b
     Example:
       paperwire similar 2401.12345 --limit 5
     """
-    with opened_engine(db_path, model, catch_up=True) as engine:
+    with opened_search(db_path, model, catch_up=True) as service:
         try:
-            results = engine.similar(_paper_id(paper_id), limit)
+            results = service.engine.similar(_paper_id(paper_id), limit)
         except QueryError as exc:
             raise click.ClickException(f"{exc}: check the id with `paperwire show`") from exc
+        if results.mode == "bm25":
+            click.echo(
+                "note: this index has no vectors: these papers share the most words "
+                "(lexical similarity), not meaning",
+                err=True,
+            )
+            report_index_state(service)
         _print_results(results, json_out)
         emit_json(_results_json(results), json_out)
 
@@ -94,20 +120,29 @@ def similar_command(
 @db_option
 @json_option
 def reindex_command(
-    catch_up: bool, model: str, db_path: StoreLocation | None, json_out: str | None
+    catch_up: bool, model: str | None, db_path: StoreLocation | None, json_out: str | None
 ) -> None:
     """Rebuild the search indexes from the store (stored embeddings are reused).
 
     The new indexes are built aside and swapped in at the end: an interrupted
-    reindex leaves the old ones serving. With --catch-up, only the papers
-    changed since the last run are indexed.
+    reindex leaves the old ones serving. --model chooses the embedding model
+    (default $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a
+    keyword-only index and embeds nothing. With --catch-up, only the papers
+    changed since the last run are indexed, with the index's own model.
 
     \b
     Example:
       paperwire reindex
     """
-    with opened_engine(db_path, model, catch_up=False) as engine, progress_bar("indexing") as bar:
-        report = engine.update(bar) if catch_up else engine.rebuild(bar)
+    with (
+        opened_search(db_path, model, catch_up=False, rebuilding=not catch_up) as service,
+        progress_bar("indexing") as bar,
+    ):
+        report = (
+            (service.catch_up(bar) or IndexReport(seq=service.engine.indexed_seq))
+            if catch_up
+            else service.rebuild(bar)
+        )
     figures = {
         "papers": report.papers,
         "embedded": report.embedded,
