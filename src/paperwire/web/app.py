@@ -35,10 +35,10 @@ from paperwire.web import (
     submit,
     trending,
 )
-from paperwire.web.api_schema import install_openapi
 from paperwire.web.errors import install_error_handlers
+from paperwire.web.openapi import install_openapi
 from paperwire.web.pagecache import PageCache
-from paperwire.web.rendering import make_environment
+from paperwire.web.render.templates import make_environment
 from paperwire.web.searching import SearchService, open_engine
 from paperwire.web.security.headers import SecurityHeadersMiddleware
 from paperwire.web.settings import WebSettings, load_web_settings

@@ -31,7 +31,7 @@ from paperwire.store.base import PaperStore
 from paperwire.store.locks import JobBusy
 from paperwire.store.mail_records import FREQUENCIES, Subscriber
 from paperwire.web.errors import error_response
-from paperwire.web.rendering import render
+from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.ratelimit import ActionLimiter, client_address, too_many
 from paperwire.web.security.sessions import current_user
