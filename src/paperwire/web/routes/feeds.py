@@ -15,7 +15,6 @@ from starlette.responses import Response
 from paperwire.search.query import QueryError
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import error_response
-from paperwire.web.orgs import organization_names
 from paperwire.web.render.page_helpers import cached
 from paperwire.web.render.syndication import (
     MEDIA_TYPES,
@@ -26,6 +25,7 @@ from paperwire.web.render.syndication import (
 )
 from paperwire.web.render.text import long_day
 from paperwire.web.render.trending_lists import trending_list
+from paperwire.web.routes.orgs import organization_names
 from paperwire.web.state import app_state
 
 __all__ = ["router"]

@@ -1,4 +1,4 @@
-"""Email digests on the web: the subscribe box, the confirm link, one-click unsubscribe.
+"""Email digests on the web: ``/subscribe``, ``/subscribe/confirm``, one-click ``/unsubscribe``.
 
 ``POST /subscribe`` (CSRF-checked) takes an address alone, or the logged-in
 user's; the address gets a confirmation request and nothing else until its
