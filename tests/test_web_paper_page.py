@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from paperwire.model import Author, Paper, Version
 from paperwire.store import SQLiteStore
-from paperwire.web.bibtex import bibtex
+from paperwire.web.render.bibtex import bibtex
 from web_helpers import fill_store, make_app
 
 

@@ -1,7 +1,7 @@
-"""The application factory: one FastAPI app, one router per area, registered here.
+"""The application factory: one FastAPI app, one router per area (``routes.ROUTERS``).
 
-A new area (say, a reading library) is a module under ``web/`` exposing
-``router = APIRouter()``; adding it to ``ROUTERS`` is the only edit here.
+A new area (say, a reading library) is a module under ``web/routes/`` exposing
+``router = APIRouter()``; adding it to ``routes.ROUTERS`` is the only edit.
 Its handlers reach the store and settings with ``app_state(request)``, the
 user with ``current_user(request)``, check POSTs with ``Depends(require_csrf)``
 and render with ``render(request, "page.html", ...)`` (templates extend
@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from paperwire import __version__
@@ -22,45 +22,19 @@ from paperwire.config import Settings
 from paperwire.search.engine import SearchEngine
 from paperwire.store import StoreLocation, open_store
 from paperwire.store.base import PaperStore
-from paperwire.web import (
-    accounts,
-    api,
-    docs,
-    feed,
-    feeds_xml,
-    orgs,
-    papers,
-    personal,
-    search,
-    submit,
-    trending,
-)
-from paperwire.web.api_schema import install_openapi
 from paperwire.web.errors import install_error_handlers
+from paperwire.web.openapi import install_openapi
 from paperwire.web.pagecache import PageCache
-from paperwire.web.rendering import make_environment
+from paperwire.web.render.templates import make_environment
+from paperwire.web.routes import ROUTERS
 from paperwire.web.searching import SearchService, open_engine
 from paperwire.web.security.headers import SecurityHeadersMiddleware
 from paperwire.web.settings import WebSettings, load_web_settings
 from paperwire.web.state import AppState, Clock, utc_now
 
-__all__ = ["ROUTERS", "create_app"]
+__all__ = ["create_app"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-ROUTERS: tuple[APIRouter, ...] = (
-    feed.router,
-    trending.router,
-    search.router,
-    papers.router,
-    orgs.router,
-    submit.router,
-    accounts.router,
-    api.router,
-    feeds_xml.router,
-    docs.router,
-    personal.router,
-)
 
 
 def create_app(

@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from paperwire.search.query import QueryError
-from paperwire.web.pages import BadParameter
-from paperwire.web.rendering import render
+from paperwire.web.render.page_helpers import BadParameter
+from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import CsrfFailed
 from paperwire.web.security.sessions import LoginRequired
 

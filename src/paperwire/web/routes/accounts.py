@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from paperwire.store.accounts import UsernameTaken
-from paperwire.web.rendering import render
+from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.passwords import (
     MAX_PASSWORD,

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from paperwire.store.records import ListedPaper
+from paperwire.web.render.cards import PaperCard, cards_for
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
-from paperwire.web.views import PaperCard, cards_for
 
 __all__ = ["BadParameter", "Pager", "cached", "listed_cards", "page_number", "pager_for"]
 

@@ -22,12 +22,12 @@ from paperwire.ingest.fetch import AlreadyListed, PaperNotFound, PaperTooOld, fe
 from paperwire.ingest.http import FetchError
 from paperwire.model import Paper
 from paperwire.store.records import User
-from paperwire.web.rendering import render
+from paperwire.web.render.cards import paper_url
+from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.ratelimit import ActionLimiter, client_address, too_many
 from paperwire.web.security.sessions import LoggedIn
 from paperwire.web.state import AppState, app_state
-from paperwire.web.views import paper_url
 
 __all__ = ["SubmitRefused", "router", "submit_paper"]
 

@@ -1,4 +1,8 @@
-"""The JSON API, in Hugging Face's shapes (see ``hf_shape``), documented at ``/docs``.
+"""The JSON API under ``/api/``, in Hugging Face's shapes, documented at ``/docs``.
+
+``/api/daily_papers``, ``/api/papers`` (every paper, for mirrors),
+``/api/papers/search`` and ``/api/papers/{id}``, in the shapes
+``render.hf_shape`` builds.
 
 Every error is ``{"error": MESSAGE, "status": CODE, "where": PARAMETER}``
 (see ``errors``), never a stack trace.
@@ -13,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from paperwire.store.records import ListedPaper
-from paperwire.web.api_schema import DAILY_ITEMS, PAPER, PAPERS_PAGE, answers
 from paperwire.web.errors import json_error
-from paperwire.web.hf_shape import daily_item, paper_json
-from paperwire.web.pages import BadParameter
-from paperwire.web.papers import canonical_id
-from paperwire.web.periods import day_period, parse_period
-from paperwire.web.ranking import period_trending, trending_list
+from paperwire.web.openapi import DAILY_ITEMS, PAPER, PAPERS_PAGE, answers
+from paperwire.web.render.hf_shape import daily_item, paper_json
+from paperwire.web.render.page_helpers import BadParameter
+from paperwire.web.render.periods import day_period, parse_period
+from paperwire.web.render.trending_lists import period_trending, trending_list
+from paperwire.web.routes.papers import canonical_id
 from paperwire.web.state import app_state
 
 __all__ = ["router"]

@@ -15,12 +15,18 @@ from starlette.responses import Response
 from paperwire.search.query import QueryError
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import error_response
-from paperwire.web.orgs import organization_names
-from paperwire.web.pages import cached
-from paperwire.web.ranking import trending_list
+from paperwire.web.render.page_helpers import cached
+from paperwire.web.render.syndication import (
+    MEDIA_TYPES,
+    Channel,
+    atom_document,
+    entries_for,
+    rss_document,
+)
+from paperwire.web.render.text import long_day
+from paperwire.web.render.trending_lists import trending_list
+from paperwire.web.routes.orgs import organization_names
 from paperwire.web.state import app_state
-from paperwire.web.syndication import MEDIA_TYPES, Channel, atom_document, entries_for, rss_document
-from paperwire.web.text import long_day
 
 __all__ = ["router"]
 

@@ -12,15 +12,15 @@ from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.model import Paper
 from paperwire.search.query import QueryError
 from paperwire.store.records import ListedPaper
-from paperwire.web.bibtex import bibtex
 from paperwire.web.errors import error_response
-from paperwire.web.pages import cached, listed_cards
-from paperwire.web.rendering import render
+from paperwire.web.render.bibtex import bibtex
+from paperwire.web.render.cards import PaperCard, paper_url
+from paperwire.web.render.page_helpers import cached, listed_cards
+from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import AppState, app_state
-from paperwire.web.views import PaperCard, paper_url
 
 __all__ = ["canonical_id", "router"]
 

@@ -17,7 +17,7 @@ from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
 from paperwire.store.records import ListedPaper
-from paperwire.web.text import xml_safe
+from paperwire.web.render.text import xml_safe
 
 __all__ = ["Channel", "Entry", "atom_document", "entries_for", "rss_document"]
 

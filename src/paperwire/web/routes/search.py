@@ -17,11 +17,11 @@ from paperwire.search.engine import MAX_PER_PAGE, MAX_RESULTS, SORTS
 from paperwire.search.query import FILTER_NAMES, QueryError
 from paperwire.search.results import SearchResults, Snippet
 from paperwire.store.records import ListedPaper
-from paperwire.web.pages import BadParameter, listed_cards, page_number, pager_for
-from paperwire.web.rendering import FeedLink, render
+from paperwire.web.render.cards import PaperCard, paper_url
+from paperwire.web.render.page_helpers import BadParameter, listed_cards, page_number, pager_for
+from paperwire.web.render.templates import FeedLink, render
+from paperwire.web.render.text import snippet_html
 from paperwire.web.state import app_state
-from paperwire.web.text import snippet_html
-from paperwire.web.views import PaperCard, paper_url
 
 __all__ = ["router", "search_feeds"]
 

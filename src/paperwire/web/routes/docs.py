@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from paperwire.web.rendering import render
+from paperwire.web.render.templates import render
 
 __all__ = ["Endpoint", "endpoints", "router"]
 

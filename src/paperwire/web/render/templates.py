@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from paperwire import __version__
-from paperwire.web import text
+from paperwire.web.render import text
 from paperwire.web.security.csrf import apply_csrf_cookie, csrf_token
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state

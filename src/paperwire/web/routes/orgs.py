@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from paperwire.store.records import OrganizationCount
 from paperwire.web.errors import error_response
-from paperwire.web.pages import cached, listed_cards, page_number, pager_for
-from paperwire.web.rendering import FeedLink, render
+from paperwire.web.render.page_helpers import cached, listed_cards, page_number, pager_for
+from paperwire.web.render.templates import FeedLink, render
 from paperwire.web.state import AppState, app_state
 
 __all__ = ["org_feeds", "organization_names", "organizations", "router"]

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from paperwire.rank.trending import trending_score, window_start
-from paperwire.web.pages import cached, listed_cards, page_number, pager_for
-from paperwire.web.ranking import trending_list
-from paperwire.web.rendering import FeedLink, render
+from paperwire.web.render.page_helpers import cached, listed_cards, page_number, pager_for
+from paperwire.web.render.templates import FeedLink, render
+from paperwire.web.render.trending_lists import trending_list
 from paperwire.web.state import app_state
 
 __all__ = ["TRENDING_FEEDS", "router"]

@@ -1,4 +1,4 @@
-"""Email digests on the web: the subscribe box, the confirm link, one-click unsubscribe.
+"""Email digests on the web: ``/subscribe``, ``/subscribe/confirm``, one-click ``/unsubscribe``.
 
 ``POST /subscribe`` (CSRF-checked) takes an address alone, or the logged-in
 user's; the address gets a confirmation request and nothing else until its
@@ -31,7 +31,7 @@ from paperwire.store.base import PaperStore
 from paperwire.store.locks import JobBusy
 from paperwire.store.mail_records import FREQUENCIES, Subscriber
 from paperwire.web.errors import error_response
-from paperwire.web.rendering import render
+from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.ratelimit import ActionLimiter, client_address, too_many
 from paperwire.web.security.sessions import current_user

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from paperwire.web.pages import BadParameter
-from paperwire.web.text import long_day
+from paperwire.web.render.page_helpers import BadParameter
+from paperwire.web.render.text import long_day
 
 __all__ = ["Period", "day_period", "month_period", "parse_period", "week_period"]
 

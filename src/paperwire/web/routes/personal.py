@@ -20,15 +20,15 @@ from paperwire.mail.tokens import read_token
 from paperwire.rank.recommend import ForYou, recommend_for_user
 from paperwire.store.personal_records import FOLLOW_KINDS
 from paperwire.store.records import ListedPaper, User
-from paperwire.web import subscriptions
 from paperwire.web.errors import error_response
-from paperwire.web.pages import listed_cards
-from paperwire.web.rendering import render
+from paperwire.web.render.page_helpers import listed_cards
+from paperwire.web.render.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
+from paperwire.web.render.templates import render
+from paperwire.web.routes import subscriptions
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import LoggedIn
 from paperwire.web.state import app_state
-from paperwire.web.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
 
 __all__ = ["router"]
 

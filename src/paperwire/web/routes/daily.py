@@ -8,9 +8,15 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from paperwire.web.pages import BadParameter, cached, listed_cards, page_number, pager_for
-from paperwire.web.periods import Period, day_period, month_period, parse_period, week_period
-from paperwire.web.rendering import render
+from paperwire.web.render.page_helpers import (
+    BadParameter,
+    cached,
+    listed_cards,
+    page_number,
+    pager_for,
+)
+from paperwire.web.render.periods import Period, day_period, month_period, parse_period, week_period
+from paperwire.web.render.templates import render
 from paperwire.web.state import AppState, app_state
 from paperwire.web.syncnotice import read_sync_notice
 

@@ -1,8 +1,8 @@
 """What the JSON API answers, written down for its OpenAPI document.
 
-Every route in ``api`` passes ``responses=answers(...)``: the JSON Schema of
-its 200 body (the shapes ``hf_shape`` builds) and the error statuses it can
-give, each with the one error shape ``errors`` uses. ``install_openapi``
+Every route in ``routes.api`` passes ``responses=answers(...)``: the JSON Schema
+of its 200 body (the shapes ``render.hf_shape`` builds) and the error statuses
+it can give, each with the one error shape ``errors`` uses. ``install_openapi``
 drops the 422 FastAPI documents on its own: this API answers a bad parameter
 with 400 (see ``errors``), never 422. Plain JSON Schema dicts keep this
 module free of any model library; the fuzzing tests hold the server to them.
