@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paperwire.ingest.sync import sync
-from paperwire.store import SQLiteStore
 from paperwire.ingest.sync_report import SYNC_REPORT_KEY, record_sync_report
+from paperwire.store import SQLiteStore
 from replay_server import live_settings
 from web_helpers import fill_store, make_app
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.config import load_settings
+from paperwire.search.embedding import register_backend
+from paperwire.search.service import SearchService
 from paperwire.store import SQLiteStore
-from web_helpers import fill_store, make_app
+from paperwire.web import create_app
+from search_helpers import HashingEmbedder
+from web_helpers import fill_store, make_app, web_settings
+
+MODEL = "test-hashing"
 
 
 @pytest.fixture
@@ -110,9 +118,29 @@ def test_no_query_shows_the_form_and_help(client: TestClient) -> None:
     assert "has:code" in page.text and 'name="q"' in page.text
 
 
-def test_without_an_index_search_says_so(store: SQLiteStore) -> None:
+def test_without_an_index_search_answers_at_once(store: SQLiteStore, tmp_path: Path) -> None:
+    """No `paperwire reindex`: the first search builds a keyword index and says that the
+    semantic vectors are on their way; once they are in, the cached page is not reused."""
+    fill_store(store)
+    register_backend(MODEL, lambda options: HashingEmbedder(), replace=True)
+    settings = replace(load_settings(), embedding_model=MODEL)
+    search = SearchService(store, settings, tmp_path / "indexes")
+    app = create_app(settings, store, web=web_settings(page_cache_seconds=300), search=search)
+    with TestClient(app) as client:
+        page = client.get("/search", params={"q": "protein"})
+        assert page.status_code == 200
+        assert found(page.text) == ["2611.00003"]
+        assert 'data-mode="bm25"' in page.text
+        assert "Semantic search is on its way: 0 of 10 papers embedded" in page.text
+
+        assert search.embed_pending() == 10
+        page = client.get("/search", params={"q": "protein"})
+    assert page.status_code == 200 and found(page.text)[0] == "2611.00003"
+    assert 'data-mode="hybrid"' in page.text and "on its way" not in page.text
+
+
+def test_search_switched_off_says_so(store: SQLiteStore) -> None:
     fill_store(store)
     with TestClient(make_app(store, None)) as client:
         page = client.get("/search", params={"q": "protein"})
-    assert page.status_code == 503
-    assert "paperwire reindex" in page.text
+    assert page.status_code == 503 and "switched off" in page.text

@@ -24,7 +24,7 @@ from httpx import Response
 
 from paperwire.config import Settings, load_settings
 from paperwire.ingest import import_paths
-from paperwire.search.engine import SearchEngine
+from paperwire.search.service import SearchService
 from paperwire.store import SQLiteStore
 from paperwire.web import create_app
 from paperwire.web.settings import WebSettings
@@ -76,16 +76,18 @@ def make_app(
     settings: Settings | None = None,
     **overrides: object,
 ) -> FastAPI:
-    """The app on ``store``; with ``index_dir``, a keyword search index built there first."""
-    engine = None
+    """The app on ``store``; with ``index_dir``, a keyword-only search index built there
+    first (without one, search is switched off)."""
+    settings = settings or load_settings()
+    search = None
     if index_dir is not None:
-        engine = SearchEngine(store, index_dir, None)
-        engine.update()
+        search = SearchService(store, settings, index_dir, model="none")
+        search.catch_up()
     return create_app(
-        settings or load_settings(),
+        settings,
         store,
         web=web_settings(**overrides),
-        engine=engine,
+        search=search,
         search_enabled=index_dir is not None,
         clock=lambda: clock_now,
     )

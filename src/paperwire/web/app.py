@@ -10,6 +10,7 @@ and render with ``render(request, "page.html", ...)`` (templates extend
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from paperwire import __version__
 from paperwire.config import Settings
-from paperwire.search.engine import SearchEngine
+from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, SearchService
 from paperwire.store import StoreLocation, open_store
 from paperwire.store.base import PaperStore
 from paperwire.web.errors import install_error_handlers
@@ -27,12 +28,13 @@ from paperwire.web.openapi import install_openapi
 from paperwire.web.pagecache import PageCache
 from paperwire.web.render.templates import make_environment
 from paperwire.web.routes import ROUTERS
-from paperwire.web.searching import SearchService, open_engine
 from paperwire.web.security.headers import SecurityHeadersMiddleware
 from paperwire.web.settings import WebSettings, load_web_settings
 from paperwire.web.state import AppState, Clock, utc_now
 
 __all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -43,25 +45,26 @@ def create_app(
     *,
     db_path: StoreLocation | None = None,
     web: WebSettings | None = None,
-    engine: SearchEngine | None = None,
+    search: SearchService | None = None,
     search_enabled: bool = True,
     clock: Clock = utc_now,
 ) -> FastAPI:
     """The paperwire web app on ``store`` (opened from ``settings``/``db_path`` if None).
 
-    ``engine`` defaults to one opened on the store's indexes with the model
-    they were built with; ``search_enabled=False`` runs without search.
+    ``search`` defaults to the store's search service (the index's own model;
+    a keyword index built at once where there is none, its vectors made in
+    the background); ``search_enabled=False`` runs without search.
     """
     owns_store = store is None
     opened: PaperStore = store if store is not None else open_store(settings, db_path)
     web = web or load_web_settings(settings)
-    if engine is None and search_enabled:
-        engine = open_engine(settings, opened, settings.index_dir_for(db_path))
+    if search is None and search_enabled:
+        search = _open_search(settings, opened, settings.index_dir_for(db_path), web)
     state = AppState(
         settings=settings,
         web=web,
         store=opened,
-        search=SearchService(opened, engine, web.index_refresh_seconds),
+        search=search,
         templates=make_environment(),
         cache=PageCache(web.page_cache_seconds, web.page_cache_entries),
         clock=clock,
@@ -70,11 +73,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state.search.start()
+        if state.search is not None:
+            state.search.start()
         try:
             yield
         finally:
-            state.search.stop()
+            if state.search is not None:
+                state.search.stop()
             if state.owns_store:
                 state.store.close()
 
@@ -94,3 +99,15 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware, https=web.secure_cookies)
     return app
+
+
+def _open_search(
+    settings: Settings, store: PaperStore, index_dir: Path, web: WebSettings
+) -> SearchService | None:
+    try:
+        return SearchService(
+            store, settings, index_dir, threads=1, refresh_seconds=web.index_refresh_seconds
+        )
+    except (EmbeddingUnavailable, IndexModelMismatch) as exc:
+        log.error("search is off on this server: %s", exc)
+        return None

@@ -11,9 +11,10 @@ from starlette.requests import Request
 
 from paperwire.config import Settings
 from paperwire.rank.trending import DEFAULT_WEIGHTS, TrendingWeights
+from paperwire.search.engine import SearchEngine
+from paperwire.search.service import SearchService
 from paperwire.store.base import PaperStore
 from paperwire.web.pagecache import PageCache
-from paperwire.web.searching import SearchService
 from paperwire.web.settings import WebSettings
 
 __all__ = ["AppState", "Clock", "app_state", "utc_now"]
@@ -30,7 +31,7 @@ class AppState:
     settings: Settings
     web: WebSettings
     store: PaperStore
-    search: SearchService
+    search: SearchService | None  # None: search switched off on this server
     templates: Environment
     cache: PageCache
     clock: Clock = utc_now
@@ -41,9 +42,17 @@ class AppState:
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int]:
-        """What cached pages depend on: the store's change seq and the votes version."""
-        return self.store.max_seq(), self.store.votes_version()
+    def version(self) -> tuple[int, int, str]:
+        """What cached pages depend on: the store's change seq, the votes version and
+        the search mode (a page made with keyword results is not reused once the
+        vectors are in)."""
+        mode = self.search.status().mode if self.search is not None else "off"
+        return self.store.max_seq(), self.store.votes_version(), mode
+
+    def search_engine(self) -> SearchEngine | None:
+        """The engine, its index built first if there is none (a keyword index takes
+        seconds); None where search is switched off."""
+        return self.search.ready_engine() if self.search is not None else None
 
 
 def app_state(request: Request) -> AppState:

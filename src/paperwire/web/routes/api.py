@@ -88,9 +88,9 @@ def search_papers(
     """Daily-item shaped results, best first. A query the engine cannot run is a 400
     whose `error` says why."""
     state = app_state(request)
-    engine = state.search.engine
-    if engine is None or not state.search.available:
-        return json_error(503, "search is not available: the index is not built", "q")
+    engine = state.search_engine()
+    if engine is None:
+        return json_error(503, "search is switched off on this server", "q")
     results = engine.search(q, page=1, per_page=limit)  # QueryError: the handler's 400
     votes = state.store.local_votes(hit.paper_id for hit in results.hits)
     return JSONResponse(

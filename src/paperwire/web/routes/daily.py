@@ -16,9 +16,9 @@ from paperwire.web.render.page_helpers import (
     pager_for,
 )
 from paperwire.web.render.periods import Period, day_period, month_period, parse_period, week_period
+from paperwire.web.render.sync_notice import read_sync_notice
 from paperwire.web.render.templates import render
 from paperwire.web.state import AppState, app_state
-from paperwire.web.syncnotice import read_sync_notice
 
 __all__ = ["router"]
 

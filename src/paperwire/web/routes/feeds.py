@@ -103,9 +103,9 @@ def search_feed(request: Request, kind: str, q: str = "") -> Response:
     query = q.strip()
     if not query:
         return error_response(request, 400, "A search feed needs a query: ?q=...")
-    engine = state.search.engine
-    if engine is None or not state.search.available:
-        return error_response(request, 503, "Search is not available: the index is not built.")
+    engine = state.search_engine()
+    if engine is None:
+        return error_response(request, 503, "Search is switched off on this server.")
     try:
         results = engine.search(query, per_page=ITEMS, sort="date")
     except QueryError as exc:

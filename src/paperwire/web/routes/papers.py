@@ -101,10 +101,11 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
 
 
 def _similar(request: Request, state: AppState, paper: Paper) -> list[PaperCard]:
-    if not state.search.available or state.search.engine is None:
+    engine = state.search_engine()
+    if engine is None:
         return []
     try:
-        results = state.search.engine.similar(paper.id, limit=SIMILAR)
+        results = engine.similar(paper.id, limit=SIMILAR)
     except QueryError:
         return []
     votes = state.store.local_votes(hit.paper_id for hit in results.hits)

@@ -2,6 +2,9 @@
 
 A query that is only an arXiv id or URL goes straight to the paper's page.
 A query the engine cannot run shows the engine's message with status 400.
+Results say which mode made them: while the index's semantic vectors are
+still being made, the page answers with keyword (BM25) results and says how
+far the embedding has come.
 """
 
 from __future__ import annotations
@@ -52,12 +55,13 @@ def search_page(
     if target is not None:
         return RedirectResponse(paper_url(target), status_code=303)
     state = app_state(request)
-    if not state.search.available or state.search.engine is None:
-        message = "Search is not available yet: the index is not built. Run `paperwire reindex`."
+    engine = state.search_engine()
+    if engine is None or state.search is None:
+        message = "Search is switched off on this server."
         return render(request, "search.html", status=503, results=None, error=message, **context)
     size = min(state.web.search_page_size, MAX_PER_PAGE)
     try:
-        results = state.search.engine.search(query, page=number, per_page=size, sort=order)
+        results = engine.search(query, page=number, per_page=size, sort=order)
     except QueryError as exc:
         return render(
             request,
@@ -77,6 +81,7 @@ def search_page(
         error=None,
         search_query=query,
         feeds=search_feeds(query),
+        index=state.search.status(),
         **context,
     )
 

@@ -58,7 +58,8 @@ def submit(request: Request, user: LoggedIn, paper: str = Form("")) -> Response:
         stored = submit_paper(state, paper, user)
     except SubmitRefused as refused:
         return _refused(request, paper, refused)
-    state.search.poke()
+    if state.search is not None:
+        state.search.poke()
     return RedirectResponse(paper_url(stored.id) + "?submitted=1", status_code=303)
 
 
