@@ -1,13 +1,20 @@
-"""Storage: the ``PaperStore`` interface, its two backends, and how to open one."""
+"""Storage: the ``PaperStore`` interface, its two backends, and how to open one.
+
+The PostgreSQL backend (and psycopg) is imported only when a postgresql:// store
+is opened or ``PostgresStore`` is named, so a SQLite command starts light.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from paperwire.config import Settings
 from paperwire.store.base import PaperStore, StoredEmbedding, StoreStats, UpsertCounts
-from paperwire.store.postgres import PostgresStore, is_postgres_url
 from paperwire.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from paperwire.store.postgres import PostgresStore
 
 __all__ = [
     "PaperStore",
@@ -26,6 +33,19 @@ __all__ = [
 StoreLocation = Path | str
 
 
+def is_postgres_url(value: object) -> bool:
+    """Whether ``value`` names a PostgreSQL database (a postgresql:// or postgres:// URL)."""
+    return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PostgresStore":
+        from paperwire.store.postgres import PostgresStore  # psycopg only when named
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_store(settings: Settings, db: StoreLocation | None = None) -> SQLiteStore | PostgresStore:
     """Open the store named by ``db`` if given, else by the settings.
 
@@ -37,6 +57,8 @@ def open_store(settings: Settings, db: StoreLocation | None = None) -> SQLiteSto
 
 def open_store_at(location: StoreLocation) -> SQLiteStore | PostgresStore:
     if is_postgres_url(location):
+        from paperwire.store.postgres import PostgresStore  # psycopg only for PostgreSQL
+
         return PostgresStore(str(location))
     if isinstance(location, str) and "://" in location:
         raise ValueError(

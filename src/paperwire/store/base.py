@@ -10,14 +10,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from paperwire.model import Paper
 from paperwire.store.mail_records import NewMessage, OutboxRow, Subscriber
 from paperwire.store.personal_records import Folder, Follow, SavedPaper, Signals
 from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow, User
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["HarvestCheckpoint", "PaperStore", "StoreStats", "StoredEmbedding", "UpsertCounts"]
 

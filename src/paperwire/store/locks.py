@@ -15,14 +15,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import psycopg
+from typing import TYPE_CHECKING
 
 try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
     import msvcrt
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["JobBusy", "advisory_lock", "file_lock"]
 

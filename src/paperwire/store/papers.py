@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paperwire.model import Paper
 from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.merge import merge_papers
 from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["PapersMixin"]
 
@@ -48,6 +50,8 @@ class PapersMixin(SqlBackend):
         return vector.astype("<f4").tobytes()
 
     def _vector_value(self, stored: object) -> np.ndarray:
+        import numpy as np  # here, so that only reading vectors pays for numpy (`stats` never)
+
         return np.frombuffer(stored, dtype="<f4").astype(np.float32)  # type: ignore[arg-type]
 
     def _engine_integrity(self) -> list[str]:
@@ -196,6 +200,8 @@ class PapersMixin(SqlBackend):
         return [(int(seq), Paper.from_dict(json.loads(record))) for seq, record in rows]
 
     def _embedding_row(self, embedding: StoredEmbedding) -> tuple[object, ...]:
+        import numpy as np  # here, so that only writing vectors pays for numpy
+
         vector = np.ascontiguousarray(embedding.vector, dtype=np.float32)
         if vector.ndim != 1 or not vector.size:
             raise ValueError(f"embedding of {embedding.paper_id!r} is not a non-empty 1-d vector")

@@ -31,15 +31,11 @@ from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
 from paperwire.store.sync_state import SyncStateMixin
 
-__all__ = ["PostgresStore", "is_postgres_url"]
+__all__ = ["PostgresStore"]
 
 _PAPERS_LOCK = 0x70617065_0001  # serialises writers of papers (advisory lock key)
 _POOL_TIMEOUT_S = 30.0
 _IDENTITY_TABLES = ("users", "folders", "follows", "subscribers", "outbox")
-
-
-def is_postgres_url(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
 
 
 class PostgresStore(
