@@ -10,12 +10,21 @@ from click.testing import CliRunner
 
 from paperwire.cli.main import cli
 from paperwire.config import load_settings
+from paperwire.search import embedding
 from paperwire.search.embedding import register_backend
 from paperwire.search.layout import IndexLayout
 from paperwire.store import StoreLocation, open_store_at
 from search_helpers import HashingEmbedder, make_paper
 
 MODEL = "test-hashing"
+LISTING_RECORD = {
+    "id": "2401.00009",
+    "title": "Graph neural networks for chemistry",
+    "abstract": "Molecules as graphs.",
+    "authors": ["A B"],
+    "categories": ["cs.LG"],
+    "first_listed": "2024-01-09",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -44,9 +53,15 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_search_before_reindex_gives_advice(db: StoreLocation) -> None:
-    code, output = run("search", "protein", "--db", str(db), "--model", MODEL)
-    assert code == 1 and "paperwire reindex" in output
+def test_search_before_any_index_answers_with_keywords(db: StoreLocation) -> None:
+    code, output = run("search", "protein", "--db", str(db), "--json", "-")
+    assert code == 0, output
+    found = json.loads(output[output.index("{") :])
+    assert {h["id"] for h in found["hits"]} == {"2401.00001", "2401.00002"}
+    assert found["mode"] == "bm25"
+    assert "semantic search is on its way (0 of 3 papers embedded" in output
+    state = IndexLayout(load_settings().index_dir_for(db)).live()
+    assert state is not None and state.read_state().pending_model == "minilm-int8"
 
 
 def test_reindex_then_search_as_table_and_json(db: StoreLocation) -> None:
@@ -90,6 +105,52 @@ def test_keyword_only_without_a_model(db: StoreLocation) -> None:
     assert code == 0 and "2401.00002" in output
 
 
+def test_a_keyword_only_index_serves_every_command(
+    db: StoreLocation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reindex --model none`, then search in both modes, similar and an import of a new
+    file: no model is ever loaded (loading the default one fails here), nothing is
+    embedded and the index stays keyword-only."""
+    assert run("reindex", "--db", str(db), "--model", "none")[0] == 0
+
+    def no_model(options: object) -> HashingEmbedder:
+        raise AssertionError("a keyword-only index loaded an embedding model")
+
+    monkeypatch.setitem(embedding._REGISTRY, "minilm-int8", no_model)
+    for mode in ("hybrid", "bm25"):
+        code, output = run("search", "diffusion", "--db", str(db), "--mode", mode, "--json", "-")
+        assert code == 0, output
+        assert json.loads(output[output.index("{") :])["mode"] == "bm25"
+        assert "on its way" not in output
+    code, output = run("similar", "2401.00001", "--db", str(db))
+    assert code == 0, output
+    assert "2401.00002" in output and "lexical similarity" in output
+
+    listing = tmp_path / "more.jsonl"
+    listing.write_text(json.dumps(LISTING_RECORD) + "\n", encoding="utf-8")
+    code, output = run("import", str(listing), "--db", str(db))
+    assert code == 0 and "search index updated: 1 papers" in output, output
+    state = IndexLayout(load_settings().index_dir_for(db)).live()
+    assert state is not None
+    assert (state.read_state().model, state.read_state().pending_model) == (None, None)
+    store = open_store_at(db)
+    assert store.embedding_progress("minilm-int8") == (0, 4)
+    store.close()
+    code, output = run("search", "molecules", "--db", str(db))
+    assert code == 0 and "2401.00009" in output
+
+
+def test_another_model_than_the_index_is_a_clear_error(db: StoreLocation) -> None:
+    assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
+    generation = IndexLayout(load_settings().index_dir_for(db)).live()
+    for command in (["search", "protein"], ["similar", "2401.00001"], ["reindex", "--catch-up"]):
+        code, output = run(*command, "--db", str(db), "--model", "none")
+        assert code == 1, output
+        assert f"built with model '{MODEL}'" in output
+        assert "paperwire reindex --model none" in output
+    assert IndexLayout(load_settings().index_dir_for(db)).live() == generation  # no rebuild
+
+
 def test_similar(db: StoreLocation) -> None:
     assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
     code, output = run(
@@ -102,7 +163,7 @@ def test_similar(db: StoreLocation) -> None:
 
 
 def test_unknown_model_is_advice(db: StoreLocation) -> None:
-    code, output = run("search", "x", "--db", str(db), "--model", "no-such-model")
+    code, output = run("reindex", "--db", str(db), "--model", "no-such-model")
     assert code == 1 and "--model none" in output
 
 
@@ -172,22 +233,9 @@ def test_bench_search_reports_latencies(db: StoreLocation, tmp_path: Path) -> No
 
 def test_import_keeps_an_existing_index_up_to_date(db: StoreLocation, tmp_path: Path) -> None:
     listing = tmp_path / "new.jsonl"
-    listing.write_text(
-        json.dumps(
-            {
-                "id": "2401.00009",
-                "title": "Graph neural networks for chemistry",
-                "abstract": "Molecules as graphs.",
-                "authors": ["A B"],
-                "categories": ["cs.LG"],
-                "first_listed": "2024-01-09",
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    listing.write_text(json.dumps(LISTING_RECORD) + "\n", encoding="utf-8")
     code, output = run("import", str(listing), "--db", str(db), "--model", MODEL)
-    assert code == 0 and "run `paperwire reindex`" in output
+    assert code == 0 and "search index built: 4 papers" in output, output
 
     assert run("reindex", "--db", str(db), "--model", MODEL)[0] == 0
     listing.write_text(listing.read_text().replace("00009", "00010"), encoding="utf-8")

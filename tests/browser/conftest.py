@@ -8,16 +8,11 @@ arXiv's API for submissions. No browser is ever downloaded: without
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from serving import serving
 
 from paperwire.search.engine import SearchEngine
 from paperwire.store import SQLiteStore
@@ -81,28 +76,15 @@ def live_server(
     store = fill_store(SQLiteStore(db))
     SearchEngine(store, db.with_name(db.name + ".indexes"), None).update()
     store.close()
-    port = _free_port()
     env = {
-        **os.environ,
-        "PAPERWIRE_HOME": str(folder / "home"),
         "PAPERWIRE_ARXIV_API_URL": f"{arxiv_replay.url}/api/query",
         "PAPERWIRE_ARXIV_INTERVAL": "0",
         "PAPERWIRE_HTTP_RETRIES": "0",
         # The fixture paper is from November 2026: accept it whatever today's date.
         "PAPERWIRE_SUBMIT_MAX_AGE_DAYS": "100000",
     }
-    command = [sys.executable, "-m", "paperwire.cli", "serve", "--db", str(db)]
-    command += ["--port", str(port), "--no-access-log"]
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, folder / "server.log")
+    with serving(db, folder, env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture
@@ -128,23 +110,3 @@ def shoot() -> Callable[[object, str], None]:
         page.screenshot(path=path, full_page=True)  # type: ignore[attr-defined]
 
     return take
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"paperwire serve exited:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url + "/static/style.css", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"paperwire serve did not start:\n{log.read_text()[-3000:]}")
