@@ -1,13 +1,19 @@
-"""``paperwire bench``: the group under which every benchmark command hangs."""
+"""``paperwire bench``: the group under which every benchmark command hangs.
+
+Each benchmark command lives in its own module and is added here, in one list.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from paperwire.bench.importing import bench_import
-from paperwire.cli.options import json_option, report_figures
+from paperwire.cli.bench_cluster import bench_cluster_command
+from paperwire.cli.bench_embed import bench_embed_command
+from paperwire.cli.bench_import import bench_import_command
+from paperwire.cli.bench_scale import bench_scale_command
+from paperwire.cli.bench_soak import bench_soak_command
+from paperwire.cli.bench_web import bench_web_command
+from paperwire.cli.search_eval import bench_search_command
 
 __all__ = ["bench"]
 
@@ -22,20 +28,13 @@ def bench() -> None:
     """
 
 
-@bench.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--repeats", default=3, show_default=True, help="Timed runs; the median is reported.")
-@json_option
-def bench_import_command(file: Path, repeats: int, json_out: str | None) -> None:
-    """Import throughput and peak memory for a JSON Lines FILE (gzipped or not).
-
-    Each run imports FILE into a fresh temporary store (no embeddings). The
-    baseline is reading and JSON-decoding the same file in the same run. Peak
-    memory is measured on a tenth of the file and on all of it.
-
-    \b
-    Example:
-      paperwire bench import arxiv_cs_daily.jsonl.gz --json bench-import.json
-    """
-    figures = bench_import(file, repeats=repeats)
-    report_figures("paperwire bench import", figures, json_out)
+for _command in (
+    bench_import_command,
+    bench_embed_command,
+    bench_search_command,
+    bench_web_command,
+    bench_cluster_command,
+    bench_scale_command,
+    bench_soak_command,
+):
+    bench.add_command(_command)

@@ -1,6 +1,6 @@
 """``paperwire eval search`` (quality on BEIR sets) and ``paperwire bench search`` (latency).
 
-Both hang under groups of other modules: ``search.eval_group`` and ``bench.bench``.
+Both hang under the groups of other modules: ``eval.eval_group`` and ``bench.bench``.
 """
 
 from __future__ import annotations
