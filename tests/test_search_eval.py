@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from paperwire.bench.beir import load_beir, resolve_dataset
-from paperwire.bench.search_eval import MODES, collect, open_eval_engine, score
 from paperwire.search.embedding import load_backend
 from paperwire.search.fusion import DEFAULT_FUSION
 from paperwire.search.metrics import mrr_at_k, recall_at_k
 from paperwire.search.minilm import ModelNotInstalled
+from paperwire_bench.beir import load_beir, resolve_dataset
+from paperwire_bench.search_eval import MODES, collect, open_eval_engine, score
 
 
 @pytest.mark.parametrize(

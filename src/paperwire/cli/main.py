@@ -6,7 +6,8 @@ stats`` imports the stats command's module and not the web server or the
 search engine. ``paperwire --help`` lists them from ``SUMMARIES`` and imports
 none. Other installed distributions add commands through the
 ``paperwire.commands`` entry-point group, consulted only for names that are not
-built in and for listing. Run ``paperwire COMMAND -h`` for help and an
+built in and for listing: the development package paperwire-bench adds
+``bench`` and ``eval`` this way. Run ``paperwire COMMAND -h`` for help and an
 example.
 """
 
@@ -23,7 +24,7 @@ from paperwire import __version__
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
-__all__ = ["COMMANDS", "PLUGIN_GROUP", "SUMMARIES", "LazyGroup", "cli"]
+__all__ = ["COMMANDS", "DEVELOPMENT_COMMANDS", "PLUGIN_GROUP", "SUMMARIES", "LazyGroup", "cli"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PLUGIN_GROUP = "paperwire.commands"
@@ -31,10 +32,8 @@ PLUGIN_GROUP = "paperwire.commands"
 # Every built-in command, registered here and nowhere else.
 COMMANDS: dict[str, str] = {
     "backup": "paperwire.cli.maintenance:backup_command",
-    "bench": "paperwire.cli.bench:bench",
     "check": "paperwire.cli.maintenance:check_command",
     "digest": "paperwire.cli.personal:digest_group",
-    "eval": "paperwire.cli.eval:eval_group",
     "export": "paperwire.cli.papers:export_command",
     "fetch": "paperwire.cli.ingest:fetch_command",
     "harvest": "paperwire.cli.ingest:harvest_command",
@@ -55,10 +54,8 @@ COMMANDS: dict[str, str] = {
 # short help (tests/test_cli_startup.py checks that they agree).
 SUMMARIES: dict[str, str] = {
     "backup": "Write a consistent copy of the store to DEST, safe while the service runs.",
-    "bench": "Measure paperwire on your data: medians and ratios to a baseline run alongside.",
     "check": "Check that the store is sound and the search indexes agree with it.",
     "digest": 'Email digests: trending, "for you" and alerts, to confirmed subscribers.',
-    "eval": "Measure quality on standard benchmarks.",
     "export": "Write every paper as paperwire JSONL to OUT (default: standard output).",
     "fetch": "Fetch one paper from the arXiv API, by id or URL, and store it.",
     "harvest": "Harvest arXiv metadata in bulk over OAI-PMH, resumably.",
@@ -77,6 +74,13 @@ SUMMARIES: dict[str, str] = {
     "worker": "Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.",
 }
 
+# The commands of the development package: asked for without it, they say how to get it.
+DEVELOPMENT_COMMANDS = ("bench", "eval")
+_NOT_INSTALLED = (
+    "`paperwire {name}` ships in the development package paperwire-bench, which is not "
+    "installed. From a checkout of paperwire, run `pip install -e bench` (or `make install`)."
+)
+
 
 class LazyGroup(click.Group):
     """A group whose built-in commands come from ``COMMANDS`` and whose other
@@ -93,6 +97,18 @@ class LazyGroup(click.Group):
             return self.commands[cmd_name]
         entry = _plugins().get(cmd_name)
         return _load_plugin(entry) if entry is not None else None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if (
+            name in DEVELOPMENT_COMMANDS
+            and not ctx.resilient_parsing
+            and self.get_command(ctx, name) is None
+        ):
+            ctx.fail(_NOT_INSTALLED.format(name=name))
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the summaries, importing no command."""

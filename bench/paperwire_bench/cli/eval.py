@@ -1,6 +1,8 @@
 """``paperwire eval``: the group of quality evaluations (search on BEIR sets, recommendations).
 
-Each evaluation command lives in its own module and is added here, in one list.
+Each evaluation command lives in its own module and is added here, in one
+list; the product's CLI finds this group through the ``paperwire.commands``
+entry point of the paperwire-bench distribution.
 """
 
 from __future__ import annotations
@@ -8,8 +10,8 @@ from __future__ import annotations
 import click
 
 from paperwire.cli.engine_options import CONTEXT
-from paperwire.cli.eval_recs import eval_recs_command
-from paperwire.cli.search_eval import eval_search_command
+from paperwire_bench.cli.eval_recs import eval_recs_command
+from paperwire_bench.cli.search_eval import eval_search_command
 
 __all__ = ["eval_group"]
 

@@ -13,9 +13,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.bench.beir import BeirSet, load_beir, resolve_dataset
-from paperwire.bench.search_eval import MODES, collect, open_eval_engine, score, tune
-from paperwire.bench.search_latency import bench_search, sample_queries
 from paperwire.cli.engine_options import (
     CONTEXT,
     model_option,
@@ -27,6 +24,9 @@ from paperwire.cli.options import db_option, emit_json, json_option, report_figu
 from paperwire.search.engine import SearchEngine
 from paperwire.search.fusion import DEFAULT_FUSION
 from paperwire.store import StoreLocation
+from paperwire_bench.beir import BeirSet, load_beir, resolve_dataset
+from paperwire_bench.search_eval import MODES, collect, open_eval_engine, score, tune
+from paperwire_bench.search_latency import bench_search, sample_queries
 
 __all__ = ["bench_search_command", "eval_search_command"]
 

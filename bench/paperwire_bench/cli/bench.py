@@ -1,19 +1,21 @@
 """``paperwire bench``: the group under which every benchmark command hangs.
 
-Each benchmark command lives in its own module and is added here, in one list.
+Each benchmark command lives in its own module and is added here, in one list;
+the product's CLI finds this group through the ``paperwire.commands`` entry
+point of the paperwire-bench distribution.
 """
 
 from __future__ import annotations
 
 import click
 
-from paperwire.cli.bench_cluster import bench_cluster_command
-from paperwire.cli.bench_embed import bench_embed_command
-from paperwire.cli.bench_import import bench_import_command
-from paperwire.cli.bench_scale import bench_scale_command
-from paperwire.cli.bench_soak import bench_soak_command
-from paperwire.cli.bench_web import bench_web_command
-from paperwire.cli.search_eval import bench_search_command
+from paperwire_bench.cli.bench_cluster import bench_cluster_command
+from paperwire_bench.cli.bench_embed import bench_embed_command
+from paperwire_bench.cli.bench_import import bench_import_command
+from paperwire_bench.cli.bench_scale import bench_scale_command
+from paperwire_bench.cli.bench_soak import bench_soak_command
+from paperwire_bench.cli.bench_web import bench_web_command
+from paperwire_bench.cli.search_eval import bench_search_command
 
 __all__ = ["bench"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from paperwire.bench.importing import bench_import
 from paperwire.cli.options import json_option, report_figures
+from paperwire_bench.importing import bench_import
 
 __all__ = ["bench_import_command"]
 

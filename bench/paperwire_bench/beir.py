@@ -17,7 +17,7 @@ from pathlib import Path
 __all__ = ["NAMED_SETS", "BeirSet", "load_beir", "resolve_dataset", "shared_data_dir"]
 
 NAMED_SETS = ("scifact", "cranfield", "cisi")
-_REPO_ROOT = Path(__file__).resolve().parents[3]
+_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(slots=True)

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from paperwire.bench.beir import shared_data_dir
-from paperwire.bench.matmul_ceiling import Ceiling, weight_products_ceiling
 from paperwire.ingest import FORMATS, detect_format
 from paperwire.ingest.reader import open_source
 from paperwire.model import Paper
 from paperwire.search.embedding import paper_text
 from paperwire.search.minilm import MAX_TOKENS, MiniLMBackend, locate_model_files
+from paperwire_bench.beir import shared_data_dir
+from paperwire_bench.matmul_ceiling import Ceiling, weight_products_ceiling
 
 __all__ = [
     "DEFAULT_COUNT",

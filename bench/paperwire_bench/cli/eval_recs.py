@@ -8,12 +8,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.bench.beir import shared_data_dir
-from paperwire.bench.recs_data import ARXIV_CS_FILE, Protocol
-from paperwire.bench.recs_eval import evaluate_recs
 from paperwire.cli.options import emit_json, json_option, staged_progress
 from paperwire.config import load_settings
 from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
+from paperwire_bench.beir import shared_data_dir
+from paperwire_bench.recs_data import ARXIV_CS_FILE, Protocol
+from paperwire_bench.recs_eval import evaluate_recs
 
 __all__ = ["eval_recs_command"]
 
