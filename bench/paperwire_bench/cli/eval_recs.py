@@ -11,7 +11,7 @@ from rich.table import Table
 from paperwire.cli.options import emit_json, json_option, staged_progress
 from paperwire.config import load_settings
 from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
-from paperwire_bench.beir import shared_data_dir
+from paperwire_bench.beir import SharedDataMissing, shared_data_dir
 from paperwire_bench.recs_data import ARXIV_CS_FILE, Protocol
 from paperwire_bench.recs_eval import evaluate_recs
 
@@ -59,7 +59,11 @@ def eval_recs_command(
     Example:
       paperwire eval recs --json recs.json
     """
-    data_file = data_file or shared_data_dir() / ARXIV_CS_FILE
+    if data_file is None:
+        try:
+            data_file = shared_data_dir() / ARXIV_CS_FILE
+        except SharedDataMissing as exc:
+            raise click.ClickException(f"{exc}, or pass --data FILE") from exc
     if not data_file.is_file():
         raise click.ClickException(
             f"{data_file} not found: pass --data FILE or set PAPERWIRE_SHARED_DATA"
