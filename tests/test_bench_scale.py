@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from paperwire.bench.scale import ScaleError, check_vectors, recombine, scale_up, synthetic_id
 from paperwire.cli.main import cli
 from paperwire.search.embedding import paper_text, register_backend
 from paperwire.search.indexer import text_hash
 from paperwire.store import PaperStore, SQLiteStore, StoreLocation
 from paperwire.store.base import StoredEmbedding
+from paperwire_bench.scale import ScaleError, check_vectors, recombine, scale_up, synthetic_id
 from search_helpers import HashingEmbedder, make_paper
 
 MODEL = "test-hashing"

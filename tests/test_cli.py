@@ -16,8 +16,12 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """Every command under ``group``, loaded as running it would (the groups are lazy)."""
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, f"`paperwire {prefix}{name}` is listed but does not load"
         found.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             found += _all_commands(command, f"{prefix}{name} ")

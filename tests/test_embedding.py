@@ -19,8 +19,6 @@ from click.testing import CliRunner
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-from paperwire.bench.dense_eval import dense_ndcg
-from paperwire.bench.matmul_ceiling import weight_products_ceiling
 from paperwire.cli.main import cli
 from paperwire.config import Settings, load_settings
 from paperwire.model import Paper
@@ -35,6 +33,8 @@ from paperwire.search.embedding import (
 from paperwire.search.metrics import mean_ndcg_at_k, ndcg_at_k, recall_at_k
 from paperwire.search.minilm import MiniLMBackend, ModelFiles, ModelNotInstalled
 from paperwire.search.model_cache import ensure_built
+from paperwire_bench.dense_eval import dense_ndcg
+from paperwire_bench.matmul_ceiling import weight_products_ceiling
 
 ABSTRACTS = [
     "We propose a sparse attention mechanism that reduces the memory cost of transformers "

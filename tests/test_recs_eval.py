@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paperwire.bench.recs_data import ARXIV_CS_FILE, Protocol, build_eval_set
-from paperwire.bench.recs_eval import evaluate_recs, precision_at_k
 from paperwire.search.embedding import load_backend
+from paperwire_bench.recs_data import ARXIV_CS_FILE, Protocol, build_eval_set
+from paperwire_bench.recs_eval import evaluate_recs, precision_at_k
 
 VOCABULARY = {
     "cs.AA": "graph node edge message passing spectral",

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paperwire.bench.search_latency import bench_search
 from paperwire.search.engine import SearchEngine
 from paperwire.search.query import QueryError
 from paperwire.store import SQLiteStore
+from paperwire_bench.search_latency import bench_search
 from search_helpers import HashingEmbedder, make_paper
 
 PAPERS = [

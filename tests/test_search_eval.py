@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from paperwire.bench.beir import load_beir, resolve_dataset
-from paperwire.bench.search_eval import MODES, collect, open_eval_engine, score
 from paperwire.search.embedding import load_backend
 from paperwire.search.fusion import DEFAULT_FUSION
 from paperwire.search.metrics import mrr_at_k, recall_at_k
 from paperwire.search.minilm import ModelNotInstalled
+from paperwire_bench.beir import SharedDataMissing, load_beir, resolve_dataset, shared_data_dir
+from paperwire_bench.search_eval import MODES, collect, open_eval_engine, score
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,26 @@ def test_load_beir_keeps_judged_queries_of_the_split(
 def test_unknown_dataset_is_advice(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"no BEIR corpus\.jsonl"):
         resolve_dataset(str(tmp_path / "nothing"))
+
+
+def test_shared_data_is_the_variable_else_beside_the_checkout_holding_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERWIRE_SHARED_DATA", str(tmp_path / "anywhere"))
+    assert shared_data_dir() == tmp_path / "anywhere"
+    monkeypatch.delenv("PAPERWIRE_SHARED_DATA")
+    checkout, data = tmp_path / "paperwire", tmp_path / "shared" / "data"
+    (checkout / "bench" / "paperwire_bench").mkdir(parents=True)
+    for project in (checkout, checkout / "bench"):  # the nested one has no data beside it
+        (project / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    monkeypatch.chdir(checkout / "bench" / "paperwire_bench")
+    with pytest.raises(SharedDataMissing, match="set PAPERWIRE_SHARED_DATA"):
+        shared_data_dir()
+    data.mkdir(parents=True)
+    assert shared_data_dir() == data.resolve()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SharedDataMissing):
+        resolve_dataset("scifact")
 
 
 def test_recall_at_k() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from hardening_helpers import paperwire, write_artifact, write_listing
 
-from paperwire.bench.soak import run_soak, soak_paths
 from paperwire.ingest import import_paths
 from paperwire.store import SQLiteStore
+from paperwire_bench.soak import run_soak, soak_paths
 from web_helpers import FIXTURE
 
 SECONDS = float(os.environ.get("PAPERWIRE_SOAK_SECONDS", "20"))

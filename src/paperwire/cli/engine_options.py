@@ -88,19 +88,14 @@ def opened_search(
     once) or brought up to date first. Model problems become advice."""
     store = open_cli_store(db_path)
     try:
-        try:
-            service = SearchService(
-                store,
-                load_settings(),
-                index_dir_for(db_path),
-                model=model,
-                rebuilding=rebuilding,
-            )
-        except (IndexModelMismatch, EmbeddingUnavailable) as exc:
-            raise click.ClickException(str(exc)) from exc
+        service = SearchService(
+            store, load_settings(), index_dir_for(db_path), model=model, rebuilding=rebuilding
+        )
         if catch_up:
             _catch_up(service)
         yield service
+    except (IndexModelMismatch, EmbeddingUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
 

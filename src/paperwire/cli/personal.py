@@ -1,51 +1,30 @@
-"""``paperwire digest send`` and ``paperwire eval recs``: digests, and the recommender's figures."""
+"""``paperwire digest send``: the email digests of confirmed subscribers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.bench.beir import shared_data_dir
-from paperwire.bench.recs_data import ARXIV_CS_FILE, Protocol
-from paperwire.bench.recs_eval import evaluate_recs
 from paperwire.cli.options import (
-    counted_progress,
     db_option,
     emit_json,
     json_option,
     open_cli_store,
+    staged_progress,
 )
 from paperwire.config import SettingsError, load_settings
 from paperwire.mail.run import DigestRun, send_digests
 from paperwire.mail.settings import load_mail_settings
 from paperwire.mail.smtp import MailerNotConfigured, SmtpSender
-from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
 from paperwire.store import StoreLocation
 from paperwire.store.locks import JobBusy
 
-__all__ = ["digest_group", "eval_recs_command"]
+__all__ = ["digest_group"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_DEFAULTS = Protocol()  # the documented evaluation run
-
-
-@contextmanager
-def _stages() -> Iterator[object]:
-    with counted_progress() as bar:
-        tasks: dict[str, object] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
-
-        yield update
 
 
 @click.group("digest", context_settings=CONTEXT)
@@ -92,7 +71,7 @@ def digest_send_command(
         raise click.ClickException(str(exc)) from exc
     store = open_cli_store(db_path)
     try:
-        with _stages() as progress:
+        with staged_progress() as progress:
             run = send_digests(
                 store, settings, mail, mailer, day, dry_run=dry_run, progress=progress
             )
@@ -139,74 +118,3 @@ def _print_digest(figures: dict[str, object], json_out: str | None) -> None:
         if name != "previews":
             table.add_row(name, str(value))
     Console(stderr=json_out == "-").print(table)
-
-
-@click.command("recs", context_settings=CONTEXT)
-@click.option(
-    "--data",
-    "data_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The arXiv listing set (default: the shared data's arxiv-cs file).",
-)
-@click.option("--users", default=_DEFAULTS.users, show_default=True, type=click.IntRange(1, 5000))
-@click.option(
-    "--candidates", default=_DEFAULTS.candidates, show_default=True, type=click.IntRange(50)
-)
-@click.option("--seed", default=_DEFAULTS.seed, show_default=True, help="Draws the users.")
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where embeddings are kept between runs (default: $PAPERWIRE_HOME/cache/recs-eval).",
-)
-@click.option("--model", default=DEFAULT_BACKEND, show_default=True, help="Embedding backend.")
-@json_option
-def eval_recs_command(
-    data_file: Path | None,
-    users: int,
-    candidates: int,
-    seed: int,
-    cache: Path | None,
-    model: str,
-    json_out: str | None,
-) -> None:
-    """precision@20 and nDCG@20 of the "for you" model and of the arxiv-sanity-lite baseline.
-
-    Simulated users, each interested in one or two arXiv categories, give 10
-    papers from before the last month; both models rank a sample of the last
-    month's papers, on text alone. The protocol: docs/RECOMMENDATIONS.md.
-
-    \b
-    Example:
-      paperwire eval recs --json recs.json
-    """
-    data_file = data_file or shared_data_dir() / ARXIV_CS_FILE
-    if not data_file.is_file():
-        raise click.ClickException(
-            f"{data_file} not found: pass --data FILE or set PAPERWIRE_SHARED_DATA"
-        )
-    settings = load_settings()
-    try:
-        backend = load_backend(model, settings=settings)
-    except Exception as exc:  # a missing model package, an unknown name, a broken cache
-        raise click.ClickException(f"cannot load the embedding model {model!r}: {exc}") from exc
-    protocol = Protocol(seed=seed, users=users, candidates=candidates)
-    folder = cache or settings.home / "cache" / "recs-eval"
-    try:
-        with _stages() as progress:
-            result = evaluate_recs(data_file, backend, folder, protocol, progress=progress)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    figures = result.figures
-    table = Table(title=f"paperwire eval recs ({users} users, {candidates} candidates)")
-    for column in ("model", "precision@20", "nDCG@20"):
-        table.add_column(column)
-    for name in ("paperwire", "baseline"):
-        row = figures[name]
-        table.add_row(name, f"{row['precision@20']:.4f}", f"{row['ndcg@20']:.4f}")  # type: ignore[index]
-    table.add_row(
-        "relative",
-        f"{figures['relative_precision@20']:+.1%}",
-        f"{figures['relative_ndcg@20']:+.1%}",
-    )
-    Console(stderr=json_out == "-").print(table)
-    emit_json(figures, json_out)

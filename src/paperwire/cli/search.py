@@ -27,7 +27,7 @@ from paperwire.search.query import QueryError
 from paperwire.search.results import SearchResults
 from paperwire.store import StoreLocation
 
-__all__ = ["COMMANDS", "eval_group"]
+__all__ = ["COMMANDS"]
 
 
 @click.command("search", context_settings=CONTEXT)
@@ -213,28 +213,4 @@ def _results_json(results: SearchResults) -> dict[str, Any]:
     }
 
 
-class _EvalGroup(click.Group):
-    """``eval DIR ...`` is ``eval search --dataset DIR ...``: a data set may come first."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
-            args = ["search", "--dataset", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group("eval", cls=_EvalGroup, context_settings=CONTEXT)
-def eval_group() -> None:
-    """Measure quality on standard benchmarks.
-
-    `paperwire eval DIR` evaluates search on the BEIR data set in DIR (or on
-    scifact, cranfield, cisi from the shared data): the same as
-    `paperwire eval search --dataset DIR`.
-
-    \b
-    Example:
-      paperwire eval ../shared/data/scifact --split test --json scifact.json
-      paperwire eval recs --json recs.json
-    """
-
-
-COMMANDS = (search_command, similar_command, reindex_command, eval_group)
+COMMANDS = (search_command, similar_command, reindex_command)

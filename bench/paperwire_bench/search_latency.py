@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from paperwire.bench.timing import peak_rss_mb
 from paperwire.search.engine import SearchEngine
 from paperwire.search.query import QueryError, parse_query
 from paperwire.search.vectorbase import top_k
 from paperwire.store.base import PaperStore
+from paperwire_bench.timing import peak_rss_mb
 
 __all__ = ["bench_search", "sample_queries"]
 

@@ -23,11 +23,11 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from paperwire.bench.loadgen import fetch_once
-from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
-from paperwire.bench.timing import latency_figures
-from paperwire.bench.web import QUERIES
 from paperwire.store import SQLiteStore
+from paperwire_bench.loadgen import fetch_once
+from paperwire_bench.processes import HOST, free_port, paperwire_process, wait_ready
+from paperwire_bench.timing import latency_figures
+from paperwire_bench.web import QUERIES
 
 __all__ = ["SoakRun", "resident_mib", "run_soak", "soak_paths"]
 

@@ -1,6 +1,6 @@
 """``paperwire eval search`` (quality on BEIR sets) and ``paperwire bench search`` (latency).
 
-Both hang under groups of other modules: ``search.eval_group`` and ``bench.bench``.
+Both hang under the groups of other modules: ``eval.eval_group`` and ``bench.bench``.
 """
 
 from __future__ import annotations
@@ -13,20 +13,21 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.bench.beir import BeirSet, load_beir, resolve_dataset
-from paperwire.bench.search_eval import MODES, collect, open_eval_engine, score, tune
-from paperwire.bench.search_latency import bench_search, sample_queries
 from paperwire.cli.engine_options import (
     CONTEXT,
     model_option,
     open_backend,
-    opened_engine,
+    opened_search,
     progress_bar,
 )
 from paperwire.cli.options import db_option, emit_json, json_option, report_figures
+from paperwire.search.embedding import DEFAULT_BACKEND
 from paperwire.search.engine import SearchEngine
 from paperwire.search.fusion import DEFAULT_FUSION
 from paperwire.store import StoreLocation
+from paperwire_bench.beir import BeirSet, load_beir, resolve_dataset
+from paperwire_bench.search_eval import MODES, collect, open_eval_engine, score, tune
+from paperwire_bench.search_latency import bench_search, sample_queries
 
 __all__ = ["bench_search_command", "eval_search_command"]
 
@@ -48,7 +49,12 @@ __all__ = ["bench_search_command", "eval_search_command"]
 @model_option
 @json_option
 def eval_search_command(
-    dataset: str, split: str, work: Path | None, tune: bool, model: str, json_out: str | None
+    dataset: str,
+    split: str,
+    work: Path | None,
+    tune: bool,
+    model: str | None,
+    json_out: str | None,
 ) -> None:
     """nDCG@10, recall@100 and MRR@10 of bm25, dense and hybrid on a BEIR data set.
 
@@ -64,7 +70,7 @@ def eval_search_command(
         beir = load_beir(resolve_dataset(dataset), split)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
-    backend = open_backend(model)
+    backend = open_backend(model or DEFAULT_BACKEND)
     if backend is None:
         raise click.ClickException("the evaluation compares dense and hybrid: it needs a model")
     with tempfile.TemporaryDirectory(prefix="paperwire-eval-") as tmp:
@@ -115,7 +121,7 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
 @db_option
 @json_option
 def bench_search_command(
-    queries: int, model: str, db_path: StoreLocation | None, json_out: str | None
+    queries: int, model: str | None, db_path: StoreLocation | None, json_out: str | None
 ) -> None:
     """Search latency (p50/p95/p99) of bm25, dense and hybrid on your indexed papers.
 
@@ -126,6 +132,7 @@ def bench_search_command(
     Example:
       paperwire bench search --queries 300 --json bench-search.json
     """
-    with opened_engine(db_path, model, catch_up=True) as engine:
+    with opened_search(db_path, model, catch_up=True) as service:
+        engine = service.engine
         figures = bench_search(engine, engine.store, sample_queries(engine.store, queries))
     report_figures("paperwire bench search", figures, json_out)

@@ -3,7 +3,8 @@
 A BEIR folder holds ``corpus.jsonl``, ``queries.jsonl`` (or one file per
 split, ``queries.<split>.jsonl``) and ``qrels/<split>.tsv`` (query-id,
 corpus-id, score, with a header). Named sets resolve inside the shared data
-folder: $PAPERWIRE_SHARED_DATA, else ``shared/data`` beside the repository.
+folder: $PAPERWIRE_SHARED_DATA, else ``shared/data`` beside the checkout that
+holds the current directory (see ``shared_data_dir``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NAMED_SETS", "BeirSet", "load_beir", "resolve_dataset", "shared_data_dir"]
+__all__ = [
+    "NAMED_SETS",
+    "BeirSet",
+    "SharedDataMissing",
+    "load_beir",
+    "resolve_dataset",
+    "shared_data_dir",
+]
 
 NAMED_SETS = ("scifact", "cranfield", "cisi")
-_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass(slots=True)
@@ -29,9 +36,26 @@ class BeirSet:
     qrels: dict[str, dict[str, float]]  # query id -> {paper id ("beir:<_id>") -> grade}
 
 
-def shared_data_dir() -> Path:
+class SharedDataMissing(FileNotFoundError):
+    """Neither $PAPERWIRE_SHARED_DATA nor a ``shared/data`` beside a checkout was found."""
+
+
+def shared_data_dir(start: Path | None = None) -> Path:
+    """The shared data sets: $PAPERWIRE_SHARED_DATA if set, else ``../shared/data``
+    beside the nearest folder at or above ``start`` (the current directory) that
+    holds a ``pyproject.toml`` (a checkout); raises ``SharedDataMissing`` otherwise."""
     configured = os.environ.get("PAPERWIRE_SHARED_DATA")
-    return Path(configured) if configured else _REPO_ROOT.parent / "shared" / "data"
+    if configured:
+        return Path(configured)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder.parent / "shared" / "data"
+        if (folder / "pyproject.toml").is_file() and candidate.is_dir():
+            return candidate
+    raise SharedDataMissing(
+        f"no shared data sets found: no shared/data beside a checkout at or above {here}; "
+        "set PAPERWIRE_SHARED_DATA to the folder that holds them"
+    )
 
 
 def resolve_dataset(name_or_path: str) -> Path:

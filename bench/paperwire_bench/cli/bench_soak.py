@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from paperwire.bench.soak import run_soak
 from paperwire.cli.options import filled_db_option, json_option, report_figures
+from paperwire_bench.soak import run_soak
 
 __all__ = ["bench_soak_command"]
 

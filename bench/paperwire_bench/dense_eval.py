@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from paperwire.bench.beir import load_beir
 from paperwire.ingest.formats.beir import parse_beir
 from paperwire.model import Paper
 from paperwire.search.embedding import EmbeddingBackend, paper_text
 from paperwire.search.metrics import mean_ndcg_at_k
 from paperwire.search.vectorbase import top_k
+from paperwire_bench.beir import load_beir
 
 __all__ = ["DenseEval", "dense_ndcg", "embed_texts", "rank_dense", "read_corpus"]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from paperwire.bench.loadgen import fetch_once
+from paperwire_bench.loadgen import fetch_once
 
 __all__ = ["HOST", "free_port", "paperwire_process", "wait_ready"]
 

@@ -13,7 +13,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 
-from paperwire.bench.timing import latency_figures
+from paperwire_bench.timing import latency_figures
 
 __all__ = ["LoadResult", "fetch_once", "run_load"]
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from paperwire.bench.beir import shared_data_dir
-from paperwire.bench.matmul_ceiling import Ceiling, weight_products_ceiling
 from paperwire.ingest import FORMATS, detect_format
 from paperwire.ingest.reader import open_source
 from paperwire.model import Paper
 from paperwire.search.embedding import paper_text
 from paperwire.search.minilm import MAX_TOKENS, MiniLMBackend, locate_model_files
+from paperwire_bench.beir import SharedDataMissing, shared_data_dir
+from paperwire_bench.matmul_ceiling import Ceiling, weight_products_ceiling
 
 __all__ = [
     "DEFAULT_COUNT",
@@ -112,7 +112,10 @@ class EmbedBench:
 
 def default_abstracts_file() -> Path | None:
     """The arXiv cs listing file of the shared data, if it is there."""
-    found = sorted((shared_data_dir() / "arxiv-cs").glob("*.jsonl.gz"))
+    try:
+        found = sorted((shared_data_dir() / "arxiv-cs").glob("*.jsonl.gz"))
+    except SharedDataMissing:
+        return None
     return found[0] if found else None
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from paperwire.bench.beir import BeirSet
 from paperwire.ingest import import_paths
 from paperwire.search.embedding import EmbeddingBackend
 from paperwire.search.engine import POOL, SearchEngine
@@ -24,6 +23,7 @@ from paperwire.search.indexer import ProgressCallback
 from paperwire.search.metrics import mean, mrr_at_k, ndcg_at_k, recall_at_k
 from paperwire.search.retrieval import Candidates, rank
 from paperwire.store import SQLiteStore
+from paperwire_bench.beir import BeirSet
 
 __all__ = [
     "MODES",

@@ -8,8 +8,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.bench.web import bench_web
 from paperwire.cli.options import emit_json, filled_db_option, json_option
+from paperwire_bench.web import bench_web
 
 __all__ = ["bench_web_command"]
 

@@ -16,22 +16,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from paperwire.bench.beir import resolve_dataset
-from paperwire.bench.dense_eval import dense_ndcg
-from paperwire.bench.embed import DEFAULT_COUNT, bench_embed, default_abstracts_file, read_texts
-from paperwire.bench.embed import TARGETS as EMBED_TARGETS
-from paperwire.cli.bench import bench
 from paperwire.cli.options import emit_json, json_option
 from paperwire.ingest import UnknownFormat
 from paperwire.search.embedding import load_backend
 from paperwire.search.minilm import ModelNotInstalled
+from paperwire_bench.beir import resolve_dataset
+from paperwire_bench.dense_eval import dense_ndcg
+from paperwire_bench.embed import DEFAULT_COUNT, bench_embed, default_abstracts_file, read_texts
+from paperwire_bench.embed import TARGETS as EMBED_TARGETS
 
 __all__ = ["bench_embed_command"]
 
 PUBLISHED_SCIFACT_NDCG = 0.645  # all-MiniLM-L6-v2, SciFact test, nDCG@10
 
 
-@bench.command("embed")
+@click.command("embed", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--input",
     "input_path",

@@ -1,4 +1,4 @@
-"""``paperwire bench``: the group under which every benchmark command hangs."""
+"""``paperwire bench import``: import throughput and peak memory of a JSON Lines file."""
 
 from __future__ import annotations
 
@@ -6,23 +6,13 @@ from pathlib import Path
 
 import click
 
-from paperwire.bench.importing import bench_import
 from paperwire.cli.options import json_option, report_figures
+from paperwire_bench.importing import bench_import
 
-__all__ = ["bench"]
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def bench() -> None:
-    """Measure paperwire on your data: medians and ratios to a baseline run alongside.
-
-    \b
-    Example:
-      paperwire bench import arxiv-cs.jsonl.gz --json bench-import.json
-    """
+__all__ = ["bench_import_command"]
 
 
-@bench.command("import")
+@click.command("import", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--repeats", default=3, show_default=True, help="Timed runs; the median is reported.")
 @json_option

@@ -15,16 +15,16 @@ import tempfile
 from itertools import islice
 from pathlib import Path
 
-from paperwire.bench.timing import median_seconds
 from paperwire.ingest import import_paths
 from paperwire.ingest.reader import open_source
 from paperwire.store import SQLiteStore
+from paperwire_bench.timing import median_seconds
 
 __all__ = ["bench_import"]
 
 _CHILD = """
 import json, sys
-from paperwire.bench.timing import peak_rss_mb
+from paperwire_bench.timing import peak_rss_mb
 from paperwire.ingest import import_paths
 from paperwire.store import SQLiteStore
 store = SQLiteStore(sys.argv[2])

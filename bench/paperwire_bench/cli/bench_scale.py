@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from paperwire.bench.scale import NOISE, ScaleError, check_vectors, scale_up
 from paperwire.cli.engine_options import open_backend
 from paperwire.cli.options import STORE, counted_progress, json_option, report_figures
 from paperwire.search.embedding import DEFAULT_BACKEND
 from paperwire.store import StoreLocation, open_store_at
+from paperwire_bench.scale import NOISE, ScaleError, check_vectors, scale_up
 
 __all__ = ["bench_scale_command"]
 

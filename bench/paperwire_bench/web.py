@@ -23,9 +23,9 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from paperwire.bench.loadgen import fetch_once, run_load
-from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
 from paperwire.store import SQLiteStore
+from paperwire_bench.loadgen import fetch_once, run_load
+from paperwire_bench.processes import HOST, free_port, paperwire_process, wait_ready
 
 __all__ = ["QUERIES", "bench_web"]
 

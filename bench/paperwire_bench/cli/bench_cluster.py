@@ -9,9 +9,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from paperwire.bench.cluster import ClusterPlan, run_cluster
 from paperwire.cli.options import STORE, emit_json, json_option
 from paperwire.store import StoreLocation
+from paperwire_bench.cluster import ClusterPlan, run_cluster
 
 __all__ = ["bench_cluster_command"]
 

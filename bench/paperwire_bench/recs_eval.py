@@ -25,12 +25,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from paperwire.bench.recs_cache import cached_embeddings
-from paperwire.bench.recs_data import EvalSet, EvalUser, Protocol, build_eval_set
 from paperwire.rank.features import FeatureSet, build_features, paper_words
 from paperwire.rank.usermodel import DEFAULT_PARAMS, ModelParams, score_candidates
 from paperwire.search.embedding import EmbeddingBackend
 from paperwire.search.metrics import ndcg_at_k
+from paperwire_bench.recs_cache import cached_embeddings
+from paperwire_bench.recs_data import EvalSet, EvalUser, Protocol, build_eval_set
 
 __all__ = ["RecsEval", "baseline_features", "baseline_scores", "evaluate_recs", "precision_at_k"]
 

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from paperwire.bench.loadgen import LoadResult, run_load
-from paperwire.bench.processes import HOST, free_port, paperwire_process, wait_ready
-from paperwire.bench.timing import latency_figures
 from paperwire.store import StoreLocation, open_store_at
 from paperwire.store.base import PaperStore
+from paperwire_bench.loadgen import LoadResult, run_load
+from paperwire_bench.processes import HOST, free_port, paperwire_process, wait_ready
+from paperwire_bench.timing import latency_figures
 
 __all__ = ["ClusterPlan", "run_cluster"]
 

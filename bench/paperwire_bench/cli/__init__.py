@@ -1,0 +1,1 @@
+"""The ``bench`` and ``eval`` command groups, which paperwire finds through entry points."""
