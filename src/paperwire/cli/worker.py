@@ -24,8 +24,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.option("--once", is_flag=True, help="Run one sync and the digests due, then exit (cron).")
 @db_option
 def worker_command(once: bool, db_path: StoreLocation | None) -> None:
-    """Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due,
-    and keep this node's search index following the store (embedding new papers).
+    """Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.
+
+    The worker also keeps this node's search index following the store, and
+    takes its turn at embedding the papers a keyword index is waiting for.
 
     Web nodes then need no --sync. Any number of workers and servers may
     share one store: a lock per kind of job (held in PostgreSQL, or on a
