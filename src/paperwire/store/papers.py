@@ -18,7 +18,7 @@ import numpy as np
 from paperwire.model import Paper
 from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.merge import merge_papers
-from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
+from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
 __all__ = ["PapersMixin"]
 
@@ -48,7 +48,7 @@ class PapersMixin(SqlBackend):
         return vector.astype("<f4").tobytes()
 
     def _vector_value(self, stored: object) -> np.ndarray:
-        return np.frombuffer(stored, dtype="<f4").astype(np.float32)  # type: ignore[arg-type]
+        return np.frombuffer(column_bytes(stored), dtype="<f4").astype(np.float32)
 
     def _engine_integrity(self) -> list[str]:
         """What the database engine itself finds wrong (nothing by default)."""
@@ -193,7 +193,7 @@ class PapersMixin(SqlBackend):
     def _embedding(self, row: tuple[object, ...]) -> StoredEmbedding:
         paper_id, model, text_hash, seq, stored = row
         vector = self._vector_value(stored)
-        return StoredEmbedding(str(paper_id), str(model), str(text_hash), int(seq), vector)  # type: ignore[call-overload]
+        return StoredEmbedding(str(paper_id), str(model), str(text_hash), column_int(seq), vector)
 
     # -- figures ---------------------------------------------------------------
 
