@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import TaskID
 from rich.table import Table
 
 from paperwire.bench.beir import shared_data_dir
@@ -36,14 +37,14 @@ _DEFAULTS = Protocol()  # the documented evaluation run
 
 
 @contextmanager
-def _stages() -> Iterator[object]:
+def _stages() -> Iterator[Callable[[str, int, int], None]]:
     with counted_progress() as bar:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+            bar.update(tasks[stage], completed=done, total=total)
 
         yield update
 
@@ -202,7 +203,7 @@ def eval_recs_command(
         table.add_column(column)
     for name in ("paperwire", "baseline"):
         row = figures[name]
-        table.add_row(name, f"{row['precision@20']:.4f}", f"{row['ndcg@20']:.4f}")  # type: ignore[index]
+        table.add_row(name, f"{row['precision@20']:.4f}", f"{row['ndcg@20']:.4f}")  # type: ignore[index]  # why: the figures are dicts of dicts, typed object
     table.add_row(
         "relative",
         f"{figures['relative_precision@20']:+.1%}",
