@@ -36,6 +36,8 @@ run: install
 test: install
 	$(BIN)/ruff check src bench tests
 	$(BIN)/ruff format --check src bench tests
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # Reliability and security: API fuzzing, importer fuzzing, kill -9 crash tests, web
@@ -52,4 +54,4 @@ format: install
 	$(BIN)/ruff check --fix src bench tests
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info bench/build bench/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist src/*.egg-info bench/build bench/*.egg-info .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

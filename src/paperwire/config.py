@@ -125,7 +125,7 @@ def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str],
         value = kind(raw)
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
-    if value < 0:  # type: ignore[operator]
+    if value < 0:
         raise SettingsError(f"{name}={raw!r} must not be negative")
     return value
 

@@ -58,7 +58,7 @@ def bench_cluster_command(
     _print(figures)
     emit_json(figures, json_out)
     votes = figures["votes"]
-    if figures["all"]["errors"] or votes["not_as_acknowledged"] or votes["tallies_wrong"]:  # type: ignore[index]
+    if figures["all"]["errors"] or votes["not_as_acknowledged"] or votes["tallies_wrong"]:  # type: ignore[index]  # why: the figures are dicts of dicts, typed object
         raise click.ClickException("errors under load, or votes lost: see the figures above")
 
 

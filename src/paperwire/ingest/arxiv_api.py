@@ -96,7 +96,7 @@ class ArxivApiClient:
             raise ValueError(f"sort must be one of {SORT_BY} and {SORT_ORDER}")
         if not 0 < max_results <= MAX_PAGE or start < 0:
             raise ValueError(f"max_results must be 1..{MAX_PAGE} and start >= 0")
-        params = {
+        params: dict[str, str | int] = {
             "search_query": search_query,
             "id_list": ",".join(id_list),
             "sortBy": sort_by,

@@ -117,7 +117,7 @@ def _import_source(
         report.reject(Rejection(source.name, f"unreadable: {exc}"))
         return
     report.formats[source.name] = fmt
-    records = FORMATS[fmt](source.stream, source.name)  # type: ignore[arg-type]
+    records = FORMATS[fmt](source.stream, source.name)
 
     def tick() -> None:
         if progress:

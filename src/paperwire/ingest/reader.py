@@ -11,7 +11,10 @@ import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 __all__ = ["Source", "open_source"]
 
@@ -29,10 +32,11 @@ class _CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._raw.read(len(buffer))
-        count = len(data)
-        buffer[:count] = data
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        with memoryview(buffer) as whole, whole.cast("B") as view:
+            data = self._raw.read(len(view))
+            count = len(data)
+            view[:count] = data
         self.bytes_read += count
         return count
 
@@ -73,8 +77,8 @@ def open_source(path: str | Path) -> Source:
         size = Path(path).stat().st_size
         name = str(path)
     counter = _CountingReader(raw)
-    buffered = io.BufferedReader(counter, buffer_size=SNIFF_BYTES)
+    buffered: io.BufferedReader = io.BufferedReader(counter, buffer_size=SNIFF_BYTES)
     if buffered.peek(2)[:2] == _GZIP_MAGIC:
         unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
-        buffered = io.BufferedReader(unzipped, buffer_size=SNIFF_BYTES)  # type: ignore[arg-type]
+        buffered = io.BufferedReader(unzipped, buffer_size=SNIFF_BYTES)
     return Source(name=name, stream=buffered, size=size, _counter=counter, _owned=owned)

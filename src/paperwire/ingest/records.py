@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypedDict, Unpack
 
 from paperwire.ids import parse_arxiv_id
 from paperwire.ingest.links import extract_links, normalize_github
@@ -20,6 +21,7 @@ from paperwire.model import Author, Paper, Version
 __all__ = [
     "RECORD_ERRORS",
     "BadRecord",
+    "PaperFields",
     "Rejection",
     "arxiv_paper",
     "author",
@@ -48,6 +50,31 @@ class Rejection:
         return f"{self.where}: {self.reason}"
 
 
+class _OtherFields(TypedDict, total=False):
+    """The fields of ``Paper`` that ``arxiv_paper`` passes on as they come."""
+
+    categories: list[str]
+    primary_category: str | None
+    published: date | None
+    updated: date | None
+    journal_ref: str | None
+    doi: str | None
+    organization: str | None
+    keywords: list[str]
+    listed_on: date | None
+    upvotes: int | None
+    github_stars: int | None
+    num_comments: int | None
+    submitted_by: str | None
+
+
+class PaperFields(_OtherFields, total=False):
+    """The optional fields ``arxiv_paper`` takes by name beyond its own parameters."""
+
+    version: int | None  # the id's own version (2401.00001v2) wins over this one
+    comment: str | None  # cleaned, and searched for links
+
+
 def arxiv_paper(
     raw_id: str | None,
     title: str | None,
@@ -58,7 +85,7 @@ def arxiv_paper(
     github: str | None = None,
     project_page: str | None = None,
     versions: list[Version] | None = None,
-    **fields: object,
+    **fields: Unpack[PaperFields],
 ) -> Paper:
     """A clean Paper from raw values; raises BadRecord when the id or title is unusable."""
     if not raw_id:
@@ -73,7 +100,8 @@ def arxiv_paper(
     version = parsed.version or fields.pop("version", None)
     fields.pop("version", None)
     clean_abstract = clean_paragraphs(abstract)
-    comment = clean_line(fields.pop("comment", None)) or None  # type: ignore[arg-type]
+    comment = clean_line(fields.pop("comment", None)) or None
+    others: _OtherFields = fields  # version and comment are taken out above
     repos, pages = extract_links(clean_abstract, comment)
     named_repo = normalize_github(github)
     if named_repo:
@@ -82,7 +110,7 @@ def arxiv_paper(
         pages = list(dict.fromkeys([project_page.strip(), *pages]))
     return Paper(
         id=parsed.id,
-        version=version,  # type: ignore[arg-type]
+        version=version,
         title=clean_title,
         abstract=clean_abstract,
         authors=[a for a in (authors or []) if a.name],
@@ -91,7 +119,7 @@ def arxiv_paper(
         project_pages=pages,
         versions=versions or [],
         source=source,
-        **fields,  # type: ignore[arg-type]
+        **others,
     )
 
 

@@ -9,6 +9,7 @@ attempt at one message is the same message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -124,7 +125,7 @@ def _message(recipient: str, sender: str, subject: str, key: str, base_url: str)
     return message
 
 
-def _add_parts(message: EmailMessage, name: str, context: dict[str, object]) -> None:
+def _add_parts(message: EmailMessage, name: str, context: Mapping[str, object]) -> None:
     templates = _templates()
     message.set_content(templates.get_template(f"{name}.txt").render(context))
     message.add_alternative(templates.get_template(f"{name}.html").render(context), subtype="html")

@@ -55,7 +55,7 @@ def score_candidates(
     cand = np.asarray(candidates, dtype=np.int64)
     scores = _fit_and_score(matrix, positives, cand, negatives, (), params)
     if params.feedback and len(cand) > params.feedback * 2:
-        top = cand[np.argsort(-scores, kind="stable")[: params.feedback]]
+        top = [int(r) for r in cand[np.argsort(-scores, kind="stable")[: params.feedback]]]
         scores = _fit_and_score(matrix, positives, cand, negatives, top, params)
     return scores
 

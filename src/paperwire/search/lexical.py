@@ -146,7 +146,7 @@ class LexicalIndex:
         else:
             result = searcher.search(query, limit, order_by_field=field)
         hits = [(searcher.doc(address)["id"][0], float(value)) for value, address in result.hits]
-        return LexicalHits(hits, int(result.count))
+        return LexicalHits(hits, _match_count(result))
 
     def keys_matching(self, filters: Filters, limit: int) -> tuple[np.ndarray, int]:
         """The keys of up to ``limit`` documents passing the filters, and how many pass."""
@@ -158,7 +158,7 @@ class LexicalIndex:
         result = searcher.search(query, limit)
         addresses = [address for _, address in result.hits]
         keys = searcher.fast_field_values("key", addresses) if addresses else []
-        return np.asarray(keys, dtype=np.uint64), int(result.count)
+        return np.asarray(keys, dtype=np.uint64), _match_count(result)
 
     def all_keys(self) -> np.ndarray:
         """The key of every live document (a consistency check compares them with the store)."""
@@ -254,9 +254,20 @@ def _document(paper: Paper) -> tantivy.Document:
     return doc
 
 
+def _match_count(result: tantivy.SearchResult) -> int:
+    """How many documents matched: ``search`` counts them (``count=True``, its default).
+
+    tantivy sets ``SearchResult.count``, but its type stub does not declare it.
+    """
+    count = getattr(result, "count", None)
+    if not isinstance(count, int):
+        raise RuntimeError(f"tantivy gave no match count ({count!r})")
+    return count
+
+
 def _category_terms(categories: list[str]) -> set[str]:
     """Each category, lowercased, and its archive ("cs" for "cs.LG"), so cat:cs works."""
-    terms = set()
+    terms: set[str] = set()
     for category in categories:
         lowered = category.strip().lower()
         if lowered:

@@ -52,11 +52,19 @@ class BertShape:
         if config.get("hidden_act") != "gelu":
             raise ValueError(f"unsupported activation {config.get('hidden_act')!r}: only 'gelu'")
         return cls(
-            layers=int(config["num_hidden_layers"]),  # type: ignore[call-overload]
-            hidden=int(config["hidden_size"]),  # type: ignore[call-overload]
-            heads=int(config["num_attention_heads"]),  # type: ignore[call-overload]
-            layer_norm_eps=float(config.get("layer_norm_eps", 1e-12)),  # type: ignore[arg-type]
+            layers=int(_number(config, "num_hidden_layers")),
+            hidden=int(_number(config, "hidden_size")),
+            heads=int(_number(config, "num_attention_heads")),
+            layer_norm_eps=float(_number(config, "layer_norm_eps", 1e-12)),
         )
+
+
+def _number(config: Mapping[str, object], key: str, default: float | None = None) -> float | str:
+    """A number from ``config.json`` (missing: ``default``, or KeyError without one)."""
+    value = config[key] if default is None else config.get(key, default)
+    if not isinstance(value, int | float | str):
+        raise ValueError(f"config.json: {key} is {value!r}, not a number")
+    return value
 
 
 def attention_node_names(shape: BertShape) -> list[str]:
@@ -75,8 +83,13 @@ class _GraphBuilder:
         self.initializers.append(numpy_helper.from_array(value, name))
         return name
 
-    def op(self, op_type: str, inputs: list[str], name: str, **attrs: object) -> str:
-        self.nodes.append(helper.make_node(op_type, inputs, [name], name=name, **attrs))
+    def op(
+        self, op_type: str, inputs: list[str], name: str, **attrs: int | float | list[int]
+    ) -> str:
+        node = helper.make_node(op_type, inputs, [name], name=name)
+        # As make_node(**attrs) adds them, without mixing attributes into its own arguments.
+        node.attribute.extend(helper.make_attribute(k, v) for k, v in sorted(attrs.items()))
+        self.nodes.append(node)
         return name
 
     def linear(self, x: str, weight: np.ndarray, bias: np.ndarray, name: str) -> str:

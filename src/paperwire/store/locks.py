@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
+else:  # POSIX
+    import fcntl
 
 if TYPE_CHECKING:
     import psycopg
@@ -57,7 +57,8 @@ def advisory_lock(conn: psycopg.Connection, job: str, wait_seconds: float = 0.0)
     key = _lock_key(job)
 
     def take() -> bool:
-        return bool(conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0])
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+        return row is not None and bool(row[0])
 
     _wait_for(take, wait_seconds, job, f"PostgreSQL advisory lock {key}")
     try:
@@ -77,10 +78,10 @@ def _wait_for(take: Callable[[], bool], wait_seconds: float, job: str, holder: s
 
 def _try_flock(fileno: int) -> bool:
     try:
-        if fcntl is not None:
-            fcntl.flock(fileno, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else:  # pragma: no cover - Windows
+        if sys.platform == "win32":  # pragma: no cover - Windows
             msvcrt.locking(fileno, msvcrt.LK_NBLCK, 1)
+        else:
+            fcntl.flock(fileno, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False
     return True

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable
 
 from paperwire.store.mail_records import FREQUENCIES, NewMessage, OutboxRow, Subscriber
-from paperwire.store.sql import SqlBackend
+from paperwire.store.sql import SqlBackend, column_bytes, column_int
 
 __all__ = ["MailMixin"]
 
@@ -203,19 +203,25 @@ class MailMixin(SqlBackend):
 
 def _subscriber(row: tuple[object, ...]) -> Subscriber:
     sid, email, frequency, status, user_id = row
-    return Subscriber(int(sid), str(email), str(frequency), str(status), user_id)  # type: ignore[arg-type]
+    return Subscriber(
+        column_int(sid),
+        str(email),
+        str(frequency),
+        str(status),
+        None if user_id is None else column_int(user_id),
+    )
 
 
 def _outbox_row(row: tuple[object, ...]) -> OutboxRow:
     oid, key, sid, kind, recipient, message_id, message, status, attempts = row
     return OutboxRow(
-        int(oid),  # type: ignore[arg-type]
+        column_int(oid),
         str(key),
-        int(sid),  # type: ignore[arg-type]
+        column_int(sid),
         str(kind),
         str(recipient),
         str(message_id),
-        bytes(message),  # type: ignore[arg-type]
+        column_bytes(message),
         str(status),
-        int(attempts),  # type: ignore[arg-type]
+        column_int(attempts),
     )

@@ -30,7 +30,7 @@ _TEXT_FIELDS = (
     "keywords",
 )
 
-T = TypeVar("T")
+T = TypeVar("T", int, date)  # what _max compares: version numbers, counts, days
 
 
 def merge_papers(stored: Paper, incoming: Paper) -> Paper:
@@ -80,7 +80,7 @@ def _max(a: T | None, b: T | None) -> T | None:
         return b
     if b is None:
         return a
-    return max(a, b)  # type: ignore[type-var]
+    return max(a, b)
 
 
 def _min(a: date | None, b: date | None) -> date | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from paperwire.model import Paper
 from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.merge import merge_papers
-from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
+from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,7 +52,7 @@ class PapersMixin(SqlBackend):
     def _vector_value(self, stored: object) -> np.ndarray:
         import numpy as np  # here, so that only reading vectors pays for numpy (`stats` never)
 
-        return np.frombuffer(stored, dtype="<f4").astype(np.float32)  # type: ignore[arg-type]
+        return np.frombuffer(column_bytes(stored), dtype="<f4").astype(np.float32)
 
     def _engine_integrity(self) -> list[str]:
         """What the database engine itself finds wrong (nothing by default)."""
@@ -216,7 +216,7 @@ class PapersMixin(SqlBackend):
     def _embedding(self, row: tuple[object, ...]) -> StoredEmbedding:
         paper_id, model, text_hash, seq, stored = row
         vector = self._vector_value(stored)
-        return StoredEmbedding(str(paper_id), str(model), str(text_hash), int(seq), vector)  # type: ignore[call-overload]
+        return StoredEmbedding(str(paper_id), str(model), str(text_hash), column_int(seq), vector)
 
     # -- figures ---------------------------------------------------------------
 

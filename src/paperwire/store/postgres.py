@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import psycopg
+from pgvector import Vector
 from pgvector.psycopg import register_vector
 from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool
@@ -29,6 +30,7 @@ from paperwire.store.mail import MailMixin
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
+from paperwire.store.sql import SqlConnection
 from paperwire.store.sync_state import SyncStateMixin
 
 __all__ = ["PostgresStore"]
@@ -75,12 +77,12 @@ class PostgresStore(
         return _PooledReader(self._pool)
 
     @contextmanager
-    def transaction(self) -> Iterator[_Connection]:  # type: ignore[override]
+    def transaction(self) -> Iterator[_Connection]:
         with self._pool.connection() as conn, conn.transaction():
             yield _Connection(conn)
 
     @contextmanager
-    def _papers_transaction(self) -> Iterator[_Connection]:  # type: ignore[override]
+    def _papers_transaction(self) -> Iterator[_Connection]:
         with self.transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (_PAPERS_LOCK,))
             yield conn
@@ -94,7 +96,7 @@ class PostgresStore(
     def close(self) -> None:
         self._pool.close()
 
-    def _after_copy(self, conn: _Connection) -> None:  # type: ignore[override]
+    def _after_copy(self, conn: SqlConnection) -> None:
         # Rows came with their ids: the next id each identity hands out follows them.
         for table in _IDENTITY_TABLES:
             conn.execute(
@@ -109,7 +111,9 @@ class PostgresStore(
 
     def _vector_value(self, stored: object) -> np.ndarray:
         if self._pgvector:
-            return np.asarray(stored.to_numpy(), dtype=np.float32)  # type: ignore[attr-defined]
+            if not isinstance(stored, Vector):
+                raise TypeError(f"expected a pgvector vector, got {type(stored).__name__}")
+            return np.asarray(stored.to_numpy(), dtype=np.float32)
         return super()._vector_value(stored)
 
 
@@ -137,11 +141,11 @@ class _Connection:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> _Result:
-        return _Result(self._conn.execute(_pg_sql(sql), params))  # type: ignore[arg-type]
+        return _Result(self._conn.execute(_pg_sql(sql), params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         with self._conn.cursor() as cursor:
-            cursor.executemany(_pg_sql(sql), list(rows))  # type: ignore[arg-type]
+            cursor.executemany(_pg_sql(sql), list(rows))
 
 
 class _PooledReader:

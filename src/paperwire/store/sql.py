@@ -12,15 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, SupportsInt
 
-__all__ = ["MAX_PARAMS", "SqlBackend", "SqlConnection", "SqlResult", "in_chunks"]
+__all__ = [
+    "MAX_PARAMS",
+    "SqlBackend",
+    "SqlConnection",
+    "SqlResult",
+    "column_bytes",
+    "column_int",
+    "in_chunks",
+]
 
 MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
 class SqlResult(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Any: ...
 
@@ -30,9 +39,9 @@ class SqlResult(Protocol):
 
 
 class SqlConnection(Protocol):
-    def execute(self, sql: str, params: Sequence[object] = ...) -> SqlResult: ...
+    def execute(self, sql: str, params: Sequence[object] = ..., /) -> SqlResult: ...
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> Any: ...
+    def executemany(self, sql: str, rows: Iterable[Sequence[object]], /) -> Any: ...
 
 
 class SqlBackend:
@@ -50,3 +59,17 @@ def in_chunks(ids: Sequence[str]) -> Iterator[tuple[list[str], str]]:
     for start in range(0, len(ids), MAX_PARAMS):
         chunk = list(ids[start : start + MAX_PARAMS])
         yield chunk, ",".join("?" * len(chunk))
+
+
+def column_int(value: object) -> int:
+    """An integer column's value as either driver returns it."""
+    if isinstance(value, SupportsInt | str):
+        return int(value)
+    raise TypeError(f"expected an integer column, got {type(value).__name__}")
+
+
+def column_bytes(value: object) -> bytes:
+    """A binary column's value (``bytes``, or a view of them) as ``bytes``."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise TypeError(f"expected a binary column, got {type(value).__name__}")

@@ -64,7 +64,7 @@ class SQLiteStore(
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:  # type: ignore[override]
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """The single writer, inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error)."""
         with self._write_lock:
             conn = self._writer

@@ -56,4 +56,4 @@ class AppState:
 
 
 def app_state(request: Request) -> AppState:
-    return request.app.state.paperwire  # type: ignore[no-any-return]
+    return request.app.state.paperwire

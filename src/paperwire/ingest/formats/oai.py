@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict
 from xml.etree.ElementTree import Element
 
 from paperwire.ingest.records import (
@@ -69,7 +69,15 @@ def record_to_paper(record: Element) -> Paper | None:
     raise BadRecord(f"unsupported metadata format {local(body.tag)!r}")
 
 
-def _common(body: Element) -> dict[str, object]:
+class _Common(TypedDict):
+    categories: list[str]
+    primary_category: str | None
+    comment: str | None
+    journal_ref: str | None
+    doi: str | None
+
+
+def _common(body: Element) -> _Common:
     categories = (child_text(body, "categories") or "").split()
     return {
         "categories": list(dict.fromkeys(categories)),

@@ -42,7 +42,7 @@ def trending_list(state: AppState) -> TrendingList:
     with _LOCK:
         cached = state.extras.get("trending")
         if isinstance(cached, tuple) and cached[0] == key:
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
     reference = state.store.latest_listed_day(state.today())
     scores: list[TrendingScore] = []
     if reference is not None:

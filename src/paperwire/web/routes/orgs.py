@@ -33,7 +33,7 @@ def organizations(state: AppState) -> list[OrganizationCount]:
     with _LOCK:
         cached_value = state.extras.get("organizations")
         if isinstance(cached_value, tuple) and cached_value[0] == seq:
-            return cached_value[1]  # type: ignore[no-any-return]
+            return cached_value[1]
     counts = state.store.organization_counts()
     with _LOCK:
         state.extras["organizations"] = (seq, counts)

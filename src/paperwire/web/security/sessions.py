@@ -42,8 +42,8 @@ def _token_hash(token: str) -> str:
 def current_user(request: Request) -> User | None:
     """The logged-in user of this request, or None (looked up once per request)."""
     found = getattr(request.state, "pw_user", _UNSET)
-    if found is not _UNSET:
-        return found  # type: ignore[return-value]
+    if found is None or isinstance(found, User):  # looked up already (set below)
+        return found
     user, csrf = None, None
     token = request.cookies.get(SESSION_COOKIE)
     if token and len(token) < 200:
@@ -75,7 +75,7 @@ LoggedIn = Annotated[User, Depends(require_user)]
 def session_csrf(request: Request) -> str | None:
     """The CSRF token of the logged-in session, or None."""
     current_user(request)
-    return request.state.pw_session_csrf  # type: ignore[no-any-return]
+    return request.state.pw_session_csrf
 
 
 def start_session(request: Request, response: Response, user: User) -> None:
