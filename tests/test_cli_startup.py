@@ -73,6 +73,7 @@ def test_help_imports_no_command_and_no_heavy_library(tmp_path: Path) -> None:
 def test_a_command_imports_only_its_own_command_module(tmp_path: Path) -> None:
     modules = _imported("stats", "--db", str(tmp_path / "empty.db"), "--json", "-", home=tmp_path)
     assert COMMAND_MODULES & modules == {"paperwire.cli.papers"}
+    assert not _heavy(modules)  # a SQLite store's figures need no numpy, psycopg or model
     assert not {m for m in modules if m.startswith(("paperwire.web", "paperwire_bench"))}
 
 
