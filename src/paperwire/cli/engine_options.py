@@ -106,7 +106,8 @@ def report_index_state(service: SearchService) -> None:
     if status.vectors_coming:
         click.echo(
             f"note: semantic search is on its way ({status.embedded:,} of {status.papers:,} "
-            f"papers embedded with {status.pending_model}); these are keyword (BM25) results. "
+            f"papers embedded with {status.pending_model}); until then search "
+            "answers with keywords (BM25). "
             "A running `paperwire serve` or `paperwire worker` embeds the rest in the "
             "background; `paperwire reindex` does it now.",
             err=True,

@@ -175,6 +175,10 @@ PG_MIGRATIONS: list[str] = [
         PRIMARY KEY (subscriber_id, paper_id)
     );
     """,
+    # 7: the store's figures (`paperwire stats`) from one covering index.
+    """
+    CREATE INDEX papers_figures ON papers(source, organization, upvotes, has_code, listed_on);
+    """,
 ]
 
 
