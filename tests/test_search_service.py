@@ -11,6 +11,7 @@ import pytest
 from paperwire.config import load_settings
 from paperwire.search.backfill import EMBEDDING_JOB
 from paperwire.search.embedding import register_backend
+from paperwire.search.indexer import IndexModelChanged
 from paperwire.search.layout import IndexLayout
 from paperwire.search.service import IndexModelMismatch, SearchService
 from paperwire.store.base import PaperStore
@@ -134,3 +135,97 @@ def test_the_background_loop_builds_and_embeds(store: PaperStore, tmp_path: Path
         search.stop()
     assert search.status(fresh=True).mode == "hybrid"
     assert store.embedding_progress(MODEL) == (3, 3)
+
+
+def test_a_waiting_node_does_not_spin_while_another_embeds(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    store.upsert_papers(papers())
+    search = service(store, tmp_path, refresh_seconds=0.2)
+    calls = 0
+    real = search.embed_pending
+
+    def counted(*args: object, **kwargs: object) -> int:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    search.embed_pending = counted  # type: ignore[method-assign]
+    with store.job_lock(EMBEDDING_JOB):  # another node embeds
+        search.start()
+        threading.Event().wait(1.0)
+        search.stop()
+    assert 1 <= calls <= 8  # one turn per refresh interval, not thousands
+    assert search.status(fresh=True).vectors_coming
+
+
+def test_a_keyword_index_is_never_rebuilt_over_a_hybrid_one(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    store.upsert_papers(papers())
+    server = service(store, tmp_path)
+    server.catch_up()  # keyword, vectors coming
+    service(store, tmp_path, model=MODEL, rebuilding=True).rebuild()  # another process
+    hybrid = IndexLayout(tmp_path / "indexes").live()
+
+    with pytest.raises(IndexModelChanged):  # the stale engine refuses to rebuild it
+        server.engine.refresh()
+        server.engine.update()
+    assert IndexLayout(tmp_path / "indexes").live() == hybrid
+    server.catch_up()
+    assert server.serving_mode() == "hybrid"
+    assert IndexLayout(tmp_path / "indexes").live() == hybrid
+
+
+def test_reindex_keeps_the_index_model_and_a_rebuild_keeps_the_awaited_one(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    store.upsert_papers(papers())
+    service(store, tmp_path, model="none", rebuilding=True).rebuild()
+    service(store, tmp_path, rebuilding=True).rebuild()  # `paperwire reindex`, no --model
+    status = service(store, tmp_path).status(fresh=True)
+    assert (status.model, status.pending_model) == (None, None)  # still keyword by choice
+
+    folder = tmp_path / "waiting"
+    waiting = SearchService(store, replace(load_settings(), embedding_model=MODEL), folder)
+    waiting.catch_up()
+    generation = IndexLayout(folder).live()
+    assert generation is not None
+    state = generation.read_state()
+    state.format -= 1  # an index of an older file format is rebuilt...
+    generation.write_state(state)
+    reopened = SearchService(store, replace(load_settings(), embedding_model="none"), folder)
+    reopened.catch_up()
+    rebuilt = IndexLayout(folder).live()
+    assert rebuilt is not None and rebuilt != generation
+    assert rebuilt.read_state().pending_model == MODEL  # ...still waiting for its vectors
+
+
+def test_two_workers_on_one_folder_build_the_hybrid_index_once(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    store.upsert_papers(papers())
+    first, second = service(store, tmp_path), service(store, tmp_path)
+    first.catch_up()
+    assert first.embed_pending() == 3
+    hybrid = IndexLayout(tmp_path / "indexes").live()
+    assert second.embed_pending() == 0  # nothing left to embed
+    second._switch_to_vectors(MODEL)  # as when both saw the last vector stored at once
+    assert IndexLayout(tmp_path / "indexes").live() == hybrid  # taken, not built again
+    assert second.serving_mode() == "hybrid"
+
+
+def test_the_loop_starts_again_after_a_stop(store: PaperStore, tmp_path: Path) -> None:
+    search = service(store, tmp_path, refresh_seconds=0.05)
+    search.start()
+    search.stop()
+    store.upsert_papers(papers())
+    search.start()
+    try:
+        for _ in range(200):
+            if search.status(fresh=True).model == MODEL:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        search.stop()
+    assert search.serving_mode() == "hybrid"

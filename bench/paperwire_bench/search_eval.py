@@ -69,12 +69,16 @@ class TuningResult:
 def open_eval_engine(
     beir: BeirSet, work: Path, backend: EmbeddingBackend, progress: ProgressCallback | None = None
 ) -> SearchEngine:
-    """A store and index of the set's corpus in ``work`` (kept: a rerun reuses them)."""
+    """A store and index of the set's corpus in ``work`` (kept: a rerun reuses them).
+
+    The corpus's own evaluation index, not a store's: one folder per embedding
+    model, so an evaluation with another model never rebuilds another's index.
+    """
     work.mkdir(parents=True, exist_ok=True)
     store = SQLiteStore(work / f"{beir.name}.db")
     import_paths(store, [beir.corpus])
     engine = SearchEngine(
-        store, work / f"{beir.name}-indexes", backend, query_cache_size=_QUERY_CACHE
+        store, work / f"{beir.name}-{backend.name}-indexes", backend, query_cache_size=_QUERY_CACHE
     )
     engine.update(progress)
     return engine

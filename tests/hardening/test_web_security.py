@@ -647,7 +647,7 @@ class TestHeaders:
         for client in (TestClient(app), user_client(app, "ada")):
             for url in [*GET_SAMPLES.values(), *ERROR_SAMPLES]:
                 answer = client.get(url, follow_redirects=False)
-                # 503: search answers so when it has no index, as here; never a crash.
+                # 503: search answers so where it is switched off, as here; never a crash.
                 assert answer.status_code < 500 or answer.status_code == 503, url
                 check_headers(answer.headers, url)
 

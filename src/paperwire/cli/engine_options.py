@@ -116,7 +116,7 @@ def report_index_state(service: SearchService) -> None:
 
 def _catch_up(service: SearchService) -> None:
     if service.engine.live_index_missing():
-        with progress_bar("building the keyword index") as progress:
+        with progress_bar("building the search index") as progress:
             service.catch_up(progress)
         return
     behind = service.store.max_seq() - service.engine.indexed_seq

@@ -12,11 +12,12 @@ from paperwire.application.jobs import run_jobs_once, start_jobs
 from paperwire.cli.options import db_option, open_cli_store
 from paperwire.config import load_settings
 from paperwire.ingest.sync import SOURCES
-from paperwire.search.service import SearchService
+from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, SearchService
 from paperwire.store import PaperStore, StoreLocation
 
 __all__ = ["worker_command"]
 
+log = logging.getLogger(__name__)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -41,18 +42,12 @@ def worker_command(once: bool, db_path: StoreLocation | None) -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     store = open_cli_store(db_path)
-    settings = load_settings()
-    search = SearchService(
-        store,
-        settings,
-        settings.index_dir_for(db_path),
-        threads=1,
-        refresh_seconds=settings.index_refresh_seconds,
-    )
+    search = _search_service(store, db_path)
     try:
         if once:
             report = run_jobs_once(store, SOURCES)
-            search.catch_up()
+            if search is not None:
+                search.catch_up()
             if report is None:
                 click.echo("another node is syncing: nothing done", err=True)
             elif not report.ok:
@@ -63,13 +58,32 @@ def worker_command(once: bool, db_path: StoreLocation | None) -> None:
         store.close()
 
 
-def _run_until_stopped(store: PaperStore, search: SearchService) -> None:
+def _search_service(store: PaperStore, db_path: StoreLocation | None) -> SearchService | None:
+    """This node's search service, or None (logged) where its index's model cannot load:
+    the sync and the digests go on without it."""
+    settings = load_settings()
+    try:
+        return SearchService(
+            store,
+            settings,
+            settings.index_dir_for(db_path),
+            threads=1,
+            refresh_seconds=settings.index_refresh_seconds,
+        )
+    except (EmbeddingUnavailable, IndexModelMismatch) as exc:
+        log.error("this worker keeps no search index: %s", exc)
+        return None
+
+
+def _run_until_stopped(store: PaperStore, search: SearchService | None) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
     scheduler = start_jobs(store)
-    search.start()
+    if search is not None:
+        search.start()
     click.echo("paperwire worker: running the scheduled jobs (Ctrl-C stops)", err=True)
     stopped.wait()
-    search.stop()
+    if search is not None:
+        search.stop()
     scheduler.stop(timeout=60)

@@ -69,9 +69,12 @@ class SearchEngine:
             self._live, report = self.indexer.catch_up(self._live, progress)
             return report
 
-    def rebuild(self, progress: ProgressCallback | None = None) -> IndexReport:
+    def rebuild(
+        self, progress: ProgressCallback | None = None, *, unless_live: bool = False
+    ) -> IndexReport:
+        """A new generation (see ``Indexer.rebuild``), live when this returns."""
         with self._lock:
-            self._live, report = self.indexer.rebuild(progress)
+            self._live, report = self.indexer.rebuild(progress, unless_live=unless_live)
             return report
 
     def refresh(self) -> None:
@@ -156,7 +159,7 @@ class SearchEngine:
 
     def _require_live(self) -> LiveIndex:
         if self._live is None:
-            raise QueryError("the search index is not built yet: run `paperwire reindex`")
+            raise QueryError("the search index is being built: try again in a moment")
         return self._live
 
     def _rank(

@@ -27,7 +27,7 @@ from paperwire.search.live import LiveIndex
 from paperwire.search.vectors import grown
 from paperwire.store.base import PaperStore, StoredEmbedding
 
-__all__ = ["IndexReport", "Indexer", "ProgressCallback", "text_hash"]
+__all__ = ["IndexModelChanged", "IndexReport", "Indexer", "ProgressCallback", "text_hash"]
 
 ProgressCallback = Callable[[int, int], None]  # (seq units done, seq units to do)
 _BATCH = 256
@@ -42,6 +42,15 @@ class IndexReport:
     seq: int = 0  # store change seq the indexes reached
     rebuilt: bool = False
     seconds: float = 0.0
+
+
+class IndexModelChanged(RuntimeError):
+    """The live generation on disk holds another model's vectors than this indexer's
+    (another process rebuilt it): it is followed, never rebuilt over."""
+
+    def __init__(self, model: str | None) -> None:
+        super().__init__(f"the search index on disk now holds {model or 'no'} vectors")
+        self.model = model
 
 
 def text_hash(text: str) -> str:
@@ -86,20 +95,38 @@ class Indexer:
     ) -> tuple[LiveIndex, IndexReport]:
         """Bring ``live`` (or the live indexes on disk) up to the store's last change.
 
-        Without usable live indexes (none yet, or another embedding model) this
-        is a full rebuild. Returns the indexes now live and what was done.
+        Without live indexes (none yet, or of an older file format) this is a full
+        rebuild. Returns the indexes now live and what was done. Raises
+        IndexModelChanged when the live generation holds another model's vectors.
         """
         with self.layout.writer_lock():
             live = live or self.open_live()
             if live is None:
+                self._check_model_on_disk()
                 return self._rebuild_locked(progress)
             report = self._follow(live, progress)
             live.lexical.close_writer()
             return live, report
 
-    def rebuild(self, progress: ProgressCallback | None = None) -> tuple[LiveIndex, IndexReport]:
+    def rebuild(
+        self, progress: ProgressCallback | None = None, *, unless_live: bool = False
+    ) -> tuple[LiveIndex, IndexReport]:
+        """A new generation with this indexer's model, made live at the end. With
+        ``unless_live``, a live generation of this model already there (another
+        process built it) is taken instead, decided under the writer lock."""
         with self.layout.writer_lock():
+            live = self.open_live() if unless_live else None
+            if live is not None:
+                return live, IndexReport(seq=live.state.seq)
             return self._rebuild_locked(progress)
+
+    def _check_model_on_disk(self) -> None:
+        generation = self.layout.live()
+        if generation is None:
+            return
+        state = generation.read_state()
+        if state.format == INDEX_FORMAT and state.model != self.model:
+            raise IndexModelChanged(state.model)
 
     def _rebuild_locked(self, progress: ProgressCallback | None) -> tuple[LiveIndex, IndexReport]:
         generation = self.layout.fresh()

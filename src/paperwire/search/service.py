@@ -27,7 +27,7 @@ from paperwire.config import Settings
 from paperwire.search.backfill import EmbeddingBackfill
 from paperwire.search.embedding import EmbeddingBackend, UnknownBackend, load_backend
 from paperwire.search.engine import SearchEngine
-from paperwire.search.indexer import IndexReport, ProgressCallback
+from paperwire.search.indexer import IndexModelChanged, IndexReport, ProgressCallback
 from paperwire.search.layout import IndexLayout
 from paperwire.search.status import IndexStatus, read_index_status
 from paperwire.store.base import PaperStore
@@ -120,10 +120,24 @@ class SearchService:
         return status
 
     def ready_engine(self) -> SearchEngine:
-        """The engine, with an index built first if there is none yet (keyword, seconds)."""
+        """The engine, with an index built first if there is none yet (keyword, seconds).
+
+        A failure to build it is logged and the engine returned as it is: a page
+        then says the index is being built rather than failing.
+        """
         if self._engine.live_index_missing():
-            self.catch_up()
+            try:
+                self.catch_up()
+            except Exception:
+                log.exception("building the search index failed")
         return self._engine
+
+    def serving_mode(self) -> str:
+        """What the engine now serving answers with: "hybrid", "bm25" or "none" (no index)."""
+        engine = self._engine
+        if engine.live_index_missing():
+            return "none"
+        return "hybrid" if engine.backend is not None else "bm25"
 
     # -- keeping up with the store -------------------------------------------------
 
@@ -132,21 +146,27 @@ class SearchService:
         none, then index every store change since. None when nothing was to do."""
         with self._lock:
             self._follow_model_on_disk()
-            engine = self._engine
-            engine.refresh()
-            if engine.live_index_missing():
-                report = engine.update(progress)  # a new keyword index, waiting for vectors
-            elif self.store.max_seq() > engine.indexed_seq:
-                report = engine.update(progress)
-            else:
-                return None
-            self._status = None
+            try:
+                report = self._update(progress)
+            except IndexModelChanged:  # rebuilt by another process between two reads
+                self._engine = self._open_engine(check_model=False)
+                report = self._update(progress)
+            if report is not None:
+                self._status = None
             return report
 
+    def _update(self, progress: ProgressCallback | None) -> IndexReport | None:
+        engine = self._engine
+        engine.refresh()
+        if engine.live_index_missing() or self.store.max_seq() > engine.indexed_seq:
+            return engine.update(progress)  # with none live: a new keyword index
+        return None
+
     def rebuild(self, progress: ProgressCallback | None = None) -> IndexReport:
-        """A new generation built aside with the asked model (or none), swapped in at the end."""
+        """A new generation built aside, swapped in at the end: with the asked model, else
+        the model the index has (or waits for), else ``settings.embedding_model``."""
         with self._lock:
-            model = self.asked_model or self.settings.embedding_model
+            model = self.asked_model or self._model_on_disk() or self.settings.embedding_model
             backend = self._load(model) if model != NO_MODEL else None
             engine = SearchEngine(self.store, self.index_dir, backend)
             report = engine.rebuild(progress)
@@ -178,6 +198,7 @@ class SearchService:
     def start(self) -> None:
         if self.refresh_seconds <= 0 or self._thread is not None:
             return
+        self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="paperwire-index", daemon=True)
         self._thread.start()
 
@@ -190,23 +211,20 @@ class SearchService:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            embedded = 0
             try:
                 self.catch_up()
                 if self.embed_in_background:
-                    self.embed_pending(self._stop, _BACKFILL_SLICE_SECONDS)
+                    embedded = self.embed_pending(self._stop, _BACKFILL_SLICE_SECONDS)
             except Exception:
-                # A damaged or locked index must not take the server down.
+                # A damaged or locked index, or a model that cannot load, must not take
+                # the server down; the next turn tries again.
                 log.exception("keeping the search index up to date failed")
-            if self._vectors_still_coming():
-                continue  # the next slice of embedding, after indexing what arrived
+            if embedded and not self._stop.is_set():
+                continue  # this process embeds: the next slice, after indexing what came
+            # Nothing embedded here (done, or another process holds the job): wait.
             self._wake.wait(self.refresh_seconds)
             self._wake.clear()
-
-    def _vectors_still_coming(self) -> bool:
-        if not self.embed_in_background or self._stop.is_set():
-            return False
-        status = self.status()
-        return status.vectors_coming and status.embedded < status.papers
 
     # -- opening -------------------------------------------------------------------
 
@@ -216,6 +234,15 @@ class SearchService:
         generation = IndexLayout(self.index_dir).live()
         if generation is not None and generation.read_state().model != self._engine.indexer.model:
             self._engine = self._open_engine(check_model=False)
+
+    def _model_on_disk(self) -> str | None:
+        """The model the live index holds or waits for ("none": keyword by choice);
+        None without an index."""
+        generation = IndexLayout(self.index_dir).live()
+        if generation is None:
+            return None
+        state = generation.read_state()
+        return state.model or state.pending_model or NO_MODEL
 
     def _open_engine(self, check_model: bool) -> SearchEngine:
         generation = IndexLayout(self.index_dir).live()
@@ -232,7 +259,7 @@ class SearchService:
         if check_model and self.asked_model is not None and self.asked_model != index_model:
             raise IndexModelMismatch(index_model, self.asked_model)
         backend = self._load(state.model) if state.model is not None else None
-        return SearchEngine(self.store, self.index_dir, backend)
+        return SearchEngine(self.store, self.index_dir, backend, pending_model=state.pending_model)
 
     def _load(self, model: str) -> EmbeddingBackend:
         try:
@@ -247,7 +274,9 @@ class SearchService:
         backend = self._load(model)
         with self._lock:
             engine = SearchEngine(self.store, self.index_dir, backend)
-            report = engine.rebuild()  # every vector is stored: this reuses them all
+            # Every vector is stored: this reuses them all. Another process sharing the
+            # folder (a second web worker) may have built it already: then it is taken.
+            report = engine.rebuild(unless_live=True)
             self._engine = engine
             self._status = None
         log.info("search index now hybrid with %s (%d papers)", model, report.papers)

@@ -115,7 +115,7 @@ PAPERS_PAGE: dict[str, Any] = {
 _ERRORS = {
     400: "A parameter cannot be used; `where` names it",
     404: "Nothing by that id here",
-    503: "Search is not available: the index is not built",
+    503: "Search is switched off on this server",
 }
 
 

@@ -46,7 +46,7 @@ class AppState:
         """What cached pages depend on: the store's change seq, the votes version and
         the search mode (a page made with keyword results is not reused once the
         vectors are in)."""
-        mode = self.search.status().mode if self.search is not None else "off"
+        mode = self.search.serving_mode() if self.search is not None else "off"
         return self.store.max_seq(), self.store.votes_version(), mode
 
     def search_engine(self) -> SearchEngine | None:
