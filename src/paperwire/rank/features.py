@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from paperwire.model import Paper
+from paperwire.rank.tfidf import SparseRows, TfidfSettings, tfidf_rows
 
-__all__ = ["FeatureSet", "build_features", "paper_words"]
+__all__ = ["FeatureSet", "JoinedRows", "build_features", "paper_words"]
 
 _MIN_DF_FROM = 200  # with fewer papers than this, keep words seen in a single paper
 
@@ -30,18 +29,50 @@ class FeatureSet:
 
     ids: list[str]
     embeddings: np.ndarray | None  # (n, dim) float32; zero rows where unknown
-    tfidf: sp.csr_matrix  # (n, vocabulary), rows L2-normalised
+    tfidf: SparseRows  # (n, vocabulary), rows L2-normalised
     has_embedding: np.ndarray  # (n,) bool
 
     def row_of(self) -> dict[str, int]:
         return {paper_id: row for row, paper_id in enumerate(self.ids)}
 
-    def joined(self, embedding_weight: float) -> sp.csr_matrix:
-        """Both blocks in one sparse matrix, the embedding block scaled by ``embedding_weight``."""
+    def joined(self, embedding_weight: float) -> JoinedRows:
+        """Both blocks side by side, the embedding block scaled by ``embedding_weight``."""
         if self.embeddings is None or embedding_weight == 0:
-            return self.tfidf
-        dense = sp.csr_matrix(self.embeddings * np.float32(embedding_weight))
-        return sp.hstack([dense, self.tfidf], format="csr")
+            return JoinedRows(None, self.tfidf)
+        return JoinedRows(self.embeddings * np.float32(embedding_weight), self.tfidf)
+
+
+@dataclass(slots=True)
+class JoinedRows:
+    """A dense block (the embeddings, or none) beside a sparse one (tf-idf), row for
+    row: the matrix the per-user model trains on, with the products it needs."""
+
+    dense: np.ndarray | None  # (n, dim) float32
+    sparse: SparseRows  # (n, vocabulary)
+
+    @property
+    def width(self) -> int:
+        return self.sparse.width + (self.dense.shape[1] if self.dense is not None else 0)
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> JoinedRows:
+        picked = np.asarray(rows, dtype=np.int64)
+        dense = self.dense[picked] if self.dense is not None else None
+        return JoinedRows(dense, self.sparse.take(picked))
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """``X @ weights`` (one value per row; ``weights`` of length ``width``)."""
+        split = self.width - self.sparse.width
+        out = self.sparse.dot(weights[split:])
+        if self.dense is not None:
+            out += self.dense.astype(np.float64) @ weights[:split]
+        return out
+
+    def tdot(self, values: np.ndarray) -> np.ndarray:
+        """``X.T @ values`` (one value per column; ``values`` of one per row)."""
+        sparse = self.sparse.tdot(values)
+        if self.dense is None:
+            return sparse
+        return np.concatenate([self.dense.astype(np.float64).T @ values, sparse])
 
 
 def paper_words(paper: Paper) -> str:
@@ -69,21 +100,7 @@ def build_features(
     return FeatureSet(ids, matrix, tfidf, known)
 
 
-def _tfidf(texts: list[str]) -> sp.csr_matrix:
-    if not texts:
-        return sp.csr_matrix((0, 0), dtype=np.float64)
-    vectorizer = TfidfVectorizer(
-        strip_accents="unicode",
-        lowercase=True,
-        stop_words="english",
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        min_df=2 if len(texts) >= _MIN_DF_FROM else 1,
-        max_df=0.5 if len(texts) >= _MIN_DF_FROM else 1.0,
-        max_features=50_000,
-        dtype=np.float32,
-    )
-    try:
-        return vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # no word at all survived (empty or stop-word-only texts)
-        return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+def _tfidf(texts: list[str]) -> SparseRows:
+    few = len(texts) < _MIN_DF_FROM
+    settings = TfidfSettings(min_df=1 if few else 2, max_df=1.0 if few else 0.5)
+    return tfidf_rows(texts, settings)

@@ -15,16 +15,13 @@ users drawn apart from the reported ones (docs/RECOMMENDATIONS.md).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.svm import LinearSVC
 
-from paperwire.rank.features import FeatureSet
+from paperwire.rank.features import FeatureSet, JoinedRows
+from paperwire.rank.linear_svm import train_linear_svm
 
 __all__ = ["DEFAULT_PARAMS", "ModelParams", "score_candidates"]
 
@@ -61,7 +58,7 @@ def score_candidates(
 
 
 def _fit_and_score(
-    matrix: sp.csr_matrix,
+    matrix: JoinedRows,
     positives: Sequence[int],
     candidates: np.ndarray,
     negatives: Sequence[int],
@@ -80,10 +77,12 @@ def _fit_and_score(
     labels = np.array([label for group, label, _ in groups for _ in group])
     weights = np.array([w for group, _, w in groups for _ in group], dtype=np.float64)
     if labels.min() == labels.max():  # nothing to tell apart: rank by likeness instead
-        return np.asarray(matrix[candidates] @ matrix[list(positives)].T.mean(axis=1)).ravel()
-    classifier = LinearSVC(C=params.c, class_weight="balanced", max_iter=5000, tol=1e-5)
-    with warnings.catch_warnings():
-        # A boundary that has not fully converged still ranks well; say nothing.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        classifier.fit(matrix[rows], labels, sample_weight=weights)
-    return np.asarray(classifier.decision_function(matrix[candidates]), dtype=np.float64)
+        mean = np.full(len(positives), 1.0 / len(positives))
+        return matrix.take(candidates).dot(matrix.take(list(positives)).tdot(mean))
+    # Each class weighs as much as the other in all ("balanced", as arxiv-sanity does).
+    balance = np.where(labels == 1, len(labels) / (2.0 * labels.sum()), 0.0)
+    balance[labels == 0] = len(labels) / (2.0 * (labels == 0).sum())
+    model = train_linear_svm(
+        matrix.take(rows), np.where(labels == 1, 1.0, -1.0), params.c * balance * weights
+    )
+    return model.decision(matrix.take(candidates))

@@ -28,8 +28,8 @@ def closest_positive(features: FeatureSet, row: int, positives: Sequence[int]) -
         if usable:
             sims = features.embeddings[usable] @ features.embeddings[row]
             return usable[int(np.argmax(sims))]
-    sims = features.tfidf[list(positives)] @ features.tfidf[row].T
-    return list(positives)[int(np.argmax(sims.toarray().ravel()))]
+    sims = features.tfidf.take(list(positives)).dot(features.tfidf.dense_row(row))
+    return list(positives)[int(np.argmax(sims))]
 
 
 def explain(
