@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from paperwire.search.engine import SearchEngine
+from paperwire.search.indexer import IndexModelChanged
 from paperwire.search.layout import IndexLayout
 from paperwire.store import SQLiteStore, StoreLocation, open_store_at
 from search_helpers import FailingEmbedder, HashingEmbedder, make_paper
@@ -158,12 +159,16 @@ def test_another_process_rebuild_is_picked_up_by_refresh(
     assert hit_ids(serving, "holography") == ["2401.00009"]
 
 
-def test_a_different_model_forces_a_rebuild(store: SQLiteStore, tmp_path: Path) -> None:
+def test_a_different_model_is_never_a_silent_rebuild(store: SQLiteStore, tmp_path: Path) -> None:
     store.upsert_papers(first_papers())
     SearchEngine(store, tmp_path / "idx", HashingEmbedder(dim=64)).update()
+    built = IndexLayout(tmp_path / "idx").live()
     wider = HashingEmbedder(dim=32)
     wider.name = "test-hashing-32"
-    report = SearchEngine(store, tmp_path / "idx", wider).update()
+    with pytest.raises(IndexModelChanged):
+        SearchEngine(store, tmp_path / "idx", wider).update()
+    assert IndexLayout(tmp_path / "idx").live() == built and wider.calls == 0
+    report = SearchEngine(store, tmp_path / "idx", wider).rebuild()  # asked for: `reindex`
     assert report.rebuilt and report.embedded == 3
 
 

@@ -159,7 +159,10 @@ class SearchEngine:
 
     def _require_live(self) -> LiveIndex:
         if self._live is None:
-            raise QueryError("the search index is being built: try again in a moment")
+            raise QueryError(
+                "the search index is not built yet: the next import or search builds it "
+                "(or run `paperwire reindex`)"
+            )
         return self._live
 
     def _rank(
