@@ -38,6 +38,18 @@ def service(store: PaperStore, tmp_path: Path, **options: object) -> SearchServi
     return SearchService(store, settings, tmp_path / "indexes", **options)  # type: ignore[arg-type]
 
 
+def run_loop_until_hybrid(search: SearchService) -> None:
+    """Start the background loop, wait (10 s at most) for the hybrid index, stop it."""
+    search.start()
+    try:
+        for _ in range(200):
+            if search.status(fresh=True).model == MODEL:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        search.stop()
+
+
 def test_a_keyword_index_from_nothing_then_vectors(store: PaperStore, tmp_path: Path) -> None:
     search = service(store, tmp_path)
     assert not search.status().built
@@ -125,14 +137,7 @@ def test_one_process_embeds_at_a_time(store: PaperStore, tmp_path: Path) -> None
 def test_the_background_loop_builds_and_embeds(store: PaperStore, tmp_path: Path) -> None:
     store.upsert_papers(papers())
     search = service(store, tmp_path, refresh_seconds=0.05)
-    search.start()
-    try:
-        for _ in range(200):
-            if search.status(fresh=True).model == MODEL:
-                break
-            threading.Event().wait(0.05)
-    finally:
-        search.stop()
+    run_loop_until_hybrid(search)
     assert search.status(fresh=True).mode == "hybrid"
     assert store.embedding_progress(MODEL) == (3, 3)
 
@@ -220,12 +225,5 @@ def test_the_loop_starts_again_after_a_stop(store: PaperStore, tmp_path: Path) -
     search.start()
     search.stop()
     store.upsert_papers(papers())
-    search.start()
-    try:
-        for _ in range(200):
-            if search.status(fresh=True).model == MODEL:
-                break
-            threading.Event().wait(0.05)
-    finally:
-        search.stop()
+    run_loop_until_hybrid(search)
     assert search.serving_mode() == "hybrid"
