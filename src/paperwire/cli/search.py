@@ -125,10 +125,11 @@ def reindex_command(
     """Rebuild the search indexes from the store (stored embeddings are reused).
 
     The new indexes are built aside and swapped in at the end: an interrupted
-    reindex leaves the old ones serving. --model chooses the embedding model
-    (default $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a
-    keyword-only index and embeds nothing. With --catch-up, only the papers
-    changed since the last run are indexed, with the index's own model.
+    reindex leaves the old ones serving. --model chooses the embedding model:
+    by default the index keeps its own (a new index takes
+    $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a keyword-only
+    index and embeds nothing. With --catch-up, only the papers changed since the
+    last run are indexed, with the index's own model.
 
     \b
     Example:

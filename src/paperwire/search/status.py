@@ -56,7 +56,7 @@ class IndexStatus:
         if self.model is not None:
             return f"hybrid: keyword (BM25) and {self.model} vectors"
         if self.pending_model is None:
-            return "keyword (BM25) only, by choice (`paperwire reindex` adds vectors)"
+            return "keyword (BM25) only, by choice (`paperwire reindex --model MODEL` adds vectors)"
         return (
             f"keyword (BM25); semantic vectors on their way: {self.pending_model}, "
             f"{self.embedded:,} of {self.papers:,} papers embedded"
