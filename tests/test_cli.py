@@ -65,6 +65,40 @@ def test_import_stats_show(tmp_path: Path) -> None:
     assert "not in the store" in result.output and "paperwire fetch" in result.output
 
 
+def test_import_fails_when_a_file_is_missing_and_keeps_the_others(tmp_path: Path) -> None:
+    db = str(tmp_path / "missing.db")
+    good = str(FIXTURES / "hf_daily_papers.json")
+    result = CliRunner().invoke(
+        cli, ["import", good, str(tmp_path / "absent.jsonl"), "--db", db, "--json", "-"]
+    )
+    assert result.exit_code == 1
+    assert "1 of 2 file(s) could not be read" in result.output
+    assert "absent.jsonl: cannot open" in result.output
+    assert json.loads(result.stdout[: result.stdout.rindex("}") + 1])["new"] == 2  # kept
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            '{"id": "not an id", "title": "x", "abstract": "y", "authors": ["A B"],'
+            ' "categories": ["cs.LG"], "first_listed": "2024-01-09"}\n'
+            '{"id": "2401.00001", "title": "t", "abstract": "a", "authors": ["A B"],'
+            ' "categories": ["cs.LG"], "first_listed": "someday"}\n',
+            "every record was rejected",
+        ),
+        ("neither JSON nor XML\n", "1 of 1 file(s) could not be read"),
+    ],
+)
+def test_import_fails_when_nothing_could_be_imported(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(bad), "--db", str(tmp_path / "bad.db")])
+    assert result.exit_code == 1 and reason in result.output, result.output
+
+
 def test_import_reads_standard_input(tmp_path: Path) -> None:
     db = str(tmp_path / "stdin.db")
     data = (FIXTURES / "oai_arxivraw.xml").read_bytes()

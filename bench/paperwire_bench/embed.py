@@ -126,7 +126,7 @@ def read_texts(path: Path, count: int) -> list[str]:
     try:
         parse = FORMATS[detect_format(source.head())]
         texts: list[str] = []
-        for record in parse(source.stream, source.name):  # type: ignore[arg-type]
+        for record in parse(source.stream, source.name):  # type: ignore[arg-type]  # why: the parsers take any binary stream
             if isinstance(record, Paper) and (record.title or record.abstract):
                 texts.append(paper_text(record))
                 if len(texts) == count:

@@ -86,7 +86,8 @@ def eval_recs_command(
         table.add_column(column)
     for name in ("paperwire", "baseline"):
         row = figures[name]
-        table.add_row(name, f"{row['precision@20']:.4f}", f"{row['ndcg@20']:.4f}")  # type: ignore[index]
+        scores: dict[str, float] = row  # type: ignore[assignment]  # why: figures holds JSON values
+        table.add_row(name, f"{scores['precision@20']:.4f}", f"{scores['ndcg@20']:.4f}")
     table.add_row(
         "relative",
         f"{figures['relative_precision@20']:+.1%}",

@@ -56,7 +56,9 @@ def import_command(
     OAI-PMH (arXiv, arXivRaw), Hugging Face daily_papers JSON and its normalised
     JSONL, arXiv daily-listing JSONL, BEIR corpus JSONL, paperwire export JSONL;
     any of them gzipped. Re-importing a file changes nothing; community facts
-    (upvotes, listing day, stars) are never lost.
+    (upvotes, listing day, stars) are never lost. The exit status is 1 when a
+    file could not be read or every record was rejected (the good records of
+    the other files are kept).
 
     \b
     Example:
@@ -71,6 +73,9 @@ def import_command(
     if update_index and (report.new or report.updated):
         _update_search_index(db_path, model)
     emit_json(report.figures(), json_out)
+    failure = report.failure()
+    if failure is not None:  # the good records are kept; the exit status tells cron
+        raise click.ClickException(f"{failure} (the rejections above say where and why)")
 
 
 def _update_search_index(db_path: StoreLocation | None, model: str | None) -> None:

@@ -36,6 +36,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    unread_files: int = 0  # files that could not be opened, recognised or read at all
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
@@ -50,6 +51,20 @@ class ImportReport:
         if len(self.rejections) < KEEP_REJECTIONS:
             self.rejections.append(rejection)
 
+    @property
+    def accepted(self) -> int:
+        """Records stored or found already stored (new, updated or unchanged)."""
+        return self.new + self.updated + self.unchanged
+
+    def failure(self) -> str | None:
+        """Why the run as a whole failed, or None: a file could not be read, or every
+        record was rejected (so that ``import && reindex`` and cron see it)."""
+        if self.unread_files:
+            return f"{self.unread_files} of {self.files} file(s) could not be read"
+        if self.rejected and not self.accepted:
+            return "every record was rejected: nothing was imported"
+        return None
+
     def figures(self) -> dict[str, object]:
         return {
             "files": self.files,
@@ -58,6 +73,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "unread_files": self.unread_files,
             "seconds": round(self.seconds, 3),
             "papers_per_second": round(self.records / self.seconds, 1) if self.seconds else None,
             "formats": self.formats,
@@ -81,6 +97,7 @@ def import_paths(
             source = open_source(path)
         except OSError as exc:
             report.reject(Rejection(str(path), f"cannot open: {exc.strerror or exc}"))
+            report.unread_files += 1
             continue
         try:
             _import_source(store, source, report, batch_size, progress)
@@ -112,9 +129,11 @@ def _import_source(
         fmt = detect_format(source.head())
     except UnknownFormat as exc:
         report.reject(Rejection(source.name, str(exc)))
+        report.unread_files += 1
         return
     except (OSError, EOFError) as exc:
         report.reject(Rejection(source.name, f"unreadable: {exc}"))
+        report.unread_files += 1
         return
     report.formats[source.name] = fmt
     records = FORMATS[fmt](source.stream, source.name)
