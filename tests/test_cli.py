@@ -64,6 +64,15 @@ def test_import_stats_show(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not in the store" in result.output and "paperwire fetch" in result.output
 
+    result = runner.invoke(cli, ["show", "notanid", "--db", db])
+    assert result.exit_code == 1
+    assert "'notanid' is not an arXiv identifier" in result.output
+    assert "paperwire fetch" not in result.output
+
+    for pasted in ("arXiv:2608.00001 [cs.PL]", "https://huggingface.co/papers/2608.00001"):
+        result = runner.invoke(cli, ["show", pasted, "--db", db])
+        assert result.exit_code == 0 and "Compilers" in result.stdout, pasted
+
 
 def test_import_fails_when_a_file_is_missing_and_keeps_the_others(tmp_path: Path) -> None:
     db = str(tmp_path / "missing.db")

@@ -28,6 +28,25 @@ from paperwire.ids import ArxivId, InvalidArxivId, is_arxiv_id, parse_arxiv_id
         ("https://www.arxiv.org/html/2401.00001v1/", ArxivId("2401.00001", 1)),
         ("arxiv.org/abs/2401.00001?context=cs", ArxivId("2401.00001")),
         ("  2401.00001  ", ArxivId("2401.00001")),
+        # Where else people copy ids from (arXiv's help page "arXiv DOIs" for the DOI).
+        ("https://alphaxiv.org/abs/2503.12885", ArxivId("2503.12885")),
+        ("https://www.alphaxiv.org/overview/2503.12885v2", ArxivId("2503.12885", 2)),
+        ("https://huggingface.co/papers/2503.12885", ArxivId("2503.12885")),
+        ("hf.co/papers/2503.12885", ArxivId("2503.12885")),
+        ("https://ar5iv.labs.arxiv.org/html/2503.12885", ArxivId("2503.12885")),
+        ("10.48550/arXiv.2503.12885", ArxivId("2503.12885")),
+        ("doi:10.48550/ARXIV.2503.12885", ArxivId("2503.12885")),
+        ("https://doi.org/10.48550/arXiv.2503.12885", ArxivId("2503.12885")),
+        ("https://doi.org/10.48550/arXiv.hep-th/9901001", ArxivId("hep-th/9901001")),
+        ("arXiv:2503.12885 [cs.CV]", ArxivId("2503.12885")),
+        ("arXiv:2503.12885v2 [cs.CV]", ArxivId("2503.12885", 2)),
+        ("arXiv:hep-th/9901001v1 [hep-th]", ArxivId("hep-th/9901001", 1)),
+        # Punctuation a sentence or markup leaves around a pasted id.
+        ("https://arxiv.org/abs/2503.12885.", ArxivId("2503.12885")),
+        ("https://arxiv.org/abs/2503.12885)", ArxivId("2503.12885")),
+        ("(arXiv:2503.12885).", ArxivId("2503.12885")),
+        ("<https://arxiv.org/pdf/2503.12885v1.pdf>", ArxivId("2503.12885", 1)),
+        ("“2503.12885”,", ArxivId("2503.12885")),
     ],
 )
 def test_accepted_forms(text: str, expected: ArxivId) -> None:
@@ -47,6 +66,10 @@ def test_accepted_forms(text: str, expected: ArxivId) -> None:
         "hep-th/9913001",
         "https://example.org/abs/2401.00001",
         "https://arxiv.org/list/cs.LG/new",
+        "https://huggingface.co/models/2503.12885",
+        "10.1000/arXiv.2503.12885",  # another registrant's DOI
+        "DreamRenderer:Taming",
+        "2503.12885 diffusion",
     ],
 )
 def test_rejected_forms(text: str) -> None:

@@ -25,6 +25,12 @@ def test_plain_words_and_phrases() -> None:
         "arXiv:2401.12345",
         "https://arxiv.org/abs/2401.12345v2",
         "arxiv.org/pdf/2401.12345.pdf",
+        "https://alphaxiv.org/abs/2401.12345",
+        "https://huggingface.co/papers/2401.12345",
+        "10.48550/arXiv.2401.12345",
+        "https://doi.org/10.48550/arXiv.2401.12345",
+        "doi:10.48550/arXiv.2401.12345",
+        "(https://arxiv.org/abs/2401.12345).",
     ],
 )
 def test_arxiv_ids_and_urls(text: str) -> None:
@@ -69,8 +75,6 @@ def test_dates(text: str, first: date | None, last: date | None) -> None:
         ("?! ...", "empty query"),
         ('"unbalanced quote', "unbalanced quotes"),
         ('title "a" "b', "unbalanced quotes"),
-        ("venue:neurips", "unknown filter venue:"),
-        ("Note:this", "unknown filter Note:"),
         ("author:", "has no value"),
         ('author:""', "empty value"),
         ('""', "empty phrase"),
@@ -92,6 +96,23 @@ def test_non_arxiv_url_is_text() -> None:
     parsed = parse_query("https://example.com/paper")
     assert parsed.words == ["https", "example", "com", "paper"]
     assert parsed.arxiv_ids == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "phrases"),
+    [
+        ("DreamRenderer:Taming multi", ["DreamRenderer", "Taming", "multi"], []),
+        ("venue:neurips", ["venue", "neurips"], []),
+        ('Note:"this title"', ["Note"], ["this title"]),
+        ("Mamba:Linear-Time", ["Mamba", "Linear", "Time"], []),
+    ],
+)
+def test_only_known_filter_names_are_filters(
+    text: str, words: list[str], phrases: list[str]
+) -> None:
+    parsed = parse_query(text)
+    assert (parsed.words, parsed.phrases) == (words, phrases)
+    assert not parsed.filters and not parsed.arxiv_ids
 
 
 def test_a_title_colon_is_text() -> None:

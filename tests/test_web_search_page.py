@@ -85,6 +85,27 @@ def test_an_id_or_url_opens_the_paper(client: TestClient, query: str) -> None:
     assert answer.headers["location"] == "/papers/2611.00004"
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "arXiv:2611.00003 [cs.LG]",
+        "https://huggingface.co/papers/2611.00003",
+        "https://www.alphaxiv.org/abs/2611.00003v2",
+        "https://doi.org/10.48550/arXiv.2611.00003",
+        "10.48550/arXiv.2611.00003",
+        "https://arxiv.org/abs/2611.00003).",
+    ],
+)
+def test_a_pasted_identifier_opens_the_paper(client: TestClient, pasted: str) -> None:
+    answer = client.get("/search", params={"q": pasted}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/papers/2611.00003"
+
+
+def test_a_colon_inside_a_word_is_searched_as_text(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "Protein:Structure"})
+    assert page.status_code == 200 and found(page.text) == ["2611.00003"]
+
+
 def test_an_old_style_id_opens_the_paper(client: TestClient) -> None:
     answer = client.get("/search", params={"q": "hep-th/9901001"}, follow_redirects=False)
     assert answer.headers["location"] == "/papers/hep-th/9901001"
@@ -95,7 +116,7 @@ def test_an_old_style_id_opens_the_paper(client: TestClient) -> None:
     ("query", "message"),
     [
         ('"unbalanced', "unbalanced quotes"),
-        ("colour:red", "unknown filter colour:"),
+        ("has:", "has no value"),
         ("year:20x6", "is not a date"),
         ("has:nothing", "has:nothing is not known"),
         ("x" * 1200, "query too long"),

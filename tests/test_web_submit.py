@@ -63,6 +63,21 @@ def test_a_url_puts_the_paper_in_todays_feed(client: TestClient, store: SQLiteSt
     assert "Nov 25, 2026" in home and "/papers/2611.00042" in home
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://huggingface.co/papers/2611.00042",
+        "https://www.alphaxiv.org/abs/2611.00042",
+        "arXiv:2611.00042 [cs.LG]",
+        "https://doi.org/10.48550/arXiv.2611.00042",
+    ],
+)
+def test_any_pasted_form_of_the_id_is_taken(client: TestClient, pasted: str) -> None:
+    answer = submit(client, pasted)
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert answer.headers["location"] == "/papers/2611.00042?submitted=1"  # type: ignore[attr-defined]
+
+
 def test_an_already_listed_paper_stays_where_it_is(client: TestClient, store: SQLiteStore) -> None:
     before = store.max_seq()
     answer = submit(client, "2611.00004")

@@ -2,8 +2,13 @@
 
 Accepted forms: new-style ids (``0704.0001`` to ``2601.12345``, 4 digits before
 2015 and 5 after), old-style ids (``hep-th/9901001``, ``math.GT/0309136v1``),
-an ``arXiv:`` prefix, and abs/pdf/html URLs on arxiv.org or export.arxiv.org.
-The canonical id drops the version and an old-style subject class, as arXiv does.
+with an ``arXiv:`` prefix and a trailing primary category as arXiv prints them
+(``arXiv:2503.12885 [cs.CV]``); arXiv's DOIs (``10.48550/arXiv.2503.12885``, as a
+``doi:`` or https://doi.org/ link too: arXiv's help page "arXiv DOIs"); and
+paper URLs on arxiv.org (abs, pdf, html), export.arxiv.org, ar5iv, alphaXiv
+and Hugging Face (``/papers/ID``). Punctuation that a sentence or markup puts
+around a pasted id or URL (a full stop, brackets, quotes) is dropped. The
+canonical id drops the version and an old-style subject class, as arXiv does.
 """
 
 from __future__ import annotations
@@ -36,18 +41,28 @@ _OLD = re.compile(
     r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]+(?:-[A-Za-z]+)?)?/"
     r"(?P<yymm>\d{4})(?P<num>\d{3})(?:v(?P<v>[1-9]\d*))?"
 )
+# The sites whose paper URLs end in an arXiv id, each with the paths that do.
 _URL = re.compile(
-    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<rest>.+?)"
+    r"^(?:https?://)?(?:www\.)?"
+    r"(?:(?:export\.|browse\.)?arxiv\.org/(?:abs|pdf|html|format)"
+    r"|(?:ar5iv\.labs\.arxiv\.org|ar5iv\.org)/(?:abs|html)"
+    r"|alphaxiv\.org/(?:abs|overview|pdf)"
+    r"|(?:huggingface\.co|hf\.co)/papers"
+    r"|(?:dx\.)?doi\.org/10\.48550)/(?P<rest>.+?)"
     r"(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+# arXiv's DOI prefix (``10.48550/arXiv.``), bare or as ``doi:``, and the ``arXiv:`` prefix.
+_PREFIX = re.compile(r"^(?:(?:doi:\s*)?10\.48550/)?arxiv[:.]\s*", re.IGNORECASE)
+_CATEGORY_SUFFIX = re.compile(r"\s*\[[a-z-]+(?:\.[A-Za-z-]+)?\]$")
+_WRAPPING = "<>()[]{}\"'“”‘’`"
+_TRAILING = ".,;:!?"
 
 
 def parse_arxiv_id(text: str) -> ArxivId:
     """Return the canonical id and version of ``text``, or raise InvalidArxivId."""
     raw = text.strip() if isinstance(text, str) else ""
-    candidate = raw
+    candidate = _unwrapped(raw)
     url = _URL.match(candidate)
     if url:
         candidate = url.group("rest")
@@ -56,6 +71,22 @@ def parse_arxiv_id(text: str) -> ArxivId:
     if parsed is None:
         raise InvalidArxivId(f"not an arXiv id or URL: {raw[:80]!r}")
     return parsed
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` without the punctuation around a pasted id: "(see arXiv:2401.00001)."
+    gives "arXiv:2401.00001"; a trailing "[cs.CV]" goes too."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _CATEGORY_SUFFIX.sub("", text).strip()
+        text = text.rstrip(_TRAILING)
+        if text[:1] in _WRAPPING:
+            text = text[1:]
+        if text[-1:] in _WRAPPING:
+            text = text[:-1]
+        text = text.strip()
+    return text
 
 
 def is_arxiv_id(text: str) -> bool:

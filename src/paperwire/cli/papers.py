@@ -81,19 +81,28 @@ def _index_figures(index: IndexStatus) -> dict[str, object]:
 def show_command(paper: str, db_path: StoreLocation | None, json_out: str | None) -> None:
     """Show one paper, by arXiv id or URL (abs, pdf or html; any version).
 
+    Any form people paste works: arXiv:ID [cs.CV], arXiv's DOI, alphaXiv and
+    Hugging Face paper links. Papers imported under other ids (beir:...) are
+    found by that id.
+
     \b
     Example:
       paperwire show https://arxiv.org/abs/2401.12345v2
     """
     try:
-        paper_id = parse_arxiv_id(paper).id
+        paper_id: str | None = parse_arxiv_id(paper).id
     except InvalidArxivId:
-        paper_id = paper.strip()
+        paper_id = None
     store = open_cli_store(db_path)
     try:
-        found = store.get_paper(paper_id)
+        found = store.get_paper(paper_id or paper.strip())
     finally:
         store.close()
+    if found is None and paper_id is None:
+        raise click.ClickException(
+            f"{paper.strip()[:80]!r} is not an arXiv identifier or URL "
+            "(e.g. 2401.12345, arXiv:2401.12345, https://arxiv.org/abs/2401.12345)"
+        )
     if found is None:
         raise click.ClickException(
             f"{paper_id} is not in the store: import it, "

@@ -29,7 +29,6 @@ _HAS_VALUES = ("code",)
 _MAX_QUERY_CHARS = 1000
 _TOKEN = re.compile(r'\s*(?:([A-Za-z]+):)?("([^"]*)"|[^\s"]+)?')
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_NOT_FILTERS = ("http", "https", "arxiv")  # "name:" prefixes that are not filters
 
 
 class QueryError(ValueError):
@@ -104,10 +103,12 @@ def _take(parsed: ParsedQuery, match: re.Match[str]) -> None:
         parsed.words.append(name)
         parsed.text_parts.append(name)
         return
-    if name and name.lower() not in _NOT_FILTERS:
-        if name.lower() not in FILTER_NAMES:
-            known = ", ".join(f"{n}:" for n in FILTER_NAMES)
-            raise QueryError(f"unknown filter {name}: (known filters: {known})")
+    if name and name.lower() not in FILTER_NAMES and quoted is not None:
+        # venue:"x": only the known names are filters; the rest is a word and a phrase.
+        parsed.words.append(name)
+        parsed.text_parts.append(name)
+        name = None
+    if name and name.lower() in FILTER_NAMES:
         if token is None:
             raise QueryError(f"filter {name}: has no value (e.g. {name}:VALUE)")
         _apply_filter(parsed.filters, name.lower(), quoted if quoted is not None else token)

@@ -87,9 +87,8 @@ def search_page(
 
 
 def _paper_named(query: str) -> str | None:
-    """The canonical id when the whole query is one arXiv id or URL."""
-    if " " in query:
-        return None
+    """The canonical id when the whole query is one arXiv id or URL, as pasted
+    (``arXiv:2503.12885 [cs.CV]``, a DOI, an alphaXiv or Hugging Face link)."""
     try:
         return parse_arxiv_id(query).id
     except InvalidArxivId:
