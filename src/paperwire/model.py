@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-__all__ = ["SOURCE_RANK", "Author", "Paper", "Version"]
+__all__ = ["SOURCE_RANK", "Author", "Paper", "Version", "link_key", "unique_links"]
 
 # Which kind of record is most authoritative for the text fields (title,
 # abstract, authors...). A higher version always wins; at equal version the
@@ -99,6 +99,24 @@ class Paper:
 
 
 _PLAIN_FIELDS = tuple(f.name for f in fields(Paper))
+
+
+def link_key(url: str) -> str:
+    """What makes two links the same link: the URL without its scheme, a ``www.``,
+    a trailing slash or case (``https://Proj.io/`` and ``http://proj.io`` are one page;
+    GitHub's owner and repository names are case-insensitive too)."""
+    bare = url.strip().lower().split("://", 1)[-1]
+    bare = bare.removeprefix("www.")
+    return bare.rstrip("/")
+
+
+def unique_links(*groups: list[str]) -> list[str]:
+    """The links of ``groups`` in order, each once by ``link_key`` (the first spelling kept)."""
+    seen: dict[str, str] = {}
+    for group in groups:
+        for url in group:
+            seen.setdefault(link_key(url), url)
+    return list(seen.values())
 
 
 def _iso(value: date | None) -> str | None:

@@ -3,16 +3,32 @@
 GitHub repositories become ``https://github.com/owner/repo`` (no ``.git``, no
 sub-path, no trailing punctuation); other web pages (project sites, demos)
 are kept whole, minus trailing punctuation. Links to arXiv and DOIs are not
-project pages.
+project pages. Links are found as authors write them in real abstracts too:
+a repository without a scheme (``github.com/owner/repo``), a space after the
+scheme's colon or after ``github.com/`` (``https: //github.com/owner/repo``),
+inside brackets or before a full stop. Two links that differ only by a
+trailing slash or by case are one (``model.link_key``).
 """
 
 from __future__ import annotations
 
 import re
 
+from paperwire.model import unique_links
+
 __all__ = ["extract_links", "normalize_github"]
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'{}\\^`|]+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.|(?<![.@/-])github\.com/)[^\s<>\"'{}\\^`|]+", re.IGNORECASE)
+# What real abstracts put inside a link (arXiv's text keeps the authors' line breaks
+# and spacing): "https: // github. com/ owner/ repo".
+_SPACED_SCHEME = re.compile(r"\b(https?):\s*//?\s*", re.IGNORECASE)
+_NEXT_SCHEME = re.compile(r"(?<=.)(?=https?://)", re.IGNORECASE)  # "https://githubhttps://..."
+_SPACED_GITHUB = re.compile(r"\bgithub\s*\.\s*com\s*/\s*", re.IGNORECASE)
+_SPACED_REPO = re.compile(
+    r"(github\.com/[A-Za-z0-9-]+/)\s+(?!(?:and|or|soon|the|for|to|in|at|with)\b)"
+    r"(?=[A-Za-z0-9._-]+)",
+    re.IGNORECASE,
+)
 _GITHUB = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))"
     r"/(?P<repo>[A-Za-z0-9._-]+)",
@@ -28,19 +44,28 @@ _NOT_REPOS = {"about", "features", "orgs", "topics", "sponsors", "settings", "lo
 
 def extract_links(*texts: str | None) -> tuple[list[str], list[str]]:
     """Return (github repositories, project pages) found in the texts, in order, unique."""
-    repos: dict[str, None] = {}
-    pages: dict[str, None] = {}
+    repos: list[str] = []
+    pages: list[str] = []
     for text in texts:
-        if not text or ("://" not in text and "www." not in text.lower()):
+        lowered = (text or "").lower()
+        if not text or ("//" not in text and "www." not in lowered and "github." not in lowered):
             continue  # most abstracts have no link: skip the regex scan
+        text = _SPACED_SCHEME.sub(r"\1://", text)
+        text = _SPACED_REPO.sub(r"\1", _SPACED_GITHUB.sub("github.com/", text))
         for match in _URL.finditer(text):
-            url = _strip_trailing(match.group(0))
-            repo = normalize_github(url)
-            if repo:
-                repos[repo] = None
-            elif not _NOT_PROJECT.match(url) and "." in url.split("//")[-1]:
-                pages[_with_scheme(url)] = None
-    return list(repos), list(pages)
+            for piece in _NEXT_SCHEME.split(match.group(0)):
+                url = _strip_trailing(piece)
+                repo = normalize_github(url)
+                if repo:
+                    repos.append(repo)
+                elif _is_page(url):
+                    pages.append(_with_scheme(url))
+    return unique_links(repos), unique_links(pages)
+
+
+def _is_page(url: str) -> bool:
+    host = url.split("//")[-1].split("/")[0]
+    return not _NOT_PROJECT.match(url) and "." in host and not host.endswith(".")
 
 
 def normalize_github(url: str | None) -> str | None:

@@ -16,7 +16,7 @@ from typing import TypedDict, Unpack
 from paperwire.ids import parse_arxiv_id
 from paperwire.ingest.links import extract_links, normalize_github
 from paperwire.ingest.text import clean_line, clean_paragraphs
-from paperwire.model import Author, Paper, Version
+from paperwire.model import Author, Paper, Version, unique_links
 
 __all__ = [
     "RECORD_ERRORS",
@@ -105,9 +105,9 @@ def arxiv_paper(
     repos, pages = extract_links(clean_abstract, comment)
     named_repo = normalize_github(github)
     if named_repo:
-        repos = [named_repo, *(r for r in repos if r != named_repo)]
+        repos = unique_links([named_repo], repos)
     if project_page and project_page.strip():
-        pages = list(dict.fromkeys([project_page.strip(), *pages]))
+        pages = unique_links([project_page.strip()], pages)
     return Paper(
         id=parsed.id,
         version=version,

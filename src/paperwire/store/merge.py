@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
-from paperwire.model import SOURCE_RANK, Paper, Version
+from paperwire.model import SOURCE_RANK, Paper, Version, unique_links
 
 __all__ = ["merge_papers"]
 
@@ -44,8 +44,8 @@ def merge_papers(stored: Paper, incoming: Paper) -> Paper:
     merged.version = _max(stored.version, incoming.version)
     merged.published = _min(stored.published, incoming.published)
     merged.updated = _max(stored.updated, incoming.updated)
-    merged.github_repos = _union(winner.github_repos, other.github_repos)
-    merged.project_pages = _union(winner.project_pages, other.project_pages)
+    merged.github_repos = unique_links(winner.github_repos, other.github_repos)
+    merged.project_pages = unique_links(winner.project_pages, other.project_pages)
     merged.organization = incoming.organization or stored.organization
     merged.submitted_by = incoming.submitted_by or stored.submitted_by
     merged.listed_on = _min(stored.listed_on, incoming.listed_on)
@@ -69,10 +69,6 @@ def _merge_versions(a: list[Version], b: list[Version]) -> list[Version]:
         if known is None or (known.date is None and version.date is not None):
             by_number[version.number] = version
     return [by_number[n] for n in sorted(by_number)]
-
-
-def _union(first: list[str], second: list[str]) -> list[str]:
-    return list(dict.fromkeys([*first, *second]))
 
 
 def _max(a: T | None, b: T | None) -> T | None:
