@@ -11,7 +11,9 @@ import re
 
 __all__ = ["clean_line", "clean_paragraphs"]
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A blank line, or (arXiv's own mark: its abstracts never use blank lines) a line
+# break followed by leading white space.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+(?=\S)")
 
 
 def clean_line(text: str | None) -> str:
@@ -20,6 +22,11 @@ def clean_line(text: str | None) -> str:
 
 
 def clean_paragraphs(text: str | None) -> str:
-    """Unwrap lines within paragraphs, keep blank-line paragraph breaks."""
-    paragraphs = (clean_line(p) for p in _PARAGRAPH_BREAK.split(text or ""))
+    """Unwrap lines within paragraphs; paragraphs are kept, one blank line apart.
+
+    A paragraph starts after a blank line or, as arXiv marks it (its submission
+    form keeps the author's line breaks and indentation), after a line break
+    followed by leading white space.
+    """
+    paragraphs = (clean_line(p) for p in _PARAGRAPH_BREAK.split((text or "").strip()))
     return "\n\n".join(p for p in paragraphs if p)
