@@ -180,7 +180,7 @@ def test_bad_paging_raises_query_error(
         engine.search("graph", **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("query", ['"oops', "stars:5", "", "to:2020 from:2021"])
+@pytest.mark.parametrize("query", ['"oops', "has:stars", "", "to:2020 from:2021"])
 def test_bad_query_raises_query_error(engine: SearchEngine, query: str) -> None:
     with pytest.raises(QueryError):
         engine.search(query)
