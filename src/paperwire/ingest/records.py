@@ -15,6 +15,7 @@ from typing import TypedDict, Unpack
 
 from paperwire.ids import parse_arxiv_id
 from paperwire.ingest.links import extract_links, normalize_github
+from paperwire.ingest.tex import tex_to_unicode
 from paperwire.ingest.text import clean_line, clean_paragraphs
 from paperwire.model import Author, Paper, Version, unique_links
 
@@ -94,13 +95,16 @@ def arxiv_paper(
         parsed = parse_arxiv_id(raw_id)
     except ValueError as exc:
         raise BadRecord(str(exc)) from None
-    clean_title = clean_line(title)
+    clean_title = clean_line(tex_to_unicode(title or ""))
     if not clean_title:
         raise BadRecord(f"paper {parsed.id} has no title")
     version = parsed.version or fields.pop("version", None)
     fields.pop("version", None)
-    clean_abstract = clean_paragraphs(abstract)
-    comment = clean_line(fields.pop("comment", None)) or None
+    clean_abstract = "\n\n".join(
+        clean_line(tex_to_unicode(paragraph))
+        for paragraph in clean_paragraphs(abstract).split("\n\n")
+    ).strip()
+    comment = clean_line(tex_to_unicode(fields.pop("comment", None) or "")) or None
     others: _OtherFields = fields  # version and comment are taken out above
     repos, pages = extract_links(clean_abstract, comment)
     named_repo = normalize_github(github)
@@ -113,7 +117,7 @@ def arxiv_paper(
         version=version,
         title=clean_title,
         abstract=clean_abstract,
-        authors=[a for a in (authors or []) if a.name],
+        authors=[a for a in map(_unicode_author, authors or []) if a.name],
         comment=comment,
         github_repos=repos,
         project_pages=pages,
@@ -162,6 +166,12 @@ def first_doi(value: str | None) -> str | None:
     """The first DOI of a field that may list several ('10.1/a, 10.1/b;10.1/c')."""
     parts = re.split(r"[\s,;]+", (value or "").strip())
     return parts[0] or None
+
+
+def _unicode_author(raw: Author) -> Author:
+    name = clean_line(tex_to_unicode(raw.name))
+    affiliation = clean_line(tex_to_unicode(raw.affiliation or "")) or None
+    return Author(name, affiliation)
 
 
 def author(name: str | None, affiliation: str | None = None) -> Author:

@@ -33,6 +33,7 @@ __all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex"]
 TITLE_BOOST = 0.25
 _TEXT_FIELDS = ["body", "title", "authors"]
 _ANALYZER = "english_stop_stem"
+_NAMES = "names_folded"  # author and organisation names: lowercased, accents folded
 _WRITER_HEAP = 64_000_000
 _SNIPPET_CHARS = 240
 _TITLE_CHARS = 1000  # titles are shown whole
@@ -59,15 +60,30 @@ def _english() -> tantivy.TextAnalyzer:
     )
 
 
+def _names() -> tantivy.TextAnalyzer:
+    """Words lowercased and folded to ASCII, so ``author:erdos`` finds Erdős and
+    ``org:universite`` finds Université (tantivy's ASCII folding filter)."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+_NAMES_ANALYZER = _names()
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_unsigned_field("key", indexed=True, fast=True)
     builder.add_text_field("body", tokenizer_name=_ANALYZER)  # title and abstract together
     builder.add_text_field("title", tokenizer_name=_ANALYZER)  # again, for the title boost
-    builder.add_text_field("authors", tokenizer_name="default")
+    builder.add_text_field("authors", tokenizer_name=_NAMES)
     builder.add_text_field("categories", tokenizer_name="raw")
-    builder.add_text_field("organization", tokenizer_name="default")
+    builder.add_text_field("organization", tokenizer_name=_NAMES)
     builder.add_unsigned_field("has_code", indexed=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True)
     builder.add_integer_field("upvotes", fast=True)
@@ -83,6 +99,7 @@ class LexicalIndex:
         self.schema = _schema()
         self._index = tantivy.Index(self.schema, str(path), reuse=True)
         self._index.register_tokenizer(_ANALYZER, _english())
+        self._index.register_tokenizer(_NAMES, _NAMES_ANALYZER)
         self._writer: tantivy.IndexWriter | None = None
         self.title_boost = TITLE_BOOST  # an evaluation may vary it to tune it
 
@@ -280,8 +297,8 @@ def _day(value: date | None) -> int:
 
 
 def _words_query(schema: tantivy.Schema, field: str, text: str) -> tantivy.Query:
-    """The words of ``text`` in that order (the field's tokenizer lowercases)."""
-    tokens = _ALNUM.findall(text.lower())
+    """The words of ``text`` in that order, as the names analyzer indexed them."""
+    tokens: list[str | tuple[int, str]] = list(_NAMES_ANALYZER.analyze(text))
     if not tokens:
         return tantivy.Query.empty_query()
     if len(tokens) == 1:

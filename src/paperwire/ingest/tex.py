@@ -1,0 +1,77 @@
+"""TeX accents and text symbols in titles, abstracts and names, as Unicode.
+
+OAI-PMH gives ``P. Erd\\H{o}s`` and ``J. Ru\\v{z}i\\v{c}ka`` where the arXiv API
+gives ``P. Erdős`` and ``J. Ružička``; both become the latter, so two records of
+one paper compare equal whatever order they are imported in. The conversion is
+pylatexenc's (``LatexNodes2Text``). Math (``$...$``, ``$$...$$``) and URLs are
+left exactly as written: pages render math from its TeX. Text that TeX would
+read differently from what the author meant is protected first: a bare ``%``
+(a comment to TeX, a percent sign in an abstract), ``&`` and ``#``, and a
+backslash before a non-ASCII letter (``St\\ütz``, a typo for ``Stütz``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+__all__ = ["tex_to_unicode"]
+
+log = logging.getLogger(__name__)
+
+# Left as written: math, links (\url{address}, \href{address}{text}) and bare URLs.
+_VERBATIM = re.compile(
+    r"\$\$.+?\$\$|\$[^$]+\$|\\url\{[^}]*\}|\\href\{[^}]*\}\{[^}]*\}|https?://[^\s{}]+",
+    re.DOTALL,
+)
+_URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
+_HREF_MACRO = re.compile(r"\\href\{([^}]*)\}\{([^}]*)\}")
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+_BACKSLASH_BEFORE_NON_ASCII = re.compile(r"\\(?=[^\x00-\x7f])")
+_TEX_LINE_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?")
+# One piece of TeX in running text: a braced group, or a macro with its argument
+# (``\emph{x}``, ``\H{o}``) or, for an accent, the letter it takes (``\'e``).
+# Converting these pieces alone, not the whole text, keeps an import fast.
+_TEX_PIECE = re.compile(
+    r"\{(?:[^{}]|\{[^{}]*\})*\}"
+    r"|\\(?:[A-Za-z]+\*?|[^A-Za-z\s])"
+    r"(?:(?:\s*\{(?:[^{}]|\{[^{}]*\})*\}){1,2}|(?<=[\\'`^\"~=.])[^\W\d_])?"
+)
+
+
+_CONVERTER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+def tex_to_unicode(text: str) -> str:
+    """``text`` with its TeX accents, symbols and text macros as Unicode (NFC); math
+    and URLs unchanged. Text without a backslash or a brace is returned as it is."""
+    if "\\" not in text and "{" not in text:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in _VERBATIM.finditer(text):
+        pieces.append(_convert(text[last : match.start()]))
+        pieces.append(_HREF_MACRO.sub(r"\2 (\1)", _URL_MACRO.sub(r"\1", match.group(0))))
+        last = match.end()
+    pieces.append(_convert(text[last:]))
+    return "".join(pieces)
+
+
+def _convert(segment: str) -> str:
+    if "\\" not in segment and "{" not in segment:
+        return segment
+    safe = _BACKSLASH_BEFORE_NON_ASCII.sub("", segment)
+    safe = _TEX_LINE_BREAK.sub(" ", safe)
+    converted = _TEX_PIECE.sub(lambda piece: _piece(piece.group(0)), safe)
+    return unicodedata.normalize("NFC", converted.replace("\xa0", " "))
+
+
+def _piece(tex: str) -> str:
+    try:
+        return str(_CONVERTER.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", tex)))
+    except Exception:  # pylatexenc is tolerant; anything it still cannot read stays as is
+        log.warning("cannot read the TeX %r; kept as written", tex[:80])
+        return tex

@@ -1,0 +1,90 @@
+"""TeX in names, titles and abstracts becomes Unicode, math stays TeX, and name
+filters fold accents (arXiv's OAI-PMH records carry TeX where its API gives Unicode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperwire.ingest.records import arxiv_paper, author
+from paperwire.ingest.tex import tex_to_unicode
+from paperwire.model import Paper
+from paperwire.search.engine import SearchEngine
+from paperwire.store.base import PaperStore
+from paperwire.store.merge import merge_papers
+from search_helpers import make_paper
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        ("P. Erd\\H{o}s", "P. Erdős"),
+        ("J. Ru\\v{z}i\\v{c}ka", "J. Ružička"),
+        ("S. {\\O}stergaard", "S. Østergaard"),
+        ('G\\"{o}rg', "Görg"),
+        ('M\\"uller', "Müller"),
+        ("Fran\\c{c}ois", "François"),
+        ("Universit\\'e Paris-Saclay", "Université Paris-Saclay"),
+        ("Nguy\\~ên", "Nguyễn"),
+        ("St\\ütz", "Stütz"),  # a stray backslash before a letter that is Unicode already
+        ("{\\em emphasised} text", "emphasised text"),
+        ("a \\& b", "a & b"),
+        # Math, percent signs, ampersands and URLs as written.
+        ("Scaling via $\\mu$P", "Scaling via $\\mu$P"),
+        ("D$^2$iT: \\emph{dynamic}", "D$^2$iT: dynamic"),
+        ("improves by 50% on \\emph{all}", "improves by 50% on all"),
+        ("A & B \\textit{C}", "A & B C"),
+        ("see \\url{https://x.io/a%20b}", "see https://x.io/a%20b"),
+        ("our \\href{https://x.io/p}{project page}", "our project page (https://x.io/p)"),
+        ("plain text, no TeX", "plain text, no TeX"),
+    ],
+)
+def test_tex_becomes_unicode(tex: str, text: str) -> None:
+    assert tex_to_unicode(tex) == text
+
+
+def test_one_paper_from_oai_and_the_api_is_the_same_whatever_the_order(
+    store: PaperStore,
+) -> None:
+    def record(names: list[str], title: str, source: str) -> Paper:
+        return arxiv_paper(
+            "2401.00001v1",
+            title,
+            abstract="About $\\alpha$.",
+            source=source,
+            authors=[author(n) for n in names],
+        )
+
+    oai = record(["P. Erd\\H{o}s", "J. Ru\\v{z}i\\v{c}ka"], "On Erd\\H{o}s problems", "oai")
+    api = record(["P. Erdős", "J. Ružička"], "On Erdős problems", "api")
+    assert (oai.authors, oai.title) == (api.authors, api.title)
+    assert merge_papers(oai, api).authors == merge_papers(api, oai).authors == api.authors
+    store.upsert_papers([oai])
+    store.upsert_papers([api])
+    stored = store.get_paper("2401.00001")
+    assert stored is not None and [a.name for a in stored.authors] == ["P. Erdős", "J. Ružička"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("author:erdos", "2401.00001"),
+        ("author:Erdős", "2401.00001"),
+        ('author:"ruzicka"', "2401.00001"),
+        ("org:universite", "2401.00002"),
+        ('org:"Université Paris-Saclay"', "2401.00002"),
+    ],
+)
+def test_name_filters_fold_accents(
+    store: PaperStore, tmp_path: Path, query: str, expected: str
+) -> None:
+    store.upsert_papers(
+        [
+            make_paper("2401.00001", "Graphs", "Ramsey.", authors=["Paul Erdős", "J. Ružička"]),
+            make_paper("2401.00002", "Lattices", "Codes.", organization="Université Paris-Saclay"),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    assert [hit.paper_id for hit in engine.search(query).hits] == [expected]
