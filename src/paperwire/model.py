@@ -50,6 +50,9 @@ class Paper:
     project_pages: list[str] = field(default_factory=list)
     organization: str | None = None
     keywords: list[str] = field(default_factory=list)
+    # Hugging Face's one-line summary of the paper, written by their model (its
+    # daily-papers API field ``ai_summary``); shown marked as theirs.
+    ai_summary: str | None = None
     versions: list[Version] = field(default_factory=list)
     source: str = "arxiv"
     # Community facts: merged by rules that never lose them.

@@ -74,6 +74,7 @@ class PaperFields(_OtherFields, total=False):
 
     version: int | None  # the id's own version (2401.00001v2) wins over this one
     comment: str | None  # cleaned, and searched for links
+    ai_summary: str | None  # cleaned
 
 
 def arxiv_paper(
@@ -105,7 +106,8 @@ def arxiv_paper(
         for paragraph in clean_paragraphs(abstract).split("\n\n")
     ).strip()
     comment = clean_line(tex_to_unicode(fields.pop("comment", None) or "")) or None
-    others: _OtherFields = fields  # version and comment are taken out above
+    ai_summary = clean_line(fields.pop("ai_summary", None)) or None
+    others: _OtherFields = fields  # version, comment and ai_summary are taken out above
     repos, pages = extract_links(clean_abstract, comment)
     named_repo = normalize_github(github)
     if named_repo:
@@ -119,6 +121,7 @@ def arxiv_paper(
         abstract=clean_abstract,
         authors=[a for a in map(_unicode_author, authors or []) if a.name],
         comment=comment,
+        ai_summary=ai_summary,
         github_repos=repos,
         project_pages=pages,
         versions=versions or [],

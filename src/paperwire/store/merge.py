@@ -28,6 +28,7 @@ _TEXT_FIELDS = (
     "journal_ref",
     "doi",
     "keywords",
+    "ai_summary",
 )
 
 T = TypeVar("T", int, date)  # what _max compares: version numbers, counts, days

@@ -67,7 +67,12 @@ def api_item_to_paper(item: dict[str, Any]) -> Paper:
         organization=_organization(paper.get("organization") or item.get("organization")),
         submitted_by=_submitter(paper.get("submittedOnDailyBy") or item.get("submittedBy")),
         keywords=[str(k) for k in paper.get("ai_keywords") or []],
+        ai_summary=_text(paper.get("ai_summary")),
     )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def parse_hf_normalized(stream: BinaryIO, name: str) -> Iterator[Paper | Rejection]:

@@ -42,6 +42,7 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
         "githubStars": paper.github_stars,
         "projectPage": paper.project_pages[0] if paper.project_pages else None,
         "ai_keywords": list(paper.keywords),
+        "ai_summary": paper.ai_summary,
         "categories": list(paper.categories),
         "primaryCategory": paper.primary_category,
     }
