@@ -86,6 +86,13 @@ def test_the_atom_flavour_reads_the_same_as_rss() -> None:
     assert atom[2].paper.categories == ["math.OC", "cs.LG"]
 
 
+def test_each_item_gets_its_primary_category_first_listed() -> None:
+    for flavour in ("rss_announcement.xml", "atom_announcement.xml"):
+        papers = [a.paper for a in announcements(flavour)]
+        assert all(p.primary_category == p.categories[0] for p in papers), flavour
+    assert announcements("atom_announcement.xml")[2].paper.primary_category == "math.OC"
+
+
 def test_an_item_with_an_unknown_announce_type_is_rejected_alone() -> None:
     body = (LIVE / "rss_announcement.xml").read_bytes()
     body = body.replace(b"<arxiv:announce_type>cross<", b"<arxiv:announce_type>sideways<", 1)

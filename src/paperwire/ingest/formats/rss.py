@@ -81,13 +81,16 @@ def element_to_announcement(element: Element) -> Announcement:
         raise BadRecord(f"unknown announce type {kind[:20]!r}")
     abstract = _ABSTRACT.sub("", text[header.end() :] if header else text, count=1)
     day = _announcement_day(element)
+    categories = _categories(element)
     paper = arxiv_paper(
         raw_id,
         child_text(element, "title"),
         abstract=abstract,
         authors=[_author(name) for name in _authors(element)],
         source="listing",
-        categories=_categories(element),
+        categories=categories,
+        # arXiv lists a paper's categories primary first, in its feeds as on its pages.
+        primary_category=categories[0] if categories else None,
         doi=(child_text(element, "DOI") or "").strip() or None,
         journal_ref=(child_text(element, "journal_reference") or "").strip() or None,
         listed_on=day if kind in LISTED_TYPES else None,
