@@ -69,8 +69,8 @@ class SearchService:
     ``model`` is the model the caller asks for (None: whatever the index holds;
     for an index not built yet, ``settings.embedding_model``). ``threads`` are
     the query model's CPU threads. ``refresh_seconds`` paces the background
-    loop of ``start`` (0: no loop); with ``embed_in_background`` the loop also
-    makes the vectors a keyword index is waiting for. ``rebuilding`` opens the
+    loop of ``start`` (0: no loop), which also makes the vectors a keyword index
+    is waiting for. ``rebuilding`` opens the
     service only to ``rebuild`` it with ``model``, so no mismatch is raised.
 
     Raises ``IndexModelMismatch`` and ``EmbeddingUnavailable`` when opened.
@@ -85,7 +85,6 @@ class SearchService:
         model: str | None = None,
         threads: int | None = None,
         refresh_seconds: float = 0.0,
-        embed_in_background: bool = True,
         rebuilding: bool = False,
     ) -> None:
         self.store = store
@@ -94,7 +93,6 @@ class SearchService:
         self.asked_model = model
         self.threads = threads
         self.refresh_seconds = refresh_seconds
-        self.embed_in_background = embed_in_background
         self.backfill = EmbeddingBackfill(store, settings)
         self._lock = threading.RLock()
         self._engine = self._open_engine(check_model=not rebuilding)
@@ -145,10 +143,9 @@ class SearchService:
         """Follow indexes another process changed, build a keyword index if there is
         none, then index every store change since. None when nothing was to do."""
         with self._lock:
-            self._follow_model_on_disk()
             try:
                 report = self._update(progress)
-            except IndexModelChanged:  # rebuilt by another process between two reads
+            except IndexModelChanged:  # another process rebuilt it with another model
                 self._engine = self._open_engine(check_model=False)
                 report = self._update(progress)
             if report is not None:
@@ -214,8 +211,7 @@ class SearchService:
             embedded = 0
             try:
                 self.catch_up()
-                if self.embed_in_background:
-                    embedded = self.embed_pending(self._stop, _BACKFILL_SLICE_SECONDS)
+                embedded = self.embed_pending(self._stop, _BACKFILL_SLICE_SECONDS)
             except Exception:
                 # A damaged or locked index, or a model that cannot load, must not take
                 # the server down; the next turn tries again.
@@ -227,13 +223,6 @@ class SearchService:
             self._wake.clear()
 
     # -- opening -------------------------------------------------------------------
-
-    def _follow_model_on_disk(self) -> None:
-        # Another process rebuilt the index with another model (``paperwire reindex``):
-        # take its model rather than rebuilding it back.
-        generation = IndexLayout(self.index_dir).live()
-        if generation is not None and generation.read_state().model != self._engine.indexer.model:
-            self._engine = self._open_engine(check_model=False)
 
     def _model_on_disk(self) -> str | None:
         """The model the live index holds or waits for ("none": keyword by choice);
