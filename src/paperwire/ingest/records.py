@@ -101,10 +101,7 @@ def arxiv_paper(
         raise BadRecord(f"paper {parsed.id} has no title")
     version = parsed.version or fields.pop("version", None)
     fields.pop("version", None)
-    clean_abstract = "\n\n".join(
-        clean_line(tex_to_unicode(paragraph))
-        for paragraph in clean_paragraphs(abstract).split("\n\n")
-    ).strip()
+    clean_abstract = clean_paragraphs(abstract, tex_to_unicode)
     comment = clean_line(tex_to_unicode(fields.pop("comment", None) or "")) or None
     ai_summary = clean_line(fields.pop("ai_summary", None)) or None
     others: _OtherFields = fields  # version, comment and ai_summary are taken out above

@@ -8,6 +8,7 @@ paper from two sources compare equal, so a re-import changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = ["clean_line", "clean_paragraphs"]
 
@@ -21,12 +22,14 @@ def clean_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def clean_paragraphs(text: str | None) -> str:
+def clean_paragraphs(text: str | None, convert: Callable[[str], str] = str) -> str:
     """Unwrap lines within paragraphs; paragraphs are kept, one blank line apart.
 
     A paragraph starts after a blank line or, as arXiv marks it (its submission
     form keeps the author's line breaks and indentation), after a line break
-    followed by leading white space.
+    followed by leading white space. ``convert`` is applied to each paragraph
+    before its lines are unwrapped (TeX to Unicode, say); empty ones are dropped.
     """
-    paragraphs = (clean_line(p) for p in _PARAGRAPH_BREAK.split((text or "").strip()))
+    pieces = _PARAGRAPH_BREAK.split((text or "").strip())
+    paragraphs = (clean_line(convert(p)) for p in pieces)
     return "\n\n".join(p for p in paragraphs if p)
