@@ -9,15 +9,26 @@ are therefore close, which is all the vector tests need.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
+from paperwire.ingest import import_paths
+from paperwire.ingest.formats.export import write_export
 from paperwire.model import Author, Paper
+from paperwire.store import SQLiteStore
 
-__all__ = ["FailingEmbedder", "HashingEmbedder", "make_paper"]
+__all__ = [
+    "FailingEmbedder",
+    "HashingEmbedder",
+    "exported_and_reimported",
+    "make_paper",
+    "write_listing",
+]
 
 
 class HashingEmbedder:
@@ -83,3 +94,31 @@ def make_paper(
         organization=organization,
         github_repos=list(github),
     )
+
+
+def write_listing(path: Path, paper_id: str, title: str, abstract: str, **fields: object) -> Path:
+    """A one-record arXiv daily-listing JSONL file (``paperwire import`` reads it)."""
+    record = {
+        "id": paper_id,
+        "title": title,
+        "abstract": abstract,
+        "authors": ["A B"],
+        "categories": ["cs.LG"],
+        "first_listed": "2024-01-09",
+        **fields,
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
+def exported_and_reimported(store: SQLiteStore, folder: Path, paper_id: str) -> Paper | None:
+    """``paper_id`` as it comes back after ``paperwire export`` and an import into a new store."""
+    exported = folder / "export.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        write_export(store.iter_papers(), out)
+    copy = SQLiteStore(folder / "reimported.db")
+    try:
+        import_paths(copy, [exported])
+        return copy.get_paper(paper_id)
+    finally:
+        copy.close()

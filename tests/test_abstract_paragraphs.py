@@ -9,9 +9,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from paperwire.ingest import import_paths
-from paperwire.ingest.formats.export import write_export
 from paperwire.ingest.text import clean_paragraphs
 from paperwire.store import SQLiteStore
+from search_helpers import exported_and_reimported, write_listing
 from web_helpers import make_app
 
 # As arXiv's listings carry it: 80-column wraps, a new paragraph indented by two spaces.
@@ -31,17 +31,9 @@ PARAGRAPHS = [
 
 
 def listing(tmp_path: Path) -> Path:
-    record = {
-        "id": "2503.00001",
-        "title": "Paragraphs",
-        "abstract": ABSTRACT,
-        "authors": ["A B"],
-        "categories": ["cs.CV"],
-        "first_listed": "2025-03-18",
-    }
-    path = tmp_path / "listing.jsonl"
-    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    return path
+    return write_listing(
+        tmp_path / "listing.jsonl", "2503.00001", "Paragraphs", ABSTRACT, categories=["cs.CV"]
+    )
 
 
 def test_paragraphs_are_kept_on_import_page_and_export(tmp_path: Path) -> None:
@@ -54,13 +46,7 @@ def test_paragraphs_are_kept_on_import_page_and_export(tmp_path: Path) -> None:
             page = client.get("/papers/2503.00001").text
         assert all(f"<p>{text}</p>" in page for text in PARAGRAPHS)
 
-        exported = tmp_path / "export.jsonl"
-        with exported.open("w", encoding="utf-8") as out:
-            write_export(store.iter_papers(), out)
-        copy = SQLiteStore(tmp_path / "copy.db")
-        import_paths(copy, [exported])
-        assert copy.get_paper("2503.00001") == paper
-        copy.close()
+        assert exported_and_reimported(store, tmp_path, "2503.00001") == paper
     finally:
         store.close()
 

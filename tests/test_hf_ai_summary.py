@@ -10,8 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from paperwire.ingest import import_paths
-from paperwire.ingest.formats.export import write_export
 from paperwire.store import SQLiteStore
+from search_helpers import exported_and_reimported, write_listing
 from web_helpers import make_app
 
 SUMMARY = "Agents are compiled <b>ahead of time</b>, halving latency on three benchmarks."
@@ -39,17 +39,14 @@ def daily(tmp_path: Path) -> Path:
 
 
 def listing(tmp_path: Path) -> Path:
-    record = {
-        "id": "2608.00001",
-        "title": "Compilers for Agents",
-        "abstract": "We compile agents, at last.",
-        "authors": ["Grace Hopper"],
-        "categories": ["cs.PL"],
-        "first_listed": "2026-08-20",
-    }
-    path = tmp_path / "listing.jsonl"
-    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    return path
+    return write_listing(
+        tmp_path / "listing.jsonl",
+        "2608.00001",
+        "Compilers for Agents",
+        "We compile agents, at last.",
+        authors=["Grace Hopper"],
+        first_listed="2026-08-20",
+    )
 
 
 def test_the_summary_is_stored_shown_and_kept(tmp_path: Path) -> None:
@@ -69,13 +66,7 @@ def test_the_summary_is_stored_shown_and_kept(tmp_path: Path) -> None:
             assert "AI summary · Hugging Face" in html and escaped in html
         assert api["ai_summary"] == SUMMARY
 
-        exported = tmp_path / "export.jsonl"
-        with exported.open("w", encoding="utf-8") as out:
-            write_export(store.iter_papers(), out)
-        copy = SQLiteStore(tmp_path / "copy.db")
-        import_paths(copy, [exported])
-        assert copy.get_paper("2608.00001") == paper
-        copy.close()
+        assert exported_and_reimported(store, tmp_path, "2608.00001") == paper
     finally:
         store.close()
 
