@@ -227,3 +227,17 @@ def test_the_loop_starts_again_after_a_stop(store: PaperStore, tmp_path: Path) -
     store.upsert_papers(papers())
     run_loop_until_hybrid(search)
     assert search.serving_mode() == "hybrid"
+
+
+def test_an_empty_store_keeps_waiting_for_vectors(store: PaperStore, tmp_path: Path) -> None:
+    """A server started on an empty store must not make a hybrid index of nothing: the
+    first bulk import would then embed every paper in the foreground."""
+    search = service(store, tmp_path)
+    search.catch_up()
+    assert search.embed_pending() == 0
+    status = search.status(fresh=True)
+    assert status.vectors_coming and status.model is None
+    store.upsert_papers(papers())
+    search.catch_up()  # what an import does: keyword only, nothing embedded
+    assert store.embedding_progress(MODEL) == (0, 3)
+    assert search.embed_pending() == 3 and search.serving_mode() == "hybrid"

@@ -21,6 +21,9 @@ from pylatexenc.latex2text import LatexNodes2Text
 __all__ = ["tex_to_unicode"]
 
 log = logging.getLogger(__name__)
+# pylatexenc says so for every macro it cannot expand (\frac outside math, say): the
+# piece is kept as written, which is all an import needs to know.
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 # Left as written: math, links (\url{address}, \href{address}{text}) and bare URLs.
 _VERBATIM = re.compile(
@@ -73,5 +76,5 @@ def _piece(tex: str) -> str:
     try:
         return str(_CONVERTER.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", tex)))
     except Exception:  # pylatexenc is tolerant; anything it still cannot read stays as is
-        log.warning("cannot read the TeX %r; kept as written", tex[:80])
+        log.debug("cannot read the TeX %r; kept as written", tex[:80])
         return tex

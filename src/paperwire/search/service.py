@@ -182,7 +182,9 @@ class SearchService:
         model = status.pending_model
         embedded = self.backfill.run(model, stop=stop, max_seconds=max_seconds)
         done, papers = self.store.embedding_progress(model)
-        if done >= papers and not (stop is not None and stop.is_set()):
+        # An empty store has every vector it needs, but a hybrid index made of nothing
+        # would make the next bulk import embed everything in the foreground: wait.
+        if papers and done >= papers and not (stop is not None and stop.is_set()):
             self._switch_to_vectors(model)
         return embedded
 
