@@ -74,6 +74,19 @@ def test_import_stats_show(tmp_path: Path) -> None:
         assert result.exit_code == 0 and "Compilers" in result.stdout, pasted
 
 
+def test_show_gives_each_author_with_their_affiliations(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", str(FIXTURES / "atom_edge_cases.xml"), "--db", db])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["show", "math/0309136", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "Jürgen Müller (Universität Zürich), 李 雷" in result.stdout
+    result = runner.invoke(cli, ["show", "math/0309136", "--db", db, "--json", "-"])
+    authors = json.loads(result.stdout)["authors"]
+    assert authors[0] == {"name": "Jürgen Müller", "affiliations": ["Universität Zürich"]}
+
+
 def test_import_fails_when_a_file_is_missing_and_keeps_the_others(tmp_path: Path) -> None:
     db = str(tmp_path / "missing.db")
     good = str(FIXTURES / "hf_daily_papers.json")

@@ -28,7 +28,7 @@ def test_atom_edge_cases(store: SQLiteStore) -> None:
     assert knot.title == "On knots and <b>bold</b> claims about $\\mathbb{R}^3$"
     assert knot.abstract.split("\n\n")[0] == "First paragraph wraps over two lines."
     assert [a.name for a in knot.authors] == ["Jürgen Müller", "李 雷"]
-    assert knot.authors[0].affiliation == "Universität Zürich"
+    assert knot.authors[0].affiliations == ["Universität Zürich"]
     assert knot.categories == ["math.GT", "math.AT"] and knot.primary_category == "math.GT"
     assert knot.journal_ref == "Geom. Topol. 8 (2004) 1" and knot.doi == "10.2140/gt.2004.8.1"
     assert knot.github_repos == [

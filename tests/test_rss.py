@@ -50,10 +50,10 @@ def test_rss_items_become_papers_with_their_announce_type_and_day() -> None:
     assert (
         new.abstract.startswith("The abstract of lexical drift") and "Announce" not in new.abstract
     )
-    assert [(a.name, a.affiliation) for a in new.authors] == [
-        ("Ada Lovelace", None),
-        ("Alan Turing", "Univ. of Manchester, UK"),
-        ("Grace Hopper", None),
+    assert [(a.name, a.affiliations) for a in new.authors] == [
+        ("Ada Lovelace", []),
+        ("Alan Turing", ["Univ. of Manchester, UK"]),
+        ("Grace Hopper", []),
     ]
     assert new.github_repos == ["https://github.com/example/2608-16007"]
 

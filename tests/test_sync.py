@@ -95,7 +95,7 @@ def test_the_api_record_keeps_its_text_and_gains_the_community_facts(
     run_sync(server, store, tmp_path, FRIDAY)
     paper = store.get_paper("2608.16005")
     assert paper is not None
-    assert paper.source == "arxiv" and paper.authors[0].affiliation == "Example Institute"
+    assert paper.source == "arxiv" and paper.authors[0].affiliations == ["Example Institute"]
     assert (paper.upvotes, paper.github_stars) == (12, 31)
     replaced = store.get_paper("2601.00042")
     assert replaced is not None and replaced.version == 3

@@ -129,3 +129,23 @@ def test_versions_and_categories(store: SQLiteStore, client: TestClient) -> None
     html = client.get("/papers/2611.00077").text
     assert "v1 (Nov 1, 2026), v2 (Nov 9, 2026)" in html
     assert 'href="/search?q=cat%3Acs.LG"' in html and "12 pages" in html
+
+
+def test_the_page_shows_every_affiliation_of_an_author(store: SQLiteStore, tmp_path: Path) -> None:
+    store.upsert_papers(
+        [
+            Paper(
+                id="2611.00077",
+                title="Authors With Two Homes",
+                authors=[
+                    Author("Ana Ruiz", ["Univ. of Somewhere, Spain", "Some Lab"]),
+                    Author("Ben Okafor"),
+                ],
+                published=date(2026, 11, 2),
+            )
+        ]
+    )
+    with TestClient(make_app(store, None)) as client:
+        html = client.get("/papers/2611.00077").text
+    assert '<span class="affiliation">(Univ. of Somewhere, Spain; Some Lab)</span>' in html
+    assert "Ben Okafor</a></li>" in html

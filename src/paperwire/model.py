@@ -22,8 +22,28 @@ SOURCE_RANK: dict[str, int] = {"beir": 0, "hf": 1, "listing": 2, "arxiv": 3}
 
 @dataclass(slots=True)
 class Author:
+    """A paper's author as arXiv lists them: a name and any number of affiliations,
+    in the order given (arXiv's API and OAI-PMH repeat the affiliation element)."""
+
     name: str
-    affiliation: str | None = None
+    affiliations: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "affiliations": list(self.affiliations)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Author:
+        """Reads the current shape and the one stores and exports had before
+        (``"affiliation": str | None``); raises TypeError for a record that is neither."""
+        if "affiliations" in data:
+            listed = data["affiliations"] or []
+            if not isinstance(listed, list):
+                raise TypeError(f"author affiliations must be a list, not {listed!r:.40}")
+        else:
+            listed = [data["affiliation"]] if data.get("affiliation") else []
+        if not isinstance(data.get("name"), str):
+            raise TypeError(f"author name must be text, not {data.get('name')!r:.40}")
+        return cls(data["name"], [str(a) for a in listed])
 
 
 @dataclass(slots=True)
@@ -81,7 +101,7 @@ class Paper:
     def to_dict(self) -> dict[str, Any]:
         # Written out by hand: dataclasses.asdict deep-copies and is the import's hot spot.
         data = {name: getattr(self, name) for name in _PLAIN_FIELDS}
-        data["authors"] = [{"name": a.name, "affiliation": a.affiliation} for a in self.authors]
+        data["authors"] = [a.to_dict() for a in self.authors]
         data["versions"] = [{"number": v.number, "date": _iso(v.date)} for v in self.versions]
         for key in ("categories", "github_repos", "project_pages", "keywords"):
             data[key] = list(data[key])
@@ -92,7 +112,7 @@ class Paper:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
         values = dict(data)
-        values["authors"] = [Author(**a) for a in values.get("authors") or []]
+        values["authors"] = [Author.from_dict(a) for a in values.get("authors") or []]
         values["versions"] = [
             Version(v["number"], _date(v.get("date"))) for v in values.get("versions") or []
         ]

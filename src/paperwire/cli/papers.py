@@ -11,7 +11,7 @@ from rich.table import Table
 from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
 from paperwire.config import load_settings
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
-from paperwire.model import Paper
+from paperwire.model import Author, Paper
 from paperwire.search.status import IndexStatus, read_index_status
 from paperwire.store import StoreLocation
 
@@ -113,11 +113,16 @@ def show_command(paper: str, db_path: StoreLocation | None, json_out: str | None
     emit_json(found.to_dict(), json_out)
 
 
+def _author_line(author: Author) -> str:
+    # Affiliations hold commas of their own; semicolons keep them apart.
+    return author.name + (f" ({'; '.join(author.affiliations)})" if author.affiliations else "")
+
+
 def _print_paper(paper: Paper) -> None:
     out = Console()
     out.print(f"[bold]{paper.title}[/]", highlight=False)
     out.print(f"{paper.id}" + (f"v{paper.version}" if paper.version else ""), highlight=False)
-    out.print(", ".join(a.name for a in paper.authors), highlight=False)
+    out.print(", ".join(map(_author_line, paper.authors)), highlight=False, markup=False)
     facts = [
         ("published", paper.published),
         ("listed", paper.listed_on),

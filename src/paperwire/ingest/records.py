@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -30,6 +31,7 @@ __all__ = [
     "parse_day",
     "parse_rfc2822_day",
     "require_encodable",
+    "unicode_author",
 ]
 
 
@@ -116,7 +118,7 @@ def arxiv_paper(
         version=version,
         title=clean_title,
         abstract=clean_abstract,
-        authors=[a for a in map(_unicode_author, authors or []) if a.name],
+        authors=[a for a in map(unicode_author, authors or []) if a.name],
         comment=comment,
         ai_summary=ai_summary,
         github_repos=repos,
@@ -168,11 +170,18 @@ def first_doi(value: str | None) -> str | None:
     return parts[0] or None
 
 
-def _unicode_author(raw: Author) -> Author:
+def unicode_author(raw: Author) -> Author:
+    """``raw`` with its name and each affiliation in Unicode (TeX accents converted)
+    and on one clean line; empty affiliations are dropped, repeated ones kept once."""
     name = clean_line(tex_to_unicode(raw.name))
-    affiliation = clean_line(tex_to_unicode(raw.affiliation or "")) or None
-    return Author(name, affiliation)
+    return Author(name, _distinct(clean_line(tex_to_unicode(a)) for a in raw.affiliations))
 
 
-def author(name: str | None, affiliation: str | None = None) -> Author:
-    return Author(clean_line(name), clean_line(affiliation) or None)
+def author(name: str | None, affiliations: Iterable[str | None] = ()) -> Author:
+    """An author from raw text: the name and each affiliation on one clean line,
+    empty affiliations dropped, a repeated one kept once."""
+    return Author(clean_line(name), _distinct(clean_line(a) for a in affiliations))
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))

@@ -2,7 +2,7 @@
 
 Matching is on the paper's own fields, without case or accents:
 an author follow matches an author of that exact name; an organisation
-matches the paper's organisation or an author's affiliation containing it; a
+matches the paper's organisation or any affiliation of an author containing it; a
 keyword matches as a whole phrase in the title, abstract or keywords; a
 saved search matches when every one of its words is in the title or abstract.
 """
@@ -54,7 +54,10 @@ def _matches(paper: Paper, follow: Follow, text: str, words: set[str]) -> bool:
     if follow.kind == "author":
         return any(fold(a.name) == wanted for a in paper.authors)
     if follow.kind == "organization":
-        places = [paper.organization or "", *(a.affiliation or "" for a in paper.authors)]
+        places = [
+            paper.organization or "",
+            *(name for a in paper.authors for name in a.affiliations),
+        ]
         return any(wanted in fold(place) for place in places if place)
     if follow.kind == "keyword":
         return _phrase(wanted).search(text) is not None

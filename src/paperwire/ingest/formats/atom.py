@@ -20,7 +20,7 @@ from paperwire.ingest.records import (
     parse_day,
 )
 from paperwire.ingest.xml import child_text, children, iter_elements, local
-from paperwire.model import Paper, Version
+from paperwire.model import Author, Paper, Version
 
 __all__ = ["ArxivApiError", "parse_atom"]
 
@@ -53,10 +53,7 @@ def entry_to_paper(entry: Element) -> Paper:
         child_text(entry, "id"),
         child_text(entry, "title"),
         abstract=child_text(entry, "summary"),
-        authors=[
-            author(child_text(a, "name"), child_text(a, "affiliation"))
-            for a in children(entry, "author")
-        ],
+        authors=[_author(a) for a in children(entry, "author")],
         source="arxiv",
         comment=child_text(entry, "comment"),
         journal_ref=child_text(entry, "journal_ref") or None,
@@ -68,6 +65,12 @@ def entry_to_paper(entry: Element) -> Paper:
     )
     paper.versions = _versions(paper.version, published, updated)
     return paper
+
+
+def _author(element: Element) -> Author:
+    # The API repeats <arxiv:affiliation> for an author with several.
+    affiliations = ("".join(a.itertext()) for a in children(element, "affiliation"))
+    return author(child_text(element, "name"), affiliations)
 
 
 def _categories(entry: Element) -> list[str]:

@@ -19,7 +19,10 @@ from paperwire.model import Paper
 __all__ = ["EXPORT_FORMAT", "parse_export", "write_export"]
 
 EXPORT_FORMAT = "paperwire-export"
-EXPORT_VERSION = 1
+# 2: each author has a list of affiliations. Version 1 files (one affiliation
+# per author) are still read: ``Paper.from_dict`` takes both shapes.
+EXPORT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 _NAMESPACED_ID = re.compile(r"[a-z][a-z0-9-]*:[A-Za-z0-9._-]+")
 
 
@@ -38,7 +41,7 @@ def parse_export(stream: BinaryIO, name: str) -> Iterator[Paper | Rejection]:
 
 def _row_to_paper(row: dict[str, Any]) -> Paper | None:
     if row.get("format") == EXPORT_FORMAT:
-        if row.get("version") != EXPORT_VERSION:
+        if row.get("version") not in _READABLE_VERSIONS:
             raise BadRecord(f"export format version {row.get('version')} is not supported")
         return None
     paper_id = row.get("id")

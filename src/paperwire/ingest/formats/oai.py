@@ -112,9 +112,9 @@ def _structured_author(element: Element) -> Author:
         child_text(element, "keyname"),
         child_text(element, "suffix"),
     ]
-    return author(
-        " ".join(p.strip() for p in parts if p and p.strip()), child_text(element, "affiliation")
-    )
+    # arXiv's schema repeats <affiliation> for an author with several.
+    affiliations = ("".join(a.itertext()) for a in children(element, "affiliation"))
+    return author(" ".join(p.strip() for p in parts if p and p.strip()), affiliations)
 
 
 def _raw_to_paper(body: Element) -> Paper:

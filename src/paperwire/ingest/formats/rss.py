@@ -129,7 +129,7 @@ def _authors(element: Element) -> list[str]:
 def _author(text: str) -> Author:
     """A name, or a name and an affiliation: "Alan Turing (Univ. of Manchester)"."""
     match = _AFFILIATION.match(text.strip())
-    return author(match["name"], match["affiliation"]) if match else author(text)
+    return author(match["name"], [match["affiliation"]]) if match else author(text)
 
 
 def _categories(element: Element) -> list[str]:
