@@ -50,8 +50,10 @@ def test_rss_items_become_papers_with_their_announce_type_and_day() -> None:
     assert (
         new.abstract.startswith("The abstract of lexical drift") and "Announce" not in new.abstract
     )
+    # "Ada Lovelace, Alan Turing (Univ. of Manchester, UK) and Grace Hopper": an
+    # affiliation also belongs to the names before it that have none, as in arXiv's metadata.
     assert [(a.name, a.affiliations) for a in new.authors] == [
-        ("Ada Lovelace", []),
+        ("Ada Lovelace", ["Univ. of Manchester, UK"]),
         ("Alan Turing", ["Univ. of Manchester, UK"]),
         ("Grace Hopper", []),
     ]

@@ -118,7 +118,7 @@ def arxiv_paper(
         version=version,
         title=clean_title,
         abstract=clean_abstract,
-        authors=[a for a in map(unicode_author, authors or []) if a.name],
+        authors=[a for a in map(unicode_author, authors or []) if _is_name(a.name)],
         comment=comment,
         ai_summary=ai_summary,
         github_repos=repos,
@@ -127,6 +127,12 @@ def arxiv_paper(
         source=source,
         **others,
     )
+
+
+def _is_name(text: str) -> bool:
+    # A separator left alone by arXiv's own author splitting (the ":" after a
+    # collaboration in "NVIDIA: A. Author, ...") is no author.
+    return any(c.isalnum() for c in text)
 
 
 def require_encodable(value: object) -> None:

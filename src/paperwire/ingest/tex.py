@@ -18,7 +18,7 @@ import unicodedata
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-__all__ = ["tex_to_unicode"]
+__all__ = ["has_tex", "tex_to_unicode"]
 
 log = logging.getLogger(__name__)
 # pylatexenc says so for every macro it cannot expand (\frac outside math, say): the
@@ -45,6 +45,9 @@ _TEX_PIECE = re.compile(
 )
 
 
+# What TeX leaves in text: a macro or escaped character, a brace, a math delimiter.
+_TEX_MARK = re.compile(r"[\\{}$]")
+
 _CONVERTER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 
 
@@ -61,6 +64,13 @@ def tex_to_unicode(text: str) -> str:
         last = match.end()
     pieces.append(_convert(text[last:]))
     return "".join(pieces)
+
+
+def has_tex(text: str) -> bool:
+    """Whether ``text`` still holds TeX: a backslash, a brace or a ``$``. After
+    ``tex_to_unicode`` this is what it could not convert, or math kept as written;
+    in a name (which has no math) it is markup left over."""
+    return _TEX_MARK.search(text) is not None
 
 
 def _convert(segment: str) -> str:

@@ -8,11 +8,11 @@ as one string. Deleted records are skipped; an OAI error other than
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import BinaryIO, TypedDict
 from xml.etree.ElementTree import Element
 
+from paperwire.ingest.authors import parse_authors
 from paperwire.ingest.records import (
     RECORD_ERRORS,
     BadRecord,
@@ -27,8 +27,6 @@ from paperwire.ingest.xml import child_text, children, iter_elements, local
 from paperwire.model import Author, Paper, Version
 
 __all__ = ["parse_oai", "resumption_token"]
-
-_AUTHOR_SPLIT = re.compile(r",\s*(?![^()]*\))|\s+and\s+(?![^()]*\))")
 
 
 def parse_oai(stream: BinaryIO, name: str) -> Iterator[Paper | Rejection]:
@@ -126,12 +124,11 @@ def _raw_to_paper(body: Element) -> Paper:
         for v in children(body, "version")
     ]
     history = sorted((v for v in history if v.number >= 1), key=lambda v: v.number)
-    names = _AUTHOR_SPLIT.split(child_text(body, "authors") or "")
     return arxiv_paper(
         child_text(body, "id"),
         child_text(body, "title"),
         abstract=child_text(body, "abstract"),
-        authors=[author(n) for n in names if n and n.strip()],
+        authors=parse_authors(child_text(body, "authors")),
         source="arxiv",
         versions=history,
         version=history[-1].number if history else None,

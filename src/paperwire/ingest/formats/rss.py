@@ -23,6 +23,7 @@ from datetime import date
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
+from paperwire.ingest.authors import parse_authors
 from paperwire.ingest.records import (
     RECORD_ERRORS,
     BadRecord,
@@ -43,9 +44,6 @@ LISTED_TYPES = frozenset({"new", "cross"})
 _HEADER = re.compile(r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*", re.I)
 _ABSTRACT = re.compile(r"^\s*Abstract:\s*", re.I)
 _OAI_PREFIX = re.compile(r"^oai:arXiv\.org:", re.I)
-# Authors come as "A, B and C"; a comma inside parentheses belongs to an affiliation.
-_AUTHOR_SPLIT = re.compile(r",\s*(?![^()]*\))|\s+and\s+(?![^()]*\))")
-_AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<affiliation>[^()]+)\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +84,7 @@ def element_to_announcement(element: Element) -> Announcement:
         raw_id,
         child_text(element, "title"),
         abstract=abstract,
-        authors=[_author(name) for name in _authors(element)],
+        authors=_authors(element),
         source="listing",
         categories=categories,
         # arXiv lists a paper's categories primary first, in its feeds as on its pages.
@@ -119,17 +117,12 @@ def _announcement_day(element: Element) -> date | None:
     return parse_day(child_text(element, "published") or child_text(element, "updated"))
 
 
-def _authors(element: Element) -> list[str]:
+def _authors(element: Element) -> list[Author]:
+    # dc:creator is arXiv's author string, affiliations and all.
     creator = child_text(element, "creator")
-    if creator:
-        return [n.strip() for n in _AUTHOR_SPLIT.split(creator) if n and n.strip()]
-    return [child_text(a, "name") or "" for a in children(element, "author")]
-
-
-def _author(text: str) -> Author:
-    """A name, or a name and an affiliation: "Alan Turing (Univ. of Manchester)"."""
-    match = _AFFILIATION.match(text.strip())
-    return author(match["name"], [match["affiliation"]]) if match else author(text)
+    if creator and creator.strip():
+        return parse_authors(creator)
+    return [author(child_text(a, "name")) for a in children(element, "author")]
 
 
 def _categories(element: Element) -> list[str]:
