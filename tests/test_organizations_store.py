@@ -1,0 +1,131 @@
+"""One organisation, one entry, on SQLite and PostgreSQL: spellings imported in either order,
+spellings stored before the alias table knew them, and the store's figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paperwire.ingest import import_paths
+from paperwire.model import Paper
+from paperwire.store import PaperStore
+
+
+def _row(arxiv_id: str, organization: str) -> dict[str, object]:
+    """One line of Hugging Face's daily papers, normalised (the shared data's format)."""
+    return {
+        "daily_date": "2026-11-24",
+        "arxiv_id": arxiv_id,
+        "title": f"Paper {arxiv_id}",
+        "summary": "We study how organisations are named.",
+        "authors": ["Ada Lovelace"],
+        "upvotes": 1,
+        "organization": organization,
+        "submitted_on_daily_at": "2026-11-24T00:00:00.000Z",
+    }
+
+
+def _import(store: PaperStore, path: Path, *rows: dict[str, object]) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    report = import_paths(store, [path])
+    assert (report.new + report.updated, report.rejected) == (len(rows), 0)
+
+
+def _stored_before(store: PaperStore, **organizations: str) -> None:
+    """Papers as a store holds them from before: their spelling as it came, not canonical."""
+    store.upsert_papers(
+        Paper(id=arxiv_id.replace("_", "."), title=f"Old paper {arxiv_id}", organization=name)
+        for arxiv_id, name in organizations.items()
+    )
+
+
+def _counts(store: PaperStore) -> dict[str, int]:
+    return {org.name: org.papers for org in store.organization_counts()}
+
+
+@pytest.mark.parametrize("first", [0, 1])
+def test_two_spellings_imported_in_either_order_are_one_organisation(
+    store: PaperStore, tmp_path: Path, first: int
+) -> None:
+    spellings = [_row("2611.00001", "acme  robotics lab "), _row("2611.00002", "Acme Robotics Lab")]
+    _import(store, tmp_path / "first.jsonl", spellings[first])
+    _import(store, tmp_path / "second.jsonl", spellings[1 - first])
+    (org,) = store.organization_counts()
+    assert (org.name, org.papers, org.slug) == ("Acme Robotics Lab", 2, "acme-robotics-lab")
+    assert set(org.names) == {"acme robotics lab", "Acme Robotics Lab"}
+    assert store.stats().organizations == 1
+
+
+def test_import_stores_the_canonical_name(store: PaperStore, tmp_path: Path) -> None:
+    _import(
+        store,
+        tmp_path / "hf.jsonl",
+        _row("2611.00001", "university of science and technology  of china"),
+        _row("2611.00002", "UC Berkeley"),
+        _row("2611.00003", "shanghai ailab "),
+    )
+    raw_api = [
+        {
+            "paper": {
+                "id": "2611.00004",
+                "title": "From the API",
+                "authors": [{"name": "Ada Lovelace"}],
+                "organization": {
+                    "name": "UCSanDiego",
+                    "fullname": "University of California at San Diego",
+                },
+            },
+            "title": "From the API",
+        }
+    ]
+    (tmp_path / "api.json").write_text(json.dumps(raw_api), encoding="utf-8")
+    assert import_paths(store, [tmp_path / "api.json"]).new == 1
+    stored = store.get_papers(["2611.00001", "2611.00002", "2611.00003", "2611.00004"])
+    assert [stored[i].organization for i in sorted(stored)] == [
+        "University of Science and Technology of China",
+        "University of California, Berkeley",
+        "Shanghai AI Laboratory",
+        "University of California, San Diego",
+    ]
+
+
+def test_spellings_stored_before_are_one_organisation(store: PaperStore) -> None:
+    _stored_before(
+        store,
+        **{
+            "2611_00001": "university of science and technology  of china",
+            "2611_00002": "University of Science and Technology of China",
+            "2611_00003": "USTC",
+            "2611_00004": "UC Berkeley",
+            "2611_00005": "University of California, Berkeley",
+            "2611_00006": "Zhejiang university",
+        },
+    )
+    assert _counts(store) == {
+        "University of Science and Technology of China": 3,
+        "University of California, Berkeley": 2,
+        "Zhejiang University": 1,  # the table's name, though no paper stores it
+    }
+    assert store.stats().organizations == 3
+
+
+def test_distinct_organisations_stay_distinct(store: PaperStore, tmp_path: Path) -> None:
+    names = [
+        "ByteDance",
+        "ByteDance Seed",
+        "Tencent",
+        "Tencent Hunyuan",
+        "Microsoft",
+        "Microsoft Research",
+        "Google",
+        "Google DeepMind",
+        "Deepmind",
+    ]
+    _import(
+        store,
+        tmp_path / "hf.jsonl",
+        *(_row(f"2611.{n:05d}", name) for n, name in enumerate(names, start=1)),
+    )
+    assert _counts(store) == {name: 1 for name in names[:-2]} | {"Google DeepMind": 2}
