@@ -1,16 +1,20 @@
 """One organisation, one entry, on SQLite and PostgreSQL: spellings imported in either order,
-spellings stored before the alias table knew them, and the store's figures."""
+spellings stored before the alias table knew them, the /orgs pages and their old links, and
+the store's figures."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from paperwire.ingest import import_paths
 from paperwire.model import Paper
 from paperwire.store import PaperStore
+from web_helpers import make_app
 
 
 def _row(arxiv_id: str, organization: str) -> dict[str, object]:
@@ -129,3 +133,78 @@ def test_distinct_organisations_stay_distinct(store: PaperStore, tmp_path: Path)
         *(_row(f"2611.{n:05d}", name) for n, name in enumerate(names, start=1)),
     )
     assert _counts(store) == {name: 1 for name in names[:-2]} | {"Google DeepMind": 2}
+
+
+@pytest.fixture
+def client(store: PaperStore, tmp_path: Path) -> Iterator[TestClient]:
+    _import(
+        store,
+        tmp_path / "hf.jsonl",
+        _row("2611.00001", "University of California, Berkeley"),
+        _row("2611.00002", "University of Science and Technology of China"),
+        _row("2611.00003", "Shanghai Jiao Tong University"),
+        _row("2611.00004", "acme robotics lab"),
+    )
+    _stored_before(
+        store,
+        **{
+            "2611_00011": "UC Berkeley",
+            "2611_00012": "university of science and technology  of china",
+            "2611_00013": "Shanghai JiaoTong University",
+            "2611_00014": "Acme Robotics Lab",
+        },
+    )
+    with TestClient(make_app(store, None)) as test_client:
+        yield test_client
+
+
+def test_the_orgs_page_lists_each_organisation_once(client: TestClient) -> None:
+    html = client.get("/orgs").text
+    for slug, name in [
+        ("university-of-california-berkeley", "University of California, Berkeley"),
+        (
+            "university-of-science-and-technology-of-china",
+            "University of Science and Technology of China",
+        ),
+        ("shanghai-jiao-tong-university", "Shanghai Jiao Tong University"),
+        ("acme-robotics-lab", "Acme Robotics Lab"),
+    ]:
+        assert html.count(f'href="/orgs/{slug}"') == 1
+        assert f'<a href="/orgs/{slug}">{name}</a> <span class="muted">2 papers</span>' in html
+    for variant in ["UC Berkeley", "university of science", "JiaoTong", "acme robotics lab"]:
+        assert variant not in html
+
+
+def test_an_organisation_page_shows_every_spelling_s_papers(client: TestClient) -> None:
+    html = client.get("/orgs/university-of-california-berkeley").text
+    assert "/papers/2611.00001" in html and "/papers/2611.00011" in html
+    assert "Also spelled: UC Berkeley" in html
+    # The paper stored as "UC Berkeley" is shown under the canonical name.
+    paper = client.get("/papers/2611.00011").text
+    assert (
+        '<a href="/orgs/university-of-california-berkeley">University of California, Berkeley</a>'
+        in paper
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/orgs/uc-berkeley", "/orgs/university-of-california-berkeley"),
+        ("/orgs/university-of-california-at-berkeley", "/orgs/university-of-california-berkeley"),
+        ("/orgs/uc-berkeley?page=1", "/orgs/university-of-california-berkeley?page=1"),
+        ("/orgs/shanghai-jiaotong-university", "/orgs/shanghai-jiao-tong-university"),
+        ("/orgs/ustc", "/orgs/university-of-science-and-technology-of-china"),
+        ("/feeds/orgs/uc-berkeley.rss", "/feeds/orgs/university-of-california-berkeley.rss"),
+        ("/feeds/orgs/sjtu.atom", "/feeds/orgs/shanghai-jiao-tong-university.atom"),
+    ],
+)
+def test_old_links_of_another_spelling_redirect(client: TestClient, old: str, new: str) -> None:
+    answer = client.get(old, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (301, new)
+    assert client.get(new).status_code == 200
+
+
+def test_an_unknown_organisation_is_not_found(client: TestClient) -> None:
+    assert client.get("/orgs/nobody-at-all", follow_redirects=False).status_code == 404
+    assert client.get("/feeds/orgs/nobody-at-all.rss", follow_redirects=False).status_code == 404
