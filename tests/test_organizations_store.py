@@ -1,6 +1,6 @@
 """One organisation, one entry, on SQLite and PostgreSQL: spellings imported in either order,
-spellings stored before the alias table knew them, the /orgs pages and their old links, and
-the store's figures."""
+spellings stored before the alias table knew them, the /orgs pages and their old links, the
+``org:`` search filter and the store's figures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 
 from paperwire.ingest import import_paths
 from paperwire.model import Paper
+from paperwire.search.engine import SearchEngine
 from paperwire.store import PaperStore
+from search_helpers import HashingEmbedder
 from web_helpers import make_app
 
 
@@ -208,3 +210,29 @@ def test_old_links_of_another_spelling_redirect(client: TestClient, old: str, ne
 def test_an_unknown_organisation_is_not_found(client: TestClient) -> None:
     assert client.get("/orgs/nobody-at-all", follow_redirects=False).status_code == 404
     assert client.get("/feeds/orgs/nobody-at-all.rss", follow_redirects=False).status_code == 404
+
+
+def test_the_org_filter_finds_an_organisation_by_any_of_its_names(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    _import(
+        store,
+        tmp_path / "hf.jsonl",
+        _row("2611.00001", "University of California, Berkeley"),
+        _row("2611.00002", "ByteDance Seed"),
+        _row("2611.00003", "Stanford University"),
+    )
+    _stored_before(store, **{"2611_00004": "UC Berkeley", "2611_00005": "Deepmind"})
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+
+    def found(query: str) -> set[str]:
+        return {hit.paper_id for hit in engine.search(query, mode="bm25").hits}
+
+    berkeley = {"2611.00001", "2611.00004"}
+    assert found('org:"UC Berkeley"') == berkeley
+    assert found('org:"University of California, Berkeley"') == berkeley
+    assert found('org:"university of california at berkeley"') == berkeley
+    assert found('org:"Google DeepMind"') == {"2611.00005"}
+    assert found('org:"ByteDance Seed" org:"UC Berkeley"') == berkeley | {"2611.00002"}
+    assert found('org:"Stanford University"') == {"2611.00003"}
