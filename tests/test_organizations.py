@@ -1,4 +1,5 @@
-"""Organisation names without a store: the key of a spelling, the alias table, the name shown."""
+"""Organisation names without a store: the key of a spelling, the alias table, the name shown,
+and which follows an organisation's papers match."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from paperwire.model import Author, Paper
 from paperwire.organizations import (
     AliasTableError,
     canonical_organization,
@@ -16,6 +18,8 @@ from paperwire.organizations import (
     preferred_name,
     same_organization,
 )
+from paperwire.rank.follows import follow_matches
+from paperwire.store.personal_records import Follow
 
 # Pairs seen in Hugging Face's daily papers that differ only by case or spacing.
 SPACING_TWINS = [
@@ -154,3 +158,33 @@ def test_a_broken_table_says_where(tmp_path: Path, text: str, message: str) -> N
     with pytest.raises(AliasTableError, match=message) as raised:
         load_organizations(_table(tmp_path, text))
     assert "aliases.toml" in str(raised.value)
+
+
+def _paper(organization: str | None, affiliation: str | None = None) -> Paper:
+    return Paper(
+        id="2608.00001",
+        title="A title",
+        organization=organization,
+        authors=[Author("Ada Lovelace", affiliation)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("followed", "paper"),
+    [
+        ("UC Berkeley", _paper("University of California, Berkeley")),
+        ("University of California, Berkeley", _paper("UC Berkeley")),
+        ("Shanghai JiaoTong University", _paper("Shanghai Jiao Tong University")),
+        ("shanghai ailab", _paper("Shanghai AI Laboratory")),
+        ("UC Berkeley", _paper(None, "EECS, University of California, Berkeley")),
+    ],
+)
+def test_an_organisation_follow_matches_any_of_its_names(followed: str, paper: Paper) -> None:
+    follow = Follow(1, "organization", followed)
+    assert follow_matches(paper, [follow]) == [follow]
+
+
+def test_an_organisation_follow_does_not_match_another_organisation() -> None:
+    follow = Follow(1, "organization", "Google DeepMind")
+    assert follow_matches(_paper("Google"), [follow]) == []
+    assert follow_matches(_paper("Microsoft"), [Follow(2, "organization", "UC Berkeley")]) == []
