@@ -1,5 +1,6 @@
-"""The real data sets: every file imports without a crash, and papers found in
-both arXiv listings and Hugging Face become one record with both kinds of facts."""
+"""The real data sets: every file imports without a crash, papers found in both
+arXiv listings and Hugging Face become one record with both kinds of facts, and
+each organisation Hugging Face names is stored under one name."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from paperwire.ids import parse_arxiv_id
 from paperwire.ingest import import_paths
+from paperwire.organizations import known_organization, organization_key
 from paperwire.store import SQLiteStore
 
 pytestmark = pytest.mark.slow
@@ -84,3 +86,37 @@ def test_real_fixture_details(loaded: tuple) -> None:
     historical = store.get_paper("1111.2011")
     assert historical is not None and historical.version == 2
     assert historical.journal_ref
+
+
+def test_no_two_stored_organisation_names_differ_only_by_case_or_spacing(loaded: tuple) -> None:
+    store, *_ = loaded
+    counts = store.organization_counts()
+    stored = [name for org in counts for name in org.names]
+    assert len(stored) > 500  # Hugging Face names hundreds of organisations
+    by_key: dict[str, list[str]] = {}
+    for name in stored:
+        by_key.setdefault(organization_key(name), []).append(name)
+    assert [names for names in by_key.values() if len(names) > 1] == []
+    slugs = [org.slug for org in counts]
+    assert len(set(slugs)) == len(slugs)  # each organisation has a page of its own
+
+
+def test_the_50_largest_organisations_are_in_the_alias_table(loaded: tuple) -> None:
+    store, _, _, hf, _ = loaded
+    counts = store.organization_counts()
+    fiftieth = counts[49].papers
+    largest = [org for org in counts if org.papers >= fiftieth]  # ties at the 50th included
+    assert len(largest) >= 50
+    assert [org.name for org in largest if known_organization(org.name) is None] == []
+    # Papers under either spelling of one organisation are counted together.
+    store_counts = {org.name: org.papers for org in counts}
+    for canonical, spellings in [
+        (
+            "University of California, Berkeley",
+            {"UC Berkeley", "University of California, Berkeley"},
+        ),
+        ("Shanghai AI Laboratory", {"shanghai ailab ", "Shanghai AI Laboratory"}),
+    ]:
+        ids = {row["arxiv_id"] for row in _jsonl(hf) if row.get("organization") in spellings}
+        assert store_counts[canonical] == len(ids)
+        assert not (spellings - {canonical}) & set(store_counts)

@@ -1,7 +1,8 @@
 """What a parser yields: a ``Paper`` or a ``Rejection`` that says where and why.
 
 Also the one place where raw field values become a clean ``Paper``: the id is
-parsed and checked, text is normalised, links are extracted, dates are read.
+parsed and checked, text is normalised, links are extracted, dates are read,
+an organisation gets its canonical name (``paperwire.organizations``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from paperwire.ingest.links import extract_links, normalize_github
 from paperwire.ingest.tex import tex_to_unicode
 from paperwire.ingest.text import clean_line, clean_paragraphs
 from paperwire.model import Author, Paper, Version, unique_links
+from paperwire.organizations import canonical_organization
 
 __all__ = [
     "RECORD_ERRORS",
@@ -107,6 +109,9 @@ def arxiv_paper(
     comment = clean_line(tex_to_unicode(fields.pop("comment", None) or "")) or None
     ai_summary = clean_line(fields.pop("ai_summary", None)) or None
     others: _OtherFields = fields  # version, comment and ai_summary are taken out above
+    if "organization" in others:
+        # One organisation, one stored name: spacing tidied, aliases resolved.
+        others["organization"] = canonical_organization(others["organization"])
     repos, pages = extract_links(clean_abstract, comment)
     named_repo = normalize_github(github)
     if named_repo:

@@ -2,7 +2,9 @@
 
 Matching is on the paper's own fields, without case or accents:
 an author follow matches an author of that exact name; an organisation
-matches the paper's organisation or any affiliation of an author containing it; a
+matches the paper's organisation when they name one organisation (case,
+spacing or the alias table of ``paperwire.organizations``), or any affiliation
+of an author or the paper's organisation containing any name it goes by; a
 keyword matches as a whole phrase in the title, abstract or keywords; a
 saved search matches when every one of its words is in the title or abstract.
 """
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from paperwire.model import Paper
+from paperwire.organizations import organization_spellings, same_organization
 from paperwire.store.personal_records import Follow
 
 __all__ = ["describe_follow", "fold", "follow_matches"]
@@ -54,15 +57,24 @@ def _matches(paper: Paper, follow: Follow, text: str, words: set[str]) -> bool:
     if follow.kind == "author":
         return any(fold(a.name) == wanted for a in paper.authors)
     if follow.kind == "organization":
-        places = [
-            paper.organization or "",
-            *(name for a in paper.authors for name in a.affiliations),
-        ]
-        return any(wanted in fold(place) for place in places if place)
+        return _organization_matches(paper, follow.value)
     if follow.kind == "keyword":
         return _phrase(wanted).search(text) is not None
     terms = _WORD.findall(wanted)
     return bool(terms) and all(term in words for term in terms)
+
+
+def _organization_matches(paper: Paper, followed: str) -> bool:
+    if paper.organization and same_organization(paper.organization, followed):
+        return True
+    names = [fold(name) for name in _spellings(followed)]
+    places = [paper.organization or "", *(name for a in paper.authors for name in a.affiliations)]
+    return any(name in fold(place) for place in places if place for name in names if name)
+
+
+@lru_cache(maxsize=1024)
+def _spellings(followed: str) -> tuple[str, ...]:
+    return organization_spellings(followed)
 
 
 @lru_cache(maxsize=1024)

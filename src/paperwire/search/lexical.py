@@ -4,7 +4,9 @@ Title and abstract are indexed together as one "body" field (as BEIR's BM25
 baselines do) and the title once more on its own, whose boost adds weight to
 title matches; both drop English stop words and stem. Plain words are OR-ed,
 quoted phrases must match in order. Filters (author, category, organization,
-date, code) are exact-match clauses that never change the BM25 score. Each
+date, code) are exact-match clauses that never change the BM25 score; an
+organisation matches under any name the alias table gives it
+(``paperwire.organizations``). Each
 paper is one document keyed by its id, so an update deletes the old document
 and adds the new one in the same commit.
 """
@@ -21,6 +23,7 @@ import numpy as np
 import tantivy
 
 from paperwire.model import Paper
+from paperwire.organizations import organization_spellings
 from paperwire.search.keys import paper_key
 from paperwire.search.query import Filters
 from paperwire.search.results import Snippet
@@ -232,8 +235,10 @@ class LexicalIndex:
             queries.append(
                 tantivy.Query.boolean_query(
                     [
-                        (tantivy.Occur.Should, _words_query(schema, "organization", org))
+                        (tantivy.Occur.Should, _words_query(schema, "organization", spelling))
                         for org in filters.organizations
+                        # An alias finds its organisation under any name (org:"UC Berkeley").
+                        for spelling in organization_spellings(org)
                     ]
                 )
             )

@@ -5,7 +5,7 @@ Grammar, by whitespace-separated token:
   2401.12345, arxiv.org/abs/...    that paper is put first
   author:NAME  author:"Yann LeCun" papers with that author (several: all of them)
   cat:cs.LG  cat:cs                papers in that category or archive (several: any)
-  org:NAME                         papers from that organization (several: any)
+  org:NAME                         papers from that organization, by any of its names (several: any)
   year:2024  from:2024-03  to:2024-06-30   date range (YYYY, YYYY-MM or YYYY-MM-DD)
   has:code                         papers with a code repository
 A word followed by a colon and a space ("BERT: Pre-training") is text; an

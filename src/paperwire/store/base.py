@@ -41,7 +41,7 @@ class StoreStats:
     arxiv_papers: int
     with_upvotes: int
     with_code: int
-    organizations: int
+    organizations: int  # one per organisation, whatever its spellings (organization_group)
     first_listed: str | None
     last_listed: str | None
     change_seq: int

@@ -4,14 +4,23 @@ A query mixin of both stores. Every query here reads a range of an index
 (``papers_by_listed_on``, ``papers_by_listed_published``,
 ``papers_by_organization``) and fetches full records only for the page shown,
 so a request never scans the whole papers table.
+
+Organisations are counted by ``organization_group``, not by the stored string:
+spellings that differ only by case or spacing, or that the alias table names
+as one organisation, are one, shown under ``preferred_name``. The grouping is
+done on read, over the distinct stored names (a few thousand at most), so it
+does not depend on which spelling arrived first and follows the alias table of
+the running release without rewriting stored rows.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
 from paperwire.model import Paper
+from paperwire.organizations import organization_group, preferred_name
 from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow
 from paperwire.store.sql import MAX_PARAMS, SqlBackend, in_chunks
 
@@ -71,7 +80,8 @@ class FeedQueriesMixin(SqlBackend):
         return FeedPage(self._listed(rows), int(total))
 
     def organization_papers(self, names: list[str], limit: int = 30, offset: int = 0) -> FeedPage:
-        """Papers of any of the organisations ``names``, newest listing first."""
+        """Papers stored under any of the spellings ``names`` (an ``OrganizationCount``'s
+        ``names``), newest listing first."""
         if not names:
             return FeedPage([], 0)
         names = names[:MAX_PARAMS]
@@ -90,13 +100,20 @@ class FeedQueriesMixin(SqlBackend):
         return FeedPage(self._listed(rows), int(total))
 
     def organization_counts(self) -> list[OrganizationCount]:
-        """Every organisation named by a paper, with its paper count, largest first."""
+        """Every organisation named by a paper, with its paper count, largest first.
+
+        Spellings of one organisation (``organization_group``) are one entry, shown
+        under ``preferred_name``, with every stored spelling in ``names``.
+        """
         rows = self._reader().execute(
             "SELECT organization, COUNT(*) FROM papers WHERE organization IS NOT NULL"
             " GROUP BY organization"
         )
-        counts = [OrganizationCount(str(name), int(n)) for name, n in rows]
-        return sorted(counts, key=lambda c: (-c.papers, c.name.lower()))
+        groups: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+        for name, n in rows:
+            groups[organization_group(str(name))].append((str(name), int(n)))
+        counts = [_organization(spellings) for spellings in groups.values()]
+        return sorted(counts, key=lambda c: (-c.papers, c.name.lower(), c.name))
 
     def trending_rows(self, first: date, last: date) -> list[TrendingRow]:
         """What the trending score needs for every paper listed from ``first`` to ``last``."""
@@ -132,6 +149,15 @@ class FeedQueriesMixin(SqlBackend):
     def _listed(self, rows: list[tuple[str, int]]) -> list[ListedPaper]:
         papers = self.get_papers(row[0] for row in rows)
         return [ListedPaper(papers[pid], int(votes)) for pid, votes in rows if pid in papers]
+
+
+def _organization(spellings: list[tuple[str, int]]) -> OrganizationCount:
+    ordered = sorted(spellings, key=lambda item: (-item[1], item[0]))
+    return OrganizationCount(
+        preferred_name(ordered),
+        sum(n for _, n in ordered),
+        tuple(name for name, _ in ordered),
+    )
 
 
 def _day(value: str | None) -> date | None:

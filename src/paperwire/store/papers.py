@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from paperwire.model import Paper
+from paperwire.organizations import organization_group
 from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.merge import merge_papers
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
@@ -224,7 +225,7 @@ class PapersMixin(SqlBackend):
         conn = self._reader()
         row = conn.execute(
             "SELECT COUNT(*), SUM(CASE WHEN id LIKE '%:%' THEN 0 ELSE 1 END), COUNT(upvotes),"
-            " SUM(has_code), COUNT(DISTINCT organization), MIN(listed_on), MAX(listed_on)"
+            " SUM(has_code), MIN(listed_on), MAX(listed_on)"
             " FROM papers"
         ).fetchone()
         by_source = {
@@ -236,9 +237,9 @@ class PapersMixin(SqlBackend):
             arxiv_papers=int(row[1] or 0),
             with_upvotes=int(row[2] or 0),
             with_code=int(row[3] or 0),
-            organizations=int(row[4]),
-            first_listed=row[5],
-            last_listed=row[6],
+            organizations=_organization_count(conn),
+            first_listed=row[4],
+            last_listed=row[5],
             change_seq=_max_seq(conn),
             schema_version=self.schema_version,
             by_source=by_source,
@@ -253,6 +254,14 @@ def _fetch(conn: SqlConnection, ids: list[str]) -> dict[str, Paper]:
         ):
             found[paper_id] = Paper.from_dict(json.loads(record))
     return found
+
+
+def _organization_count(conn: SqlConnection) -> int:
+    """Organisations, each counted once whatever its spellings (``organization_group``)."""
+    rows = conn.execute(
+        "SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL"
+    ).fetchall()
+    return len({organization_group(str(name)) for (name,) in rows})
 
 
 def _max_seq(conn: SqlConnection) -> int:

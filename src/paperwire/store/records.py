@@ -6,13 +6,11 @@ web layer and the digests read these without knowing which backend made them.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from paperwire.model import Paper
+from paperwire.organizations import known_organization, organization_slug
 
 __all__ = [
     "FeedPage",
@@ -56,12 +54,27 @@ class TrendingRow:
 
 @dataclass(frozen=True, slots=True)
 class OrganizationCount:
+    """One organisation as the store holds it: the name shown, its paper count, and
+    every spelling its papers store (most papers first; see ``paperwire.organizations``)."""
+
     name: str
     papers: int
+    names: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
+        """Its URL name, from the name shown."""
         return organization_slug(self.name)
+
+    @property
+    def slugs(self) -> frozenset[str]:
+        """Every URL name that stands for it: of the name shown, of each stored spelling,
+        and of each name the alias table gives it (old links to any of them still work)."""
+        spellings = [self.name, *self.names]
+        known = known_organization(self.name)
+        if known is not None:
+            spellings += known.spellings
+        return frozenset(organization_slug(s) for s in spellings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +82,3 @@ class User:
     id: int
     username: str
     created_at: str  # ISO 8601, UTC
-
-
-def organization_slug(name: str) -> str:
-    """The URL name of an organisation: "Hugging Face" -> "hugging-face".
-
-    Names with no Latin letters or digits get a short stable hash instead, so
-    every organisation has a page.
-    """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    if slug:
-        return slug[:80]
-    return "org-" + hashlib.blake2b(name.encode("utf-8"), digest_size=5).hexdigest()

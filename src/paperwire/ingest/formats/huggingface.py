@@ -107,6 +107,7 @@ def _count(value: Any) -> int | None:
 
 
 def _organization(value: Any) -> str | None:
+    """The organisation's display name (``fullname``); ``arxiv_paper`` makes it canonical."""
     if isinstance(value, dict):
         value = value.get("fullname") or value.get("name")
     return str(value).strip() or None if value else None

@@ -13,7 +13,8 @@ from datetime import date
 from markupsafe import Markup
 
 from paperwire.model import Paper
-from paperwire.store.records import ListedPaper, organization_slug
+from paperwire.organizations import canonical_organization, organization_slug
+from paperwire.store.records import ListedPaper
 
 __all__ = ["PaperCard", "card_for", "cards_for", "paper_url"]
 
@@ -68,8 +69,14 @@ class PaperCard:
         return self.paper.listed_on or self.paper.published
 
     @property
+    def organization(self) -> str | None:
+        """The paper's organisation under its canonical name (a spelling stored before
+        the alias table knew it is shown as the table names it)."""
+        return canonical_organization(self.paper.organization)
+
+    @property
     def organization_slug(self) -> str | None:
-        org = self.paper.organization
+        org = self.organization
         return organization_slug(org) if org else None
 
     @property

@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from paperwire.model import Paper
-from paperwire.store.records import ListedPaper, organization_slug
+from paperwire.organizations import organization_slug
+from paperwire.store.records import ListedPaper
 
 __all__ = ["daily_item", "paper_json", "timestamp"]
 

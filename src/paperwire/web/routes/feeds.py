@@ -25,7 +25,7 @@ from paperwire.web.render.syndication import (
 )
 from paperwire.web.render.text import long_day
 from paperwire.web.render.trending_lists import trending_list
-from paperwire.web.routes.orgs import organization_names
+from paperwire.web.routes.orgs import find_organization, moved
 from paperwire.web.state import app_state
 
 __all__ = ["router"]
@@ -126,15 +126,17 @@ def search_feed(request: Request, kind: str, q: str = "") -> Response:
 def organization_feed(request: Request, slug: str, kind: str) -> Response:
     def build() -> Response:
         state = app_state(request)
-        names = organization_names(state, slug)
-        if not names:
+        org = find_organization(state, slug)
+        if org is None:
             return error_response(request, 404, "No organisation by that name has papers here.")
-        listed = state.store.organization_papers(names, ITEMS).items
+        if org.slug != slug:
+            return moved(request, f"/feeds/orgs/{org.slug}.{kind}")
+        listed = state.store.organization_papers(list(org.names), ITEMS).items
         return _document(
             request,
             kind,
-            f"paperwire: {names[0]}",
-            f"The newest papers from {names[0]}.",
+            f"paperwire: {org.name}",
+            f"The newest papers from {org.name}.",
             f"/orgs/{slug}",
             listed,
         )

@@ -1,4 +1,9 @@
-"""Organisations: ``/orgs`` (every one, by paper count) and ``/orgs/{slug}`` (its papers)."""
+"""Organisations: ``/orgs`` (every one, by paper count) and ``/orgs/{slug}`` (its papers).
+
+One organisation is one page under the URL name of the name it is shown under;
+the URL name of any other spelling it is stored or known under (an old link)
+redirects there.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import threading
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from paperwire.store.records import OrganizationCount
 from paperwire.web.errors import error_response
@@ -14,7 +19,7 @@ from paperwire.web.render.page_helpers import cached, listed_cards, page_number,
 from paperwire.web.render.templates import FeedLink, render
 from paperwire.web.state import AppState, app_state
 
-__all__ = ["org_feeds", "organization_names", "organizations", "router"]
+__all__ = ["find_organization", "moved", "org_feeds", "organizations", "router"]
 
 router = APIRouter()
 _LOCK = threading.Lock()
@@ -40,9 +45,25 @@ def organizations(state: AppState) -> list[OrganizationCount]:
     return counts
 
 
-def organization_names(state: AppState, slug: str) -> list[str]:
-    """The stored names a slug stands for (several spellings can share one)."""
-    return [org.name for org in organizations(state) if org.slug == slug]
+def find_organization(state: AppState, slug: str) -> OrganizationCount | None:
+    """The organisation the URL name ``slug`` stands for, or None.
+
+    Its own page when ``slug`` is the URL name of the name it is shown under
+    (organisations whose names share one, "Universität X" and "Universitat X",
+    are one page); otherwise the organisation with a stored spelling or an alias
+    of that URL name, whose ``slug`` then differs (the caller redirects).
+    """
+    found = organizations(state)
+    exact = [org for org in found if org.slug == slug]
+    if exact:
+        return _together(exact)
+    return next((org for org in found if slug in org.slugs), None)
+
+
+def moved(request: Request, path: str) -> RedirectResponse:
+    """A permanent redirect to ``path``, keeping the query string (``?page=2``)."""
+    query = request.url.query
+    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=301)
 
 
 @router.get("/orgs", include_in_schema=False)
@@ -61,19 +82,28 @@ def organization_page(request: Request, slug: str, page: str | None = None) -> R
 
 def _organization(request: Request, slug: str, page: int) -> Response:
     state = app_state(request)
-    names = organization_names(state, slug)
-    if not names:
+    org = find_organization(state, slug)
+    if org is None:
         return error_response(request, 404, "No organisation by that name has papers here.")
+    if org.slug != slug:
+        return moved(request, f"/orgs/{org.slug}")
     size = state.web.page_size
-    found = state.store.organization_papers(names, size, (page - 1) * size)
+    found = state.store.organization_papers(list(org.names), size, (page - 1) * size)
     return render(
         request,
         "org.html",
-        name=names[0],
-        names=names,
+        name=org.name,
+        other_names=[n for n in org.names if n != org.name],
         slug=slug,
         total=found.total,
         cards=listed_cards(request, found.items),
         pager=pager_for(request, page, found.total, size),
-        feeds=org_feeds(slug, names[0]),
+        feeds=org_feeds(slug, org.name),
     )
+
+
+def _together(orgs: list[OrganizationCount]) -> OrganizationCount:
+    if len(orgs) == 1:
+        return orgs[0]
+    names = tuple(name for org in orgs for name in org.names)
+    return OrganizationCount(orgs[0].name, sum(org.papers for org in orgs), names)
