@@ -1,7 +1,8 @@
 """A paper Hugging Face features on several days is in each of those days' feeds:
 the store keeps every listing day (``Paper.listed_days``, the ``listings`` table),
-the feeds, day navigation and trending read them, a store made before the table
-existed is filled from its first days, and an export carries them."""
+the feeds, day navigation and trending read them, the paper page and the API say
+them, a store made before the table existed is filled from its first days, and
+an export carries them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from paperwire.cli.main import cli
 from paperwire.ingest import import_paths
@@ -24,6 +26,7 @@ from paperwire.store import PaperStore, SQLiteStore, StoreLocation, open_store_a
 from paperwire.store.migrations import MIGRATIONS
 from paperwire.store.pg_migrations import PG_MIGRATIONS
 from postgres_server import create_database, drop_database
+from web_helpers import make_app
 
 FRI, MON, TUE, WED = date(2026, 11, 20), date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
 AGAIN = "2611.04242"  # featured on Friday, again on Tuesday and on Wednesday
@@ -132,6 +135,32 @@ def test_the_check_reports_listings_out_of_step(featured: SQLiteStore) -> None:
     problems = featured.integrity_check()
     assert "1 papers are missing from the listing of their first day" in problems
     assert "1 papers' listings differ from the papers" in problems
+
+
+def test_the_page_and_the_api_say_every_day(featured: SQLiteStore, tmp_path: Path) -> None:
+    with TestClient(make_app(featured, None)) as client:
+        html = client.get(f"/papers/{AGAIN}").text
+        links = [f'href="/papers?date={day.isoformat()}"' for day in (FRI, TUE, WED)]
+        assert all(link in html for link in links)
+        assert html.index(links[0]) < html.index(links[1]) < html.index(links[2])
+        feed = client.get(f"/papers?date={TUE.isoformat()}").text
+        assert f'href="/papers/{AGAIN}"' in feed
+        assert f'<time datetime="{TUE.isoformat()}">' in feed
+        assert f'<time datetime="{FRI.isoformat()}">' not in feed
+
+        answer = client.get(f"/api/daily_papers?date={TUE.isoformat()}").json()
+        item = next(i for i in answer if i["paper"]["id"] == AGAIN)
+        assert item["paper"]["submittedOnDailyAt"] == "2026-11-24T00:00:00.000Z"
+        assert item["publishedAt"] == "2026-11-24T00:00:00.000Z"
+        one = client.get(f"/api/papers/{AGAIN}").json()
+        assert one["submittedOnDailyAt"] == "2026-11-20T00:00:00.000Z"  # the first day
+        assert one["dailyDates"] == ["2026-11-20", "2026-11-24", "2026-11-25"]
+    # Our answer is Hugging Face's shape: read back, it lists the paper on that day.
+    (tmp_path / "ours.json").write_text(json.dumps(answer), encoding="utf-8")
+    copy = SQLiteStore(tmp_path / "copy.db")
+    import_paths(copy, [tmp_path / "ours.json"])
+    assert AGAIN in day_ids(copy, TUE) and copy.latest_listed_day() == TUE
+    copy.close()
 
 
 def test_export_carries_every_day(

@@ -120,7 +120,7 @@ def _print_paper(paper: Paper) -> None:
     out.print(", ".join(a.name for a in paper.authors), highlight=False)
     facts = [
         ("published", paper.published),
-        ("listed", paper.listed_on),
+        ("listed", " ".join(day.isoformat() for day in paper.listing_days())),
         ("categories", " ".join(paper.categories)),
         ("organisation", paper.organization),
         ("upvotes", paper.upvotes),
