@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paperwire.model import Author, Paper, Version
-from paperwire.store.merge import merge_papers
+from paperwire.store.merge import merge_papers, with_listing_days
 
 
 def arxiv_v2() -> Paper:
@@ -55,7 +55,7 @@ def test_newer_version_wins_text_and_facts_survive() -> None:
 
 
 def test_record_lacking_facts_does_not_erase_them() -> None:
-    stored = hf_record()
+    stored = with_listing_days(hf_record())  # as the store reads it
     bare = Paper(id=stored.id, title=stored.title, abstract=stored.abstract, source="hf")
     assert merge_papers(stored, bare) == stored
 
@@ -87,5 +87,36 @@ def test_community_facts_are_order_independent(
     ab, ba = merge_papers(a, b), merge_papers(b, a)
     assert ab.upvotes == ba.upvotes
     assert ab.listed_on == ba.listed_on
+    assert ab.listed_days == ba.listed_days == sorted({d for d in (day1, day2) if d})
+    assert ab.listed_on == min((d for d in (day1, day2) if d), default=None)
     if up1 is not None or up2 is not None:
         assert ab.upvotes == max(u for u in (up1, up2) if u is not None)
+
+
+def test_every_listing_day_is_kept_the_first_is_listed_on() -> None:
+    first, again, third = date(2026, 8, 14), date(2026, 8, 20), date(2026, 8, 27)
+    featured = [
+        Paper(id="2608.13558", title="t", source="hf", upvotes=n, listed_on=day)
+        for n, day in ((54, again), (2, first), (60, third))
+    ]
+    merged = featured[0]
+    for record in featured[1:]:
+        merged = merge_papers(merged, record)
+    assert merged.listed_days == [first, again, third]
+    assert merged.listed_on == first
+    assert merged.upvotes == 60
+    # The same day again, or a record without one, adds nothing.
+    assert merge_papers(merged, featured[0]) == merged
+    assert merge_papers(merged, Paper(id="2608.13558", title="t", source="hf")) == merged
+
+
+def test_with_listing_days_puts_listed_on_among_the_days() -> None:
+    day = date(2026, 8, 14)
+    old = Paper(id="2608.13558", title="t", listed_on=day)  # stored before listed_days
+    settled = with_listing_days(old)
+    assert (settled.listed_on, settled.listed_days) == (day, [day])
+    assert with_listing_days(settled) is settled
+    assert old.listed_days == []  # the record given is left as it was
+    # listed_on is the first of the days, whatever a record claimed.
+    odd = Paper(id="2608.13558", title="t", listed_on=day, listed_days=[date(2026, 8, 1)])
+    assert with_listing_days(odd).listed_on == date(2026, 8, 1)

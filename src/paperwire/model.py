@@ -75,8 +75,12 @@ class Paper:
     ai_summary: str | None = None
     versions: list[Version] = field(default_factory=list)
     source: str = "arxiv"
-    # Community facts: merged by rules that never lose them.
+    # Community facts: merged by rules that never lose them. ``listed_on`` is the
+    # first day the paper was listed (arXiv's announcement, or Hugging Face's daily
+    # papers); ``listed_days`` every day it was listed or featured, sorted, each
+    # once: Hugging Face features a paper again on a later day of its own choosing.
     listed_on: date | None = None
+    listed_days: list[date] = field(default_factory=list)
     upvotes: int | None = None
     github_stars: int | None = None
     num_comments: int | None = None
@@ -98,6 +102,17 @@ class Paper:
     def has_code(self) -> bool:
         return bool(self.github_repos)
 
+    def listing_days(self) -> list[date]:
+        """Every day the paper was listed: ``listed_days`` and ``listed_on``, sorted, each once.
+
+        A parser sets only ``listed_on`` (the one day its record tells); the store
+        keeps both fields in step (``store.merge.with_listing_days``).
+        """
+        days = set(self.listed_days)
+        if self.listed_on is not None:
+            days.add(self.listed_on)
+        return sorted(days)
+
     def to_dict(self) -> dict[str, Any]:
         # Written out by hand: dataclasses.asdict deep-copies and is the import's hot spot.
         data = {name: getattr(self, name) for name in _PLAIN_FIELDS}
@@ -107,6 +122,7 @@ class Paper:
             data[key] = list(data[key])
         for key in ("published", "updated", "listed_on"):
             data[key] = _iso(data[key])
+        data["listed_days"] = [day.isoformat() for day in self.listed_days]
         return data
 
     @classmethod
@@ -118,6 +134,10 @@ class Paper:
         ]
         for key in ("published", "updated", "listed_on"):
             values[key] = _date(values.get(key))
+        # Records written before listed_days existed have none: they still load.
+        values["listed_days"] = [
+            date.fromisoformat(d[:10]) for d in values.get("listed_days") or []
+        ]
         return cls(**values)
 
 

@@ -125,7 +125,7 @@ def _print_paper(paper: Paper) -> None:
     out.print(", ".join(map(_author_line, paper.authors)), highlight=False, markup=False)
     facts = [
         ("published", paper.published),
-        ("listed", paper.listed_on),
+        ("listed", " ".join(day.isoformat() for day in paper.listing_days())),
         ("categories", " ".join(paper.categories)),
         ("organisation", paper.organization),
         ("upvotes", paper.upvotes),

@@ -2,7 +2,9 @@
 
 Each item is a paper of the community's daily list with its upvotes,
 comments, organisation and GitHub links; ``api_item_to_paper`` turns it into
-a Paper whose ``listed_on`` is the day it entered the list.
+a Paper whose ``listed_on`` is the day of the list it is in (its
+``submittedOnDailyAt``): a paper featured again on a later day comes back with
+that day, which the store adds to its listing days.
 """
 
 from __future__ import annotations

@@ -138,5 +138,9 @@ def _cold_start(candidates: list[Paper], follows: list[Follow], limit: int) -> l
         matched = follow_matches(paper, follows)
         if matched:
             scored.append(Recommendation(paper, float(len(matched)), explain(matched), matched))
-    newest = sorted(scored, key=lambda r: (r.paper.listed_on or date.min, r.paper.id), reverse=True)
+    newest = sorted(
+        scored,
+        key=lambda r: (max(r.paper.listing_days(), default=date.min), r.paper.id),
+        reverse=True,
+    )
     return sorted(newest, key=lambda r: -r.score)[:limit]

@@ -6,9 +6,10 @@
 ``upvotes`` is what a page shows: the imported Hugging Face count plus votes
 cast on this site. Stars count through a logarithm so a famous repository
 lifts a paper a little, never past one the community voted for: 310 stars
-are worth about 8 upvotes. ``age_days`` is counted from the day the paper
-was listed to the reference day (the newest listing day, so a store filled
-from an archive still has a meaningful "trending"). Only papers listed within
+are worth about 8 upvotes. ``age_days`` is counted from the latest day the
+paper was listed (a paper featured again is as fresh as that day) to the
+reference day (the newest listing day, so a store filled from an archive
+still has a meaningful "trending"). Only papers listed within
 ``window_days`` of the reference day are ranked; older ones have decayed
 out of sight anyway. The web, the API, the feeds and the digests all call
 ``trending_score`` and ``rank_trending``, so every surface agrees.

@@ -1,9 +1,11 @@
 """Feed, trending and organisation queries, each served by an index.
 
 A query mixin of both stores. Every query here reads a range of an index
-(``papers_by_listed_on``, ``papers_by_listed_published``,
-``papers_by_organization``) and fetches full records only for the page shown,
-so a request never scans the whole papers table.
+(the key of ``listings``, ``day, paper_id``: one row per day a paper was listed
+or featured, with the paper's sort keys; ``papers_by_organization``) and fetches
+full records only for the page shown, so a request never scans the whole papers
+table. A paper listed on several days of a week or month is in
+that range once, at the latest of those days.
 
 Organisations are counted by ``organization_group``, not by the stored string:
 spellings that differ only by case or spacing, or that the alias table names
@@ -26,11 +28,24 @@ from paperwire.store.sql import MAX_PARAMS, SqlBackend, in_chunks
 
 __all__ = ["FEED_ORDERS", "FeedQueriesMixin"]
 
-# How a range of listed papers can be ordered; the value is the ORDER BY clause.
+# How a range of listed papers can be ordered; the value is the ORDER BY clause
+# over ``l`` (``_LISTED_IN_RANGE``) and ``v`` (the votes cast here).
 FEED_ORDERS = {
-    "upvotes": "COALESCE(p.upvotes, 0) + COALESCE(v.votes, 0) DESC, p.listed_on DESC, p.id DESC",
-    "published": "p.published DESC NULLS LAST, p.id DESC",
+    "upvotes": "COALESCE(l.upvotes, 0) + COALESCE(v.votes, 0) DESC, l.day DESC, l.paper_id DESC",
+    "published": "l.published DESC NULLS LAST, l.paper_id DESC",
 }
+# Each paper listed on one day, or from one day to another (inclusive) once, at its
+# latest day there with the sort keys its listing rows repeat (the same in each row).
+# A day has each paper once already: it skips the grouping (a month's costs ~5 ms).
+_LISTED_ON_DAY = (
+    "(SELECT paper_id, day, upvotes, published, github_stars FROM listings"
+    " WHERE day BETWEEN ? AND ?) l"
+)
+_LISTED_IN_RANGE = (
+    "(SELECT paper_id, MAX(day) AS day, MAX(upvotes) AS upvotes, MAX(published) AS published,"
+    " MAX(github_stars) AS github_stars FROM listings WHERE day BETWEEN ? AND ?"
+    " GROUP BY paper_id) l"
+)
 
 
 class FeedQueriesMixin(SqlBackend):
@@ -41,10 +56,10 @@ class FeedQueriesMixin(SqlBackend):
 
     def latest_listed_day(self, on_or_before: date | None = None) -> date | None:
         """The newest listing day (not after ``on_or_before`` when given), or None."""
-        sql = "SELECT MAX(listed_on) FROM papers WHERE listed_on IS NOT NULL"
+        sql = "SELECT MAX(day) FROM listings"
         params: tuple[str, ...] = ()
         if on_or_before is not None:
-            sql += " AND listed_on <= ?"
+            sql += " WHERE day <= ?"
             params = (on_or_before.isoformat(),)
         return _day(self._reader().execute(sql, params).fetchone()[0])
 
@@ -52,10 +67,10 @@ class FeedQueriesMixin(SqlBackend):
         """The nearest listing day before ``first`` and after ``last`` (None at either end)."""
         conn = self._reader()
         before = conn.execute(
-            "SELECT MAX(listed_on) FROM papers WHERE listed_on < ?", (first.isoformat(),)
+            "SELECT MAX(day) FROM listings WHERE day < ?", (first.isoformat(),)
         ).fetchone()[0]
         after = conn.execute(
-            "SELECT MIN(listed_on) FROM papers WHERE listed_on > ?", (last.isoformat(),)
+            "SELECT MIN(day) FROM listings WHERE day > ?", (last.isoformat(),)
         ).fetchone()[0]
         return _day(before), _day(after)
 
@@ -64,18 +79,19 @@ class FeedQueriesMixin(SqlBackend):
     def listed_papers(
         self, first: date, last: date, order: str = "upvotes", limit: int = 30, offset: int = 0
     ) -> FeedPage:
-        """Papers listed from ``first`` to ``last`` (inclusive), one page of them."""
+        """Papers listed from ``first`` to ``last`` (inclusive), one page of them, each
+        with its latest listing day in that range (``ListedPaper.day``)."""
         clause = FEED_ORDERS[order]
         conn = self._reader()
         span = (first.isoformat(), last.isoformat())
         rows = conn.execute(
-            "SELECT p.id, COALESCE(v.votes, 0) FROM papers p"
-            " LEFT JOIN vote_counts v ON v.paper_id = p.id"
-            f" WHERE p.listed_on BETWEEN ? AND ? ORDER BY {clause} LIMIT ? OFFSET ?",
+            f"SELECT l.paper_id, COALESCE(v.votes, 0), l.day FROM {_listings_between(first, last)}"
+            " LEFT JOIN vote_counts v ON v.paper_id = l.paper_id"
+            f" ORDER BY {clause} LIMIT ? OFFSET ?",
             (*span, limit, offset),
         ).fetchall()
         total = conn.execute(
-            "SELECT COUNT(*) FROM papers WHERE listed_on BETWEEN ? AND ?", span
+            "SELECT COUNT(DISTINCT paper_id) FROM listings WHERE day BETWEEN ? AND ?", span
         ).fetchone()[0]
         return FeedPage(self._listed(rows), int(total))
 
@@ -88,7 +104,7 @@ class FeedQueriesMixin(SqlBackend):
         marks = ",".join("?" * len(names))
         conn = self._reader()
         rows = conn.execute(
-            "SELECT p.id, COALESCE(v.votes, 0) FROM papers p"
+            "SELECT p.id, COALESCE(v.votes, 0), NULL FROM papers p"
             " LEFT JOIN vote_counts v ON v.paper_id = p.id"
             f" WHERE p.organization IN ({marks})"
             " ORDER BY p.listed_on DESC NULLS LAST, p.id DESC LIMIT ? OFFSET ?",
@@ -116,12 +132,13 @@ class FeedQueriesMixin(SqlBackend):
         return sorted(counts, key=lambda c: (-c.papers, c.name.lower(), c.name))
 
     def trending_rows(self, first: date, last: date) -> list[TrendingRow]:
-        """What the trending score needs for every paper listed from ``first`` to ``last``."""
+        """What the trending score needs for every paper listed from ``first`` to ``last``,
+        once each, with its latest listing day there: a paper featured again is as
+        fresh as that day."""
         rows = self._reader().execute(
-            "SELECT p.id, p.listed_on, COALESCE(p.upvotes, 0), COALESCE(v.votes, 0),"
-            " COALESCE(p.github_stars, 0) FROM papers p"
-            " LEFT JOIN vote_counts v ON v.paper_id = p.id"
-            " WHERE p.listed_on BETWEEN ? AND ?",
+            "SELECT l.paper_id, l.day, COALESCE(l.upvotes, 0), COALESCE(v.votes, 0),"
+            f" COALESCE(l.github_stars, 0) FROM {_listings_between(first, last)}"
+            " LEFT JOIN vote_counts v ON v.paper_id = l.paper_id",
             (first.isoformat(), last.isoformat()),
         )
         return [
@@ -146,9 +163,17 @@ class FeedQueriesMixin(SqlBackend):
                 found[str(paper_id)] = int(votes)
         return found
 
-    def _listed(self, rows: list[tuple[str, int]]) -> list[ListedPaper]:
+    def _listed(self, rows: list[tuple[str, int, str | None]]) -> list[ListedPaper]:
         papers = self.get_papers(row[0] for row in rows)
-        return [ListedPaper(papers[pid], int(votes)) for pid, votes in rows if pid in papers]
+        return [
+            ListedPaper(papers[pid], int(votes), _day(day))
+            for pid, votes, day in rows
+            if pid in papers
+        ]
+
+
+def _listings_between(first: date, last: date) -> str:
+    return _LISTED_ON_DAY if first == last else _LISTED_IN_RANGE
 
 
 def _organization(spellings: list[tuple[str, int]]) -> OrganizationCount:

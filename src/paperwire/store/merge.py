@@ -6,17 +6,20 @@ The rules make imports idempotent and, for community facts, independent of order
 - the version history is the union of both;
 - links are the union, the winner's first;
 - community facts are never lost: upvotes, stars and comments keep the largest
-  count seen, ``listed_on`` the earliest day, the rest the latest known value.
+  count seen, ``listed_days`` the union of every listing day (a paper Hugging
+  Face features on several days is in each of those days' feeds), ``listed_on``
+  the earliest of them, the rest the latest known value.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
 from paperwire.model import SOURCE_RANK, Paper, Version, unique_links
 
-__all__ = ["merge_papers"]
+__all__ = ["merge_papers", "with_listing_days"]
 
 _TEXT_FIELDS = (
     "title",
@@ -49,11 +52,26 @@ def merge_papers(stored: Paper, incoming: Paper) -> Paper:
     merged.project_pages = unique_links(winner.project_pages, other.project_pages)
     merged.organization = incoming.organization or stored.organization
     merged.submitted_by = incoming.submitted_by or stored.submitted_by
-    merged.listed_on = _min(stored.listed_on, incoming.listed_on)
+    merged.listed_days = sorted({*stored.listing_days(), *incoming.listing_days()})
+    merged.listed_on = merged.listed_days[0] if merged.listed_days else None
     merged.upvotes = _max(stored.upvotes, incoming.upvotes)
     merged.github_stars = _max(stored.github_stars, incoming.github_stars)
     merged.num_comments = _max(stored.num_comments, incoming.num_comments)
     return merged
+
+
+def with_listing_days(paper: Paper) -> Paper:
+    """``paper`` with its listing facts in step: ``listed_days`` every listing day
+    (``Paper.listing_days``), ``listed_on`` the first; ``paper`` itself when they are.
+
+    A parser gives only ``listed_on``, and records stored before ``listed_days``
+    existed have none: both become the same record a merge would make.
+    """
+    days = paper.listing_days()
+    first = days[0] if days else None
+    if days == paper.listed_days and first == paper.listed_on:
+        return paper
+    return replace(paper, listed_days=days, listed_on=first)
 
 
 def _outranks(incoming: Paper, stored: Paper) -> bool:

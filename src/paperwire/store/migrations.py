@@ -180,6 +180,27 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX papers_figures ON papers(source, organization, upvotes, has_code, listed_on);
     """,
+    # 8: every day each paper was listed or featured, one row per (day, paper):
+    # Hugging Face features a paper again on later days, and each of those days'
+    # feeds shows it. The row repeats the paper's sort keys (written with the paper,
+    # in its transaction), so a feed, however long its range, reads this table's
+    # key range alone. Filled from the first listing day each paper had so far;
+    # the feeds no longer read the two indexes dropped here.
+    """
+    CREATE TABLE listings (
+        day TEXT NOT NULL,
+        paper_id TEXT NOT NULL,
+        upvotes INTEGER,
+        published TEXT,
+        github_stars INTEGER,
+        PRIMARY KEY (day, paper_id)
+    ) WITHOUT ROWID;
+    INSERT INTO listings (day, paper_id, upvotes, published, github_stars)
+        SELECT listed_on, id, upvotes, published, github_stars FROM papers
+        WHERE listed_on IS NOT NULL;
+    DROP INDEX papers_by_listed_on;
+    DROP INDEX papers_by_listed_published;
+    """,
 ]
 
 

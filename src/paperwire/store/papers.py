@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from paperwire.model import Paper
 from paperwire.organizations import organization_group
 from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
-from paperwire.store.merge import merge_papers
+from paperwire.store.merge import merge_papers, with_listing_days
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
 if TYPE_CHECKING:
@@ -34,6 +34,15 @@ _UPSERT_PAPER = (
     f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:])
+)
+# One row per day a paper was listed, repeating the paper's sort keys. Its days only
+# ever grow (the merge keeps their union), so a changed paper's rows are written
+# (new days added, the keys of known ones brought up to date) and none removed.
+_LISTING_COLUMNS = "day, paper_id, upvotes, published, github_stars"
+_UPSERT_LISTING = (
+    f"INSERT INTO listings ({_LISTING_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (day, paper_id) DO UPDATE SET upvotes = excluded.upvotes,"
+    " published = excluded.published, github_stars = excluded.github_stars"
 )
 
 
@@ -75,6 +84,7 @@ class PapersMixin(SqlBackend):
         ).fetchone()[0]
         if untallied:
             problems.append(f"{untallied} voted papers have no tally")
+        problems += _listing_problems(reader)
         return "; ".join(problems) or "ok"
 
     def _after_copy(self, conn: SqlConnection) -> None:
@@ -98,7 +108,7 @@ class PapersMixin(SqlBackend):
             changed: dict[str, Paper] = {}
             for paper in incoming:
                 stored = known.get(paper.id)
-                merged = paper if stored is None else merge_papers(stored, paper)
+                merged = with_listing_days(paper) if stored is None else merge_papers(stored, paper)
                 if stored is None:
                     counts.new += 1
                 elif merged == stored:
@@ -107,10 +117,13 @@ class PapersMixin(SqlBackend):
                 else:
                     counts.updated += 1
                 known[paper.id] = changed[paper.id] = merged
+            listings = [row for paper in changed.values() for row in _listing_rows(paper)]
             seq = _max_seq(conn)
             rows = [_row(paper, seq + i) for i, paper in enumerate(changed.values(), start=1)]
             if rows:
                 conn.executemany(_UPSERT_PAPER, rows)
+            if listings:
+                conn.executemany(_UPSERT_LISTING, listings)
         return counts
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
@@ -127,14 +140,14 @@ class PapersMixin(SqlBackend):
             if not rows:
                 return
             for _, record in rows:
-                yield Paper.from_dict(json.loads(record))
+                yield _load(record)
             after = rows[-1][0]
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[tuple[int, Paper]]:
         rows = self._reader().execute(
             "SELECT seq, record FROM papers WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
         )
-        return [(int(row_seq), Paper.from_dict(json.loads(record))) for row_seq, record in rows]
+        return [(int(row_seq), _load(record)) for row_seq, record in rows]
 
     def max_seq(self) -> int:
         return _max_seq(self._reader())
@@ -198,7 +211,7 @@ class PapersMixin(SqlBackend):
             " WHERE e.paper_id IS NULL AND p.seq > ? ORDER BY p.seq LIMIT ?",
             (model, after_seq, limit),
         )
-        return [(int(seq), Paper.from_dict(json.loads(record))) for seq, record in rows]
+        return [(int(seq), _load(record)) for seq, record in rows]
 
     def _embedding_row(self, embedding: StoredEmbedding) -> tuple[object, ...]:
         import numpy as np  # here, so that only writing vectors pays for numpy
@@ -252,7 +265,7 @@ def _fetch(conn: SqlConnection, ids: list[str]) -> dict[str, Paper]:
         for paper_id, record in conn.execute(
             f"SELECT id, record FROM papers WHERE id IN ({marks})", chunk
         ):
-            found[paper_id] = Paper.from_dict(json.loads(record))
+            found[paper_id] = _load(record)
     return found
 
 
@@ -262,6 +275,12 @@ def _organization_count(conn: SqlConnection) -> int:
         "SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL"
     ).fetchall()
     return len({organization_group(str(name)) for (name,) in rows})
+
+
+def _load(record: str) -> Paper:
+    # Records stored before listed_days existed have only listed_on: read with their
+    # days in step, so every reader sees them as a merge would have made them.
+    return with_listing_days(Paper.from_dict(json.loads(record)))
 
 
 def _max_seq(conn: SqlConnection) -> int:
@@ -282,6 +301,36 @@ def _row(paper: Paper, seq: int) -> tuple[object, ...]:
         _text(paper.organization) if paper.organization else None,
         int(paper.has_code),
     )
+
+
+def _listing_problems(reader: SqlConnection) -> list[str]:
+    """Where the listings table and the papers it lists disagree (the feeds would
+    leave a paper out of its first day, or order it by stale counts)."""
+    problems = []
+    unlisted = reader.execute(
+        "SELECT COUNT(*) FROM papers p WHERE p.listed_on IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM listings l WHERE l.day = p.listed_on AND l.paper_id = p.id)"
+    ).fetchone()[0]
+    if unlisted:
+        problems.append(f"{unlisted} papers are missing from the listing of their first day")
+    stale = reader.execute(
+        "SELECT COUNT(DISTINCT l.paper_id) FROM listings l"
+        " LEFT JOIN papers p ON p.id = l.paper_id WHERE p.id IS NULL"
+        " OR COALESCE(l.upvotes, -1) <> COALESCE(p.upvotes, -1)"
+        " OR COALESCE(l.github_stars, -1) <> COALESCE(p.github_stars, -1)"
+        " OR COALESCE(l.published, '') <> COALESCE(p.published, '')"
+    ).fetchone()[0]
+    if stale:
+        problems.append(f"{stale} papers' listings differ from the papers")
+    return problems
+
+
+def _listing_rows(paper: Paper) -> list[tuple[object, ...]]:
+    published = paper.published.isoformat() if paper.published else None
+    return [
+        (day.isoformat(), paper.id, paper.upvotes, published, paper.github_stars)
+        for day in paper.listed_days
+    ]
 
 
 def _text(value: str) -> str:

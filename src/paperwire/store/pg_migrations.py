@@ -179,6 +179,24 @@ PG_MIGRATIONS: list[str] = [
     """
     CREATE INDEX papers_figures ON papers(source, organization, upvotes, has_code, listed_on);
     """,
+    # 8: every day each paper was listed or featured, one row per (day, paper),
+    # with the paper's sort keys; filled from the first listing day each paper had
+    # so far. The feeds read this table, no longer the two indexes dropped here.
+    """
+    CREATE TABLE listings (
+        day TEXT COLLATE "C" NOT NULL,
+        paper_id TEXT COLLATE "C" NOT NULL,
+        upvotes BIGINT,
+        published TEXT COLLATE "C",
+        github_stars BIGINT,
+        PRIMARY KEY (day, paper_id)
+    );
+    INSERT INTO listings (day, paper_id, upvotes, published, github_stars)
+        SELECT listed_on, id, upvotes, published, github_stars FROM papers
+        WHERE listed_on IS NOT NULL;
+    DROP INDEX papers_by_listed_on;
+    DROP INDEX papers_by_listed_published;
+    """,
 ]
 
 

@@ -24,10 +24,12 @@ __all__ = [
 
 @dataclass(slots=True)
 class ListedPaper:
-    """A paper as a feed shows it: the record, and the upvotes cast on this site."""
+    """A paper as a feed shows it: the record, the upvotes cast on this site, and in a
+    feed of listing days the day it was listed there (None elsewhere)."""
 
     paper: Paper
     local_votes: int = 0
+    day: date | None = None
 
     @property
     def upvotes(self) -> int:
@@ -46,7 +48,7 @@ class TrendingRow:
     """The few columns the trending score reads, for one recently listed paper."""
 
     paper_id: str
-    listed_on: date
+    listed_on: date  # its latest listing day in the range asked for
     upvotes: int  # imported count
     local_votes: int
     github_stars: int

@@ -27,6 +27,7 @@ TABLES: dict[str, tuple[str, str]] = {
         " organization, has_code",
         "id",
     ),
+    "listings": ("day, paper_id", "day, paper_id"),
     "meta": ("key, value", "key"),
     "embeddings": ("paper_id, model, text_hash, seq, vector", "paper_id"),
     "sync_state": ("key, value, updated_at", "key"),

@@ -58,6 +58,7 @@ PAPER: dict[str, Any] = {
         "ai_summary",
         "categories",
         "primaryCategory",
+        "dailyDates",
     ],
     "properties": {
         "id": _TEXT,
@@ -66,7 +67,12 @@ PAPER: dict[str, Any] = {
             "items": {"type": "object", "required": ["name"], "properties": {"name": _TEXT}},
         },
         "publishedAt": _TIME,
-        "submittedOnDailyAt": _TIME,
+        "submittedOnDailyAt": {
+            **_TIME,
+            "description": "The day the paper was in the daily list asked for (in a week"
+            " or month, the latest such day there; outside /api/daily_papers, the first"
+            " day it was listed), ISO 8601 in UTC",
+        },
         "title": _TEXT,
         "summary": _TEXT,
         "upvotes": {"type": "integer", "minimum": 0},
@@ -77,6 +83,12 @@ PAPER: dict[str, Any] = {
         "ai_summary": _MAYBE_TEXT,
         "categories": {"type": "array", "items": _TEXT},
         "primaryCategory": _MAYBE_TEXT,
+        "dailyDates": {
+            "type": "array",
+            "items": {"type": "string", "format": "date"},
+            "description": "Every day the paper was in the daily list, oldest first"
+            " (each one a `date` of /api/daily_papers)",
+        },
         "organization": _NAMED,
         "submittedOnDailyBy": {
             "type": "object",

@@ -1,5 +1,11 @@
 """arXiv daily-listing JSONL: the papers as first listed in arXiv's "new" pages,
-with the day of first listing but no version number."""
+with the day of first listing but no version number.
+
+Only ``first_listed`` is a listing day: ``listed_dates`` repeats the same
+announcement on the days its listing page stayed up (a Friday's listing on
+Saturday and Sunday too), which are no new listings: arXiv announces Sunday to
+Thursday, so listing days are Monday to Friday (``ingest.arxiv_calendar``).
+"""
 
 from __future__ import annotations
 

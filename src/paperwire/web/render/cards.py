@@ -34,6 +34,7 @@ class PaperCard:
     why: str | None = None  # why it ranks where it does (trending)
     title_html: Markup | None = None  # highlighted title (search)
     snippet_html: Markup | None = None  # highlighted passage (search)
+    listed_day: date | None = None  # the day it was listed in the feed shown
     _authors: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -66,7 +67,7 @@ class PaperCard:
 
     @property
     def day(self) -> date | None:
-        return self.paper.listed_on or self.paper.published
+        return self.listed_day or self.paper.listed_on or self.paper.published
 
     @property
     def organization(self) -> str | None:
@@ -105,6 +106,7 @@ def card_for(
         listed.local_votes,
         voted=bool(voted) and listed.paper.id in (voted or ()),
         why=why,
+        listed_day=listed.day,
     )
 
 

@@ -4,7 +4,10 @@
 daily item); ``daily_item`` is one element of ``/api/daily_papers``. Times
 are ISO 8601 in UTC with milliseconds, as Hugging Face writes them; we keep
 days only, so the time is midnight. ``upvotes`` is the count shown on our
-pages: the imported count plus votes cast here.
+pages: the imported count plus votes cast here. ``submittedOnDailyAt`` is the
+day the paper was in the daily list asked for (Hugging Face features a paper
+again on later days, and each day's answer gives that day), elsewhere the first
+day it was listed; ``dailyDates``, our own field, lists every such day.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
         "id": paper.id,
         "authors": [{"name": a.name} for a in paper.authors],
         "publishedAt": timestamp(paper.published or paper.listed_on),
-        "submittedOnDailyAt": timestamp(paper.listed_on),
+        "submittedOnDailyAt": timestamp(listed.day or paper.listed_on),
         "title": paper.title,
         "summary": paper.abstract,
         "upvotes": listed.upvotes,
@@ -46,6 +49,7 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
         "ai_summary": paper.ai_summary,
         "categories": list(paper.categories),
         "primaryCategory": paper.primary_category,
+        "dailyDates": [day.isoformat() for day in paper.listing_days()],
     }
     org = _organization(paper)
     if org:
@@ -60,7 +64,7 @@ def daily_item(listed: ListedPaper) -> dict[str, Any]:
     item: dict[str, Any] = {
         "paper": paper_json(listed),
         # At the top level Hugging Face means when the paper entered the daily list.
-        "publishedAt": timestamp(paper.listed_on or paper.published),
+        "publishedAt": timestamp(listed.day or paper.listed_on or paper.published),
         "title": paper.title,
         "summary": paper.abstract,
         "numComments": paper.num_comments or 0,

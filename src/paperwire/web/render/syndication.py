@@ -62,7 +62,7 @@ def entries_for(
                 title=" ".join(paper.title.split()),
                 url=f"{base}/papers/{paper.id}",
                 summary=f"{summary}\n\n({'; '.join(extra)})",
-                day=paper.listed_on or paper.published,
+                day=item.day or paper.listed_on or paper.published,
                 authors=[a.name for a in paper.authors],
                 categories=list(paper.categories),
             )
