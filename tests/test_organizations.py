@@ -165,7 +165,7 @@ def _paper(organization: str | None, affiliation: str | None = None) -> Paper:
         id="2608.00001",
         title="A title",
         organization=organization,
-        authors=[Author("Ada Lovelace", affiliation)],
+        authors=[Author("Ada Lovelace", [affiliation] if affiliation else [])],
     )
 
 
