@@ -3,7 +3,9 @@
 A query mixin of both stores. Every query here reads a range of an index
 (``papers_by_listed_on``, ``papers_by_listed_published``,
 ``papers_by_organization``) and fetches full records only for the page shown,
-so a request never scans the whole papers table.
+so a request never scans the whole papers table. Deleted papers are left out:
+those indexes hold only papers that are not deleted, and a query uses them
+only when it says so (``deleted_on IS NULL``, written as it is in each).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class FeedQueriesMixin(SqlBackend):
 
     def latest_listed_day(self, on_or_before: date | None = None) -> date | None:
         """The newest listing day (not after ``on_or_before`` when given), or None."""
-        sql = "SELECT MAX(listed_on) FROM papers WHERE listed_on IS NOT NULL"
+        sql = "SELECT MAX(listed_on) FROM papers WHERE listed_on IS NOT NULL AND deleted_on IS NULL"
         params: tuple[str, ...] = ()
         if on_or_before is not None:
             sql += " AND listed_on <= ?"
@@ -43,10 +45,12 @@ class FeedQueriesMixin(SqlBackend):
         """The nearest listing day before ``first`` and after ``last`` (None at either end)."""
         conn = self._reader()
         before = conn.execute(
-            "SELECT MAX(listed_on) FROM papers WHERE listed_on < ?", (first.isoformat(),)
+            "SELECT MAX(listed_on) FROM papers WHERE listed_on < ? AND deleted_on IS NULL",
+            (first.isoformat(),),
         ).fetchone()[0]
         after = conn.execute(
-            "SELECT MIN(listed_on) FROM papers WHERE listed_on > ?", (last.isoformat(),)
+            "SELECT MIN(listed_on) FROM papers WHERE listed_on > ? AND deleted_on IS NULL",
+            (last.isoformat(),),
         ).fetchone()[0]
         return _day(before), _day(after)
 
@@ -62,11 +66,13 @@ class FeedQueriesMixin(SqlBackend):
         rows = conn.execute(
             "SELECT p.id, COALESCE(v.votes, 0) FROM papers p"
             " LEFT JOIN vote_counts v ON v.paper_id = p.id"
-            f" WHERE p.listed_on BETWEEN ? AND ? ORDER BY {clause} LIMIT ? OFFSET ?",
+            " WHERE p.listed_on BETWEEN ? AND ? AND p.deleted_on IS NULL"
+            f" ORDER BY {clause} LIMIT ? OFFSET ?",
             (*span, limit, offset),
         ).fetchall()
         total = conn.execute(
-            "SELECT COUNT(*) FROM papers WHERE listed_on BETWEEN ? AND ?", span
+            "SELECT COUNT(*) FROM papers WHERE listed_on BETWEEN ? AND ? AND deleted_on IS NULL",
+            span,
         ).fetchone()[0]
         return FeedPage(self._listed(rows), int(total))
 
@@ -80,20 +86,21 @@ class FeedQueriesMixin(SqlBackend):
         rows = conn.execute(
             "SELECT p.id, COALESCE(v.votes, 0) FROM papers p"
             " LEFT JOIN vote_counts v ON v.paper_id = p.id"
-            f" WHERE p.organization IN ({marks})"
+            f" WHERE p.organization IN ({marks}) AND p.deleted_on IS NULL"
             " ORDER BY p.listed_on DESC NULLS LAST, p.id DESC LIMIT ? OFFSET ?",
             (*names, limit, offset),
         ).fetchall()
         total = conn.execute(
-            f"SELECT COUNT(*) FROM papers WHERE organization IN ({marks})", names
+            f"SELECT COUNT(*) FROM papers WHERE organization IN ({marks}) AND deleted_on IS NULL",
+            names,
         ).fetchone()[0]
         return FeedPage(self._listed(rows), int(total))
 
     def organization_counts(self) -> list[OrganizationCount]:
         """Every organisation named by a paper, with its paper count, largest first."""
         rows = self._reader().execute(
-            "SELECT organization, COUNT(*) FROM papers WHERE organization IS NOT NULL"
-            " GROUP BY organization"
+            "SELECT organization, COUNT(*) FROM papers"
+            " WHERE organization IS NOT NULL AND deleted_on IS NULL GROUP BY organization"
         )
         counts = [OrganizationCount(str(name), int(n)) for name, n in rows]
         return sorted(counts, key=lambda c: (-c.papers, c.name.lower()))
@@ -104,7 +111,7 @@ class FeedQueriesMixin(SqlBackend):
             "SELECT p.id, p.listed_on, COALESCE(p.upvotes, 0), COALESCE(v.votes, 0),"
             " COALESCE(p.github_stars, 0) FROM papers p"
             " LEFT JOIN vote_counts v ON v.paper_id = p.id"
-            " WHERE p.listed_on BETWEEN ? AND ?",
+            " WHERE p.listed_on BETWEEN ? AND ? AND p.deleted_on IS NULL",
             (first.isoformat(), last.isoformat()),
         )
         return [
@@ -113,7 +120,8 @@ class FeedQueriesMixin(SqlBackend):
         ]
 
     def listed_with_votes(self, ids: list[str]) -> list[ListedPaper]:
-        """The papers ``ids`` (in that order, missing ones left out) with their local votes."""
+        """The papers ``ids`` (in that order, missing ones left out) with their local votes;
+        deleted ones too (a paper's page and a reader's library show them, marked)."""
         papers = self.get_papers(ids)
         votes = self.local_votes(ids)
         return [ListedPaper(papers[i], votes.get(i, 0)) for i in ids if i in papers]

@@ -180,6 +180,23 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX papers_figures ON papers(source, organization, upvotes, has_code, listed_on);
     """,
+    # 8: papers arXiv deleted (OAI-PMH deleted records) are kept, with the day of the
+    # deletion, and left out of feeds, trending and organisations: the indexes those
+    # queries read hold only papers that are not deleted (partial indexes, used by a
+    # query that says `deleted_on IS NULL`). deleted_on is in each key, always NULL,
+    # only so that SQLite still counts a range from the index alone (covering).
+    """
+    ALTER TABLE papers ADD COLUMN deleted_on TEXT;
+    DROP INDEX papers_by_listed_on;
+    CREATE INDEX papers_by_listed_on ON papers(listed_on, upvotes, deleted_on)
+        WHERE deleted_on IS NULL;
+    DROP INDEX papers_by_listed_published;
+    CREATE INDEX papers_by_listed_published ON papers(listed_on, published, deleted_on)
+        WHERE deleted_on IS NULL;
+    DROP INDEX papers_by_organization;
+    CREATE INDEX papers_by_organization ON papers(organization, deleted_on)
+        WHERE deleted_on IS NULL;
+    """,
 ]
 
 

@@ -1,7 +1,8 @@
 """Papers, their change sequence and their embeddings, in the SQL both stores run.
 
 Each paper is kept as its JSON record plus the few columns that feeds and
-filters query. Every write that changes a paper gives it the next value of a
+filters query (``deleted_on`` among them: the feed indexes hold only papers
+that are not deleted). Every write that changes a paper gives it the next value of a
 monotonic change sequence (``seq``), which search indexes follow: writers of
 papers are serialised (``_papers_transaction``), so sequence values become
 visible in the order they were handed out and a follower never skips one.
@@ -12,11 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import TYPE_CHECKING
 
 from paperwire.model import Paper
-from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
-from paperwire.store.merge import merge_papers
+from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
+from paperwire.store.merge import apply_deletion, merge_papers
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
 if TYPE_CHECKING:
@@ -27,10 +29,10 @@ __all__ = ["PapersMixin"]
 _EMBEDDING_COLUMNS = "paper_id, model, text_hash, seq, vector"
 _PAPER_COLUMNS = (
     "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
-    " organization, has_code"
+    " organization, has_code, deleted_on"
 )
 _UPSERT_PAPER = (
-    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:])
 )
@@ -106,10 +108,29 @@ class PapersMixin(SqlBackend):
                 else:
                     counts.updated += 1
                 known[paper.id] = changed[paper.id] = merged
-            seq = _max_seq(conn)
-            rows = [_row(paper, seq + i) for i, paper in enumerate(changed.values(), start=1)]
-            if rows:
-                conn.executemany(_UPSERT_PAPER, rows)
+            _write(conn, changed.values())
+        return counts
+
+    def mark_deleted(self, deletions: Iterable[tuple[str, date]]) -> DeletionCounts:
+        wanted = list(deletions)
+        counts = DeletionCounts()
+        if not wanted:
+            return counts
+        with self._papers_transaction() as conn:
+            known = _fetch(conn, list({paper_id for paper_id, _ in wanted}))
+            changed: dict[str, Paper] = {}
+            for paper_id, day in wanted:
+                stored = known.get(paper_id)
+                if stored is None:
+                    counts.unknown += 1
+                    continue
+                marked = apply_deletion(stored, day)
+                if marked == stored:
+                    counts.unchanged += 1
+                    continue
+                counts.deleted += 1
+                known[paper_id] = changed[paper_id] = marked
+            _write(conn, changed.values())
         return counts
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
@@ -255,6 +276,14 @@ def _fetch(conn: SqlConnection, ids: list[str]) -> dict[str, Paper]:
     return found
 
 
+def _write(conn: SqlConnection, papers: Iterable[Paper]) -> None:
+    """Write ``papers``, each with the next change seq (inside a papers transaction)."""
+    seq = _max_seq(conn)
+    rows = [_row(paper, seq + i) for i, paper in enumerate(papers, start=1)]
+    if rows:
+        conn.executemany(_UPSERT_PAPER, rows)
+
+
 def _max_seq(conn: SqlConnection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
 
@@ -272,6 +301,7 @@ def _row(paper: Paper, seq: int) -> tuple[object, ...]:
         paper.github_stars,
         _text(paper.organization) if paper.organization else None,
         int(paper.has_code),
+        paper.deleted_on.isoformat() if paper.deleted_on else None,
     )
 
 

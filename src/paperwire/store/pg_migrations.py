@@ -179,6 +179,20 @@ PG_MIGRATIONS: list[str] = [
     """
     CREATE INDEX papers_figures ON papers(source, organization, upvotes, has_code, listed_on);
     """,
+    # 8: deleted papers kept with their deletion day; feed indexes hold only the others
+    # (deleted_on in their keys as in SQLite's, where it keeps them covering).
+    """
+    ALTER TABLE papers ADD COLUMN deleted_on TEXT COLLATE "C";
+    DROP INDEX papers_by_listed_on;
+    CREATE INDEX papers_by_listed_on ON papers(listed_on, upvotes, deleted_on)
+        WHERE deleted_on IS NULL;
+    DROP INDEX papers_by_listed_published;
+    CREATE INDEX papers_by_listed_published ON papers(listed_on, published, deleted_on)
+        WHERE deleted_on IS NULL;
+    DROP INDEX papers_by_organization;
+    CREATE INDEX papers_by_organization ON papers(organization, deleted_on)
+        WHERE deleted_on IS NULL;
+    """,
 ]
 
 
