@@ -58,6 +58,9 @@ PAPER: dict[str, Any] = {
         "ai_summary",
         "categories",
         "primaryCategory",
+        "withdrawn",
+        "deleted",
+        "deletedAt",
     ],
     "properties": {
         "id": _TEXT,
@@ -77,6 +80,16 @@ PAPER: dict[str, Any] = {
         "ai_summary": _MAYBE_TEXT,
         "categories": {"type": "array", "items": _TEXT},
         "primaryCategory": _MAYBE_TEXT,
+        "withdrawn": {
+            "type": "boolean",
+            "description": "The latest arXiv version withdraws the paper (its comment says why)",
+        },
+        "deleted": {
+            "type": "boolean",
+            "description": "arXiv deleted the record; only /api/papers and /api/papers/{id} "
+            "return such a paper",
+        },
+        "deletedAt": {**_TIME, "description": "When arXiv deleted it (the day), or null"},
         "organization": _NAMED,
         "submittedOnDailyBy": {
             "type": "object",

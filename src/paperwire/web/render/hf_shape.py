@@ -4,7 +4,9 @@
 daily item); ``daily_item`` is one element of ``/api/daily_papers``. Times
 are ISO 8601 in UTC with milliseconds, as Hugging Face writes them; we keep
 days only, so the time is midnight. ``upvotes`` is the count shown on our
-pages: the imported count plus votes cast here.
+pages: the imported count plus votes cast here. Beyond Hugging Face's fields,
+a paper says whether it is ``withdrawn`` (its latest arXiv version withdraws
+it) and ``deleted`` (arXiv deleted the record; ``deletedAt`` says when).
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
         "ai_summary": paper.ai_summary,
         "categories": list(paper.categories),
         "primaryCategory": paper.primary_category,
+        "withdrawn": paper.withdrawn,
+        "deleted": paper.deleted,
+        "deletedAt": timestamp(paper.deleted_on),
     }
     org = _organization(paper)
     if org:
