@@ -5,8 +5,9 @@ A ``Deletion`` (an OAI-PMH deleted record) marks the stored paper deleted and
 keeps it (``store.merge`` says when a deletion applies); one for a paper the
 store does not hold is counted as skipped.
 
-Each batch is one transaction, so an import killed at any point leaves the
-store consistent, and running it again completes it (upserts are idempotent).
+Each batch is one transaction (its deletions a second one), so an import killed
+at any point leaves the store consistent, and running it again completes it
+(upserts and deletions are idempotent).
 Memory stays flat: records are read, merged and written a batch at a time.
 """
 
