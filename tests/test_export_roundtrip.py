@@ -11,15 +11,36 @@ from paperwire.ingest import import_paths
 from paperwire.store import SQLiteStore, StoreLocation, open_store_at
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# arXiv deletes 2310.01234 (stored by oai_arxivraw.xml) and 2402.00007 is withdrawn
+# (arXivRaw: its latest version has an empty source).
+STATES = """<?xml version="1.0" encoding="UTF-8"?>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>
+<record><header status="deleted"><identifier>oai:arXiv.org:2310.01234</identifier>
+<datestamp>2026-11-21</datestamp></header></record>
+<record><header><identifier>oai:arXiv.org:2402.00007</identifier>
+<datestamp>2024-03-01</datestamp></header><metadata>
+<arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/"><id>2402.00007</id>
+<version version="v1"><date>Thu, 1 Feb 2024 10:00:00 GMT</date><size>300kb</size></version>
+<version version="v2"><date>Fri, 1 Mar 2024 10:00:00 GMT</date><size>0kb</size>
+<source_type>I</source_type></version>
+<title>A Result That Did Not Hold</title><authors>Emmy Noether</authors>
+<categories>cs.LG</categories><comments>The main theorem is wrong</comments>
+<abstract>We prove a bound.</abstract></arXivRaw></metadata></record>
+</ListRecords></OAI-PMH>"""
 
 
 def test_export_import_round_trip(tmp_path: Path, store_location: StoreLocation) -> None:
     source = open_store_at(store_location)
     import_paths(source, sorted(FIXTURES.glob("*")))
     import_paths(source, [FIXTURES / "hf_daily_papers.json"])
+    states = tmp_path / "states.xml"
+    states.write_text(STATES, encoding="utf-8")
+    assert import_paths(source, [states]).deleted == 1
     before = {p.id: p for p in source.iter_papers()}
     source.close()
     assert len(before) >= 6
+    assert [i for i, p in before.items() if p.deleted_on] == ["2310.01234"]
+    assert [i for i, p in before.items() if p.withdrawn] == ["2402.00007"]
 
     runner = CliRunner()
     out = tmp_path / "export.jsonl"

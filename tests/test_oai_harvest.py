@@ -60,7 +60,7 @@ def test_a_harvest_follows_resumption_tokens_to_the_end(
     serve_pages(server)
     report = run_harvest(server, store, tmp_path)
     assert report.complete and report.pages == 4
-    assert (report.records, report.new, report.deleted) == (11, 11, 1)
+    assert (report.records, report.new, report.deleted, report.skipped) == (11, 11, 0, 1)
     assert report.complete_size == 12
     assert sorted(p.id for p in store.iter_papers()) == ALL_IDS
     assert tokens_asked(server) == [None, *TOKENS]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from paperwire.search.consistency import check_consistency
 from paperwire.search.engine import SearchEngine
 from paperwire.search.indexer import IndexModelChanged
 from paperwire.search.layout import IndexLayout
@@ -211,3 +213,29 @@ def test_nodes_with_their_own_indexes_follow_one_store(
     finally:
         for opened in (importer, node_a, node_b):
             opened.close()
+
+
+def test_a_deleted_paper_leaves_the_indexes_and_a_newer_version_brings_it_back(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    papers = first_papers()
+    for paper in papers:
+        paper.updated = date(2024, 1, 2)
+    store.upsert_papers(papers)
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+    assert store.mark_deleted([("2401.00002", date(2024, 3, 1))]).deleted == 1
+    report = engine.update()
+    assert (report.papers, report.removed) == (0, 1)
+    for mode in ("bm25", "dense", "hybrid"):
+        assert "2401.00002" not in hit_ids(engine, "reinforcement learning robots", mode)
+    assert hit_ids(engine, "2401.00002") == []  # naming its id does not pin it either
+    assert check_consistency(store, tmp_path / "idx").ok
+
+    replaced = make_paper("2401.00002", "Reinforcement learning for robots", "Robot arms learn.")
+    replaced.version, replaced.updated = 2, date(2024, 4, 1)  # arXiv serves it again
+    store.upsert_papers([replaced])
+    engine.update()
+    assert hit_ids(engine, "robots")[0] == "2401.00002"
+    assert hit_ids(engine, "robot arms", "dense")[0] == "2401.00002"
+    assert check_consistency(store, tmp_path / "idx").ok

@@ -125,3 +125,24 @@ def test_store_rejects_a_malformed_vector(store: SQLiteStore) -> None:
     with pytest.raises(ValueError, match="1-d vector"):
         store.put_embeddings([StoredEmbedding("p1", "m", "h", 1, np.zeros((2, 2)))])
     assert store.get_embeddings(["p1"], "m") == {}
+
+
+def test_removed_vectors_are_never_found_and_can_come_back(
+    index: vectors.VectorIndex, tmp_path: Path
+) -> None:
+    query = ROWS[5]
+    index.remove(["p5", "p9", "not-there"])
+    assert len(index) == len(IDS) - 2
+    assert "p5" not in [i for i, _ in index.search(query, 10)]
+    assert index.vectors_of(["p5", "p9", "p6"])[0] == ["p6"]
+    assert "p5" not in [i for i, _ in index.search(query, 5, paper_keys(["p5", "p6", "p7"]))]
+    # The last rows filled the holes: every other vector is still its own.
+    present, found = index.vectors_of(IDS)
+    tolerance = 1e-6 if index.kind == "exact" else 2e-3
+    assert np.allclose(found, ROWS[[IDS.index(i) for i in present]], atol=tolerance)
+    index.save(tmp_path / "v")
+    loaded = open_vectors(tmp_path / "v", DIM)
+    assert len(loaded) == len(IDS) - 2
+    assert "p5" not in [i for i, _ in loaded.search(query, 10)]
+    loaded.upsert(["p5"], ROWS[5:6])
+    assert loaded.search(query, 1)[0][0] == "p5" and len(loaded) == len(IDS) - 1

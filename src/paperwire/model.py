@@ -3,7 +3,8 @@
 A paper is keyed by its canonical id: an arXiv id without version for real
 papers, or ``namespace:local-id`` for documents of other collections (BEIR
 evaluation corpora). ``to_dict``/``from_dict`` give the JSON shape used by the
-store and by paperwire's own export, so a record round-trips exactly.
+store and by paperwire's own export, so a record round-trips exactly; a record
+written before a field existed loads with that field's default.
 """
 
 from __future__ import annotations
@@ -85,6 +86,14 @@ class Paper:
     github_stars: int | None = None
     num_comments: int | None = None
     submitted_by: str | None = None
+    # Whether the latest version is a withdrawal: arXiv keeps a withdrawn paper and
+    # adds a version that gives the reason in its comment and has no full text
+    # (https://info.arxiv.org/help/withdraw.html).
+    withdrawn: bool = False
+    # The day arXiv's OAI-PMH interface reported the record deleted (its header's
+    # datestamp); None while it is not. A deleted paper is kept, and hidden from
+    # feeds and search (``store.merge`` says what brings one back).
+    deleted_on: date | None = None
 
     @property
     def is_arxiv(self) -> bool:
@@ -113,6 +122,10 @@ class Paper:
             days.add(self.listed_on)
         return sorted(days)
 
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_on is not None
+
     def to_dict(self) -> dict[str, Any]:
         # Written out by hand: dataclasses.asdict deep-copies and is the import's hot spot.
         data = {name: getattr(self, name) for name in _PLAIN_FIELDS}
@@ -120,7 +133,7 @@ class Paper:
         data["versions"] = [{"number": v.number, "date": _iso(v.date)} for v in self.versions]
         for key in ("categories", "github_repos", "project_pages", "keywords"):
             data[key] = list(data[key])
-        for key in ("published", "updated", "listed_on"):
+        for key in _DAY_FIELDS:
             data[key] = _iso(data[key])
         data["listed_days"] = [day.isoformat() for day in self.listed_days]
         return data
@@ -132,7 +145,7 @@ class Paper:
         values["versions"] = [
             Version(v["number"], _date(v.get("date"))) for v in values.get("versions") or []
         ]
-        for key in ("published", "updated", "listed_on"):
+        for key in _DAY_FIELDS:
             values[key] = _date(values.get(key))
         # Records written before listed_days existed have none: they still load.
         values["listed_days"] = [
@@ -142,6 +155,7 @@ class Paper:
 
 
 _PLAIN_FIELDS = tuple(f.name for f in fields(Paper))
+_DAY_FIELDS = ("published", "updated", "listed_on", "deleted_on")
 
 
 def link_key(url: str) -> str:

@@ -70,7 +70,7 @@ def import_command(
     finally:
         store.close()
     _print_report(report)
-    if update_index and (report.new or report.updated):
+    if update_index and (report.new or report.updated or report.deleted):
         _update_search_index(db_path, model)
     emit_json(report.figures(), json_out)
     failure = report.failure()
@@ -119,7 +119,13 @@ def _print_report(report: ImportReport) -> None:
     console.print(
         f"{report.files} file(s), {report.records} records in {report.seconds:.1f}s{rate}: "
         f"[green]{report.new} new[/], {report.updated} updated, {report.unchanged} unchanged, "
-        f"[{'red' if report.rejected else 'green'}]{report.rejected} rejected[/]"
+        f"[{'red' if report.rejected else 'green'}]{report.rejected} rejected[/], "
+        f"{report.deleted} deleted"
+        + (
+            f", {report.skipped} deletions of papers not stored here skipped"
+            if report.skipped
+            else ""
+        )
     )
 
 

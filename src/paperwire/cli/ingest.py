@@ -189,6 +189,10 @@ def _run_harvest(
             return harvest(store, client, spec, restart=restart, progress=on_page)
 
 
+def _skipped(skipped: int) -> str:
+    return f", {skipped} deletions of papers not stored here skipped" if skipped else ""
+
+
 def _print_harvest(report: HarvestReport) -> None:
     for rejection in report.rejections:
         console.print(f"[yellow]rejected[/] {rejection}", highlight=False)
@@ -197,7 +201,8 @@ def _print_harvest(report: HarvestReport) -> None:
     console.print(
         f"harvest {report.key} {state}{resumed}: {report.pages} pages, {report.records} records "
         f"this run ([green]{report.new} new[/], {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.rejected} rejected, {report.deleted} deleted); "
+        f"{report.unchanged} unchanged, {report.rejected} rejected, {report.deleted} deleted"
+        f"{_skipped(report.skipped)}); "
         f"{report.total_records} records in {report.total_pages} pages in all",
         highlight=False,
     )

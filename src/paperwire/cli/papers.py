@@ -123,6 +123,10 @@ def _print_paper(paper: Paper) -> None:
     out.print(f"[bold]{paper.title}[/]", highlight=False)
     out.print(f"{paper.id}" + (f"v{paper.version}" if paper.version else ""), highlight=False)
     out.print(", ".join(map(_author_line, paper.authors)), highlight=False, markup=False)
+    if paper.deleted_on is not None:
+        out.print(f"[red]deleted from arXiv on {paper.deleted_on}[/] (kept here)", highlight=False)
+    elif paper.withdrawn:
+        out.print("[yellow]withdrawn[/]: the latest version has no full text", highlight=False)
     facts = [
         ("published", paper.published),
         ("listed", " ".join(day.isoformat() for day in paper.listing_days())),

@@ -186,7 +186,7 @@ def _print_results(results: SearchResults, json_out: str | None) -> None:
             str(number),
             hit.paper_id,
             day.isoformat() if day else "",
-            paper.title if paper else "",
+            (("(withdrawn) " if paper.withdrawn else "") + paper.title) if paper else "",
             str(paper.upvotes) if paper and paper.upvotes is not None else "",
         )
     console.print(table)
@@ -206,6 +206,7 @@ def _results_json(results: SearchResults) -> dict[str, Any]:
                 "score": hit.score,
                 "exact_id_match": hit.exact_id_match,
                 "title": hit.paper.title if hit.paper else None,
+                "withdrawn": hit.paper.withdrawn if hit.paper else False,
                 "snippet": hit.snippet.text if hit.snippet else None,
                 "highlights": hit.snippet.highlights if hit.snippet else [],
             }

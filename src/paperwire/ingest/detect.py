@@ -19,12 +19,11 @@ from paperwire.ingest.formats.listing import parse_listing
 from paperwire.ingest.formats.oai import parse_oai
 from paperwire.ingest.formats.recorded import parse_recorded
 from paperwire.ingest.formats.rss import parse_announcements
-from paperwire.ingest.records import Rejection
-from paperwire.model import Paper
+from paperwire.ingest.records import Record
 
 __all__ = ["FORMATS", "UnknownFormat", "detect_format"]
 
-Parser = Callable[[BinaryIO, str], Iterator[Paper | Rejection]]
+Parser = Callable[[BinaryIO, str], Iterator[Record]]
 
 FORMATS: dict[str, Parser] = {
     "arxiv-atom": parse_atom,

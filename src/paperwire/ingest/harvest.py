@@ -48,7 +48,8 @@ class HarvestReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    deleted: int = 0
+    deleted: int = 0  # stored papers OAI-PMH deleted records marked deleted
+    skipped: int = 0  # deleted records of papers this store does not hold
     resumed_at_page: int | None = None
     restarted: bool = False
     complete: bool = False
@@ -63,7 +64,8 @@ class HarvestReport:
         self.updated += imported.updated
         self.unchanged += imported.unchanged
         self.rejected += imported.rejected
-        self.deleted += page.deleted
+        self.deleted += imported.deleted
+        self.skipped += imported.skipped
         self.rejections.extend(imported.rejections[: max(0, 100 - len(self.rejections))])
         if page.complete_size is not None:
             self.complete_size = page.complete_size
@@ -106,7 +108,7 @@ def harvest(
         report.add(page, import_records(store, page.records, batch_size))
         report.pages += 1
         checkpoint.pages += 1
-        checkpoint.records += sum(1 for r in page.records if not isinstance(r, Rejection))
+        checkpoint.records += page.papers
         checkpoint.token = page.token
         checkpoint.complete = page.token is None
         store.save_harvest_checkpoint(checkpoint)

@@ -1,8 +1,13 @@
 """Import files into a store: detect each file's format, stream its records,
 upsert them in batches, and count what happened.
 
-Each batch is one transaction, so an import killed at any point leaves the
-store consistent, and running it again completes it (upserts are idempotent).
+A ``Deletion`` (an OAI-PMH deleted record) marks the stored paper deleted and
+keeps it (``store.merge`` says when a deletion applies); one for a paper the
+store does not hold is counted as skipped.
+
+Each batch is one transaction (its deletions a second one), so an import killed
+at any point leaves the store consistent, and running it again completes it
+(upserts and deletions are idempotent).
 Memory stays flat: records are read, merged and written a batch at a time.
 """
 
@@ -15,10 +20,10 @@ from pathlib import Path
 
 from paperwire.ingest.detect import FORMATS, UnknownFormat, detect_format
 from paperwire.ingest.reader import Source, open_source
-from paperwire.ingest.records import Rejection
+from paperwire.ingest.records import Deletion, Record, Rejection
 from paperwire.ingest.xml import XmlError
 from paperwire.model import Paper
-from paperwire.store.base import PaperStore, UpsertCounts
+from paperwire.store.base import DeletionCounts, PaperStore, UpsertCounts
 
 __all__ = ["ImportReport", "ProgressCallback", "import_paths", "import_records"]
 
@@ -36,6 +41,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    deleted: int = 0  # stored papers this import marked deleted
+    skipped: int = 0  # deletions of papers this store does not hold
     unread_files: int = 0  # files that could not be opened, recognised or read at all
     seconds: float = 0.0
     rejections: list[Rejection] = field(default_factory=list)
@@ -46,6 +53,11 @@ class ImportReport:
         self.updated += counts.updated
         self.unchanged += counts.unchanged
 
+    def add_deletions(self, counts: DeletionCounts) -> None:
+        self.deleted += counts.deleted
+        self.unchanged += counts.unchanged  # known already, or older than the paper's last version
+        self.skipped += counts.unknown
+
     def reject(self, rejection: Rejection) -> None:
         self.rejected += 1
         if len(self.rejections) < KEEP_REJECTIONS:
@@ -53,8 +65,8 @@ class ImportReport:
 
     @property
     def accepted(self) -> int:
-        """Records stored or found already stored (new, updated or unchanged)."""
-        return self.new + self.updated + self.unchanged
+        """Records read and applied, or found already applied (every count but rejected)."""
+        return self.new + self.updated + self.unchanged + self.deleted + self.skipped
 
     def failure(self) -> str | None:
         """Why the run as a whole failed, or None: a file could not be read, or every
@@ -73,6 +85,8 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "deleted": self.deleted,
+            "skipped": self.skipped,
             "unread_files": self.unread_files,
             "seconds": round(self.seconds, 3),
             "papers_per_second": round(self.records / self.seconds, 1) if self.seconds else None,
@@ -108,7 +122,7 @@ def import_paths(
 
 
 def import_records(
-    store: PaperStore, records: Iterable[Paper | Rejection], batch_size: int = 1000
+    store: PaperStore, records: Iterable[Record], batch_size: int = 1000
 ) -> ImportReport:
     """Import already-parsed records (from a client, say) with the same batching and counts."""
     report = ImportReport()
@@ -154,24 +168,38 @@ def _import_source(
 
 def _upsert_stream(
     store: PaperStore,
-    records: Iterable[Paper | Rejection],
+    records: Iterable[Record],
     report: ImportReport,
     batch_size: int,
     tick: Callable[[], None],
 ) -> None:
     batch: list[Paper] = []
+    deletions: list[Deletion] = []
     try:
         for record in records:
             if isinstance(record, Rejection):
                 report.reject(record)
                 continue
-            report.records += 1
-            batch.append(record)
-            if len(batch) >= batch_size:
-                report.add_counts(store.upsert_papers(batch))
-                batch = []
+            if isinstance(record, Deletion):
+                deletions.append(record)
+            else:
+                report.records += 1
+                batch.append(record)
+            if len(batch) + len(deletions) >= batch_size:
+                _write(store, batch, deletions, report)
+                batch, deletions = [], []
                 tick()
     finally:
         # Records read before a malformed tail are good: keep them.
-        if batch:
-            report.add_counts(store.upsert_papers(batch))
+        _write(store, batch, deletions, report)
+
+
+def _write(
+    store: PaperStore, batch: list[Paper], deletions: list[Deletion], report: ImportReport
+) -> None:
+    # Papers first, so a deletion finds a paper stored earlier in its own batch; the
+    # outcome does not depend on the order otherwise (see ``store.merge``).
+    if batch:
+        report.add_counts(store.upsert_papers(batch))
+    if deletions:
+        report.add_deletions(store.mark_deleted((d.paper_id, d.day) for d in deletions))

@@ -18,7 +18,7 @@ from paperwire.config import Settings
 from paperwire.ingest.formats.oai import record_to_paper, resumption_token
 from paperwire.ingest.http import Fetcher, options_from_settings
 from paperwire.ingest.ratelimit import ARXIV_LIMITER
-from paperwire.ingest.records import RECORD_ERRORS, Rejection
+from paperwire.ingest.records import RECORD_ERRORS, Record, Rejection
 from paperwire.ingest.xml import XmlError, iter_elements, local
 from paperwire.model import Paper
 
@@ -45,10 +45,13 @@ class OaiTruncated(ValueError):
 
 @dataclass
 class OaiPage:
-    records: list[Paper | Rejection] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)  # papers, deletions, rejections
     token: str | None = None  # None: this was the last page
     complete_size: int | None = None  # the size of the whole list, where given
-    deleted: int = 0
+
+    @property
+    def papers(self) -> int:
+        return sum(1 for r in self.records if isinstance(r, Paper))
 
 
 class OaiClient:
@@ -126,11 +129,6 @@ def parse_oai_page(body: bytes, where: str) -> OaiPage:
 
 def _read_record(element: Element, page: OaiPage, where: str) -> None:
     try:
-        paper = record_to_paper(element)
+        page.records.append(record_to_paper(element))
     except RECORD_ERRORS as exc:
         page.records.append(Rejection(where, str(exc)))
-        return
-    if paper is None:
-        page.deleted += 1
-    else:
-        page.records.append(paper)

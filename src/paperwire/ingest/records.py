@@ -1,4 +1,5 @@
-"""What a parser yields: a ``Paper`` or a ``Rejection`` that says where and why.
+"""What a parser yields: a ``Paper``, a ``Deletion`` of a paper arXiv deleted, or a
+``Rejection`` that says where and why.
 
 Also the one place where raw field values become a clean ``Paper``: the id is
 parsed and checked, text is normalised, links are extracted, dates are read,
@@ -19,13 +20,16 @@ from paperwire.ids import parse_arxiv_id
 from paperwire.ingest.links import extract_links, normalize_github
 from paperwire.ingest.tex import tex_to_unicode
 from paperwire.ingest.text import clean_line, clean_paragraphs
+from paperwire.ingest.withdrawal import is_withdrawal_notice
 from paperwire.model import Author, Paper, Version, unique_links
 from paperwire.organizations import canonical_organization
 
 __all__ = [
     "RECORD_ERRORS",
     "BadRecord",
+    "Deletion",
     "PaperFields",
+    "Record",
     "Rejection",
     "arxiv_paper",
     "author",
@@ -55,6 +59,19 @@ class Rejection:
         return f"{self.where}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """arXiv deleted the record of ``paper_id`` on ``day``: an OAI-PMH header with
+    ``status="deleted"`` and that datestamp (OAI-PMH 2.0, section 2.5.1; arXiv keeps
+    deletions persistently). The importer marks a stored paper deleted and keeps it."""
+
+    paper_id: str
+    day: date
+
+
+Record = Paper | Deletion | Rejection
+
+
 class _OtherFields(TypedDict, total=False):
     """The fields of ``Paper`` that ``arxiv_paper`` passes on as they come."""
 
@@ -77,8 +94,9 @@ class PaperFields(_OtherFields, total=False):
     """The optional fields ``arxiv_paper`` takes by name beyond its own parameters."""
 
     version: int | None  # the id's own version (2401.00001v2) wins over this one
-    comment: str | None  # cleaned, and searched for links
+    comment: str | None  # cleaned, searched for links and for a withdrawal notice
     ai_summary: str | None  # cleaned
+    withdrawn: bool  # known withdrawn from elsewhere (arXivRaw's version size)
 
 
 def arxiv_paper(
@@ -93,7 +111,11 @@ def arxiv_paper(
     versions: list[Version] | None = None,
     **fields: Unpack[PaperFields],
 ) -> Paper:
-    """A clean Paper from raw values; raises BadRecord when the id or title is unusable."""
+    """A clean Paper from raw values; raises BadRecord when the id or title is unusable.
+
+    The paper is withdrawn when ``withdrawn`` says so or its comment is a
+    withdrawal notice (``withdrawal.is_withdrawal_notice``).
+    """
     if not raw_id:
         raise BadRecord("no arXiv id")
     try:
@@ -108,7 +130,8 @@ def arxiv_paper(
     clean_abstract = clean_paragraphs(abstract, tex_to_unicode)
     comment = clean_line(tex_to_unicode(fields.pop("comment", None) or "")) or None
     ai_summary = clean_line(fields.pop("ai_summary", None)) or None
-    others: _OtherFields = fields  # version, comment and ai_summary are taken out above
+    withdrawn = bool(fields.pop("withdrawn", False)) or is_withdrawal_notice(comment)
+    others: _OtherFields = fields  # the fields of PaperFields are taken out above
     if "organization" in others:
         # One organisation, one stored name: spacing tidied, aliases resolved.
         others["organization"] = canonical_organization(others["organization"])
@@ -130,6 +153,7 @@ def arxiv_paper(
         project_pages=pages,
         versions=versions or [],
         source=source,
+        withdrawn=withdrawn,
         **others,
     )
 

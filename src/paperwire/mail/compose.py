@@ -33,6 +33,7 @@ class DigestItem:
     authors: str
     why: str
     url: str
+    withdrawn: bool = False  # marked in the message: its latest arXiv version withdraws it
 
 
 @dataclass(frozen=True, slots=True)

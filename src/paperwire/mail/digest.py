@@ -2,7 +2,9 @@
 
 Each paper appears at most once per subscriber, ever: papers already
 emailed to them are skipped, and a paper in an earlier section is not
-repeated in a later one. "For you" and alerts need an account (the
+repeated in a later one. A paper arXiv deleted is never sent (the store's
+listings leave it out, and ``_item`` callers skip one read since); a
+withdrawn one is sent marked. "For you" and alerts need an account (the
 subscriber's user); an address alone gets trending. A digest with nothing
 new is not sent.
 """
@@ -64,7 +66,8 @@ def digest_sections(
 def _item(paper: Paper, why: str, links: SiteLinks) -> DigestItem:
     names = [a.name for a in paper.authors]
     authors = ", ".join(names[:_AUTHORS_SHOWN]) + (" et al." if len(names) > _AUTHORS_SHOWN else "")
-    return DigestItem(paper.id, " ".join(paper.title.split()), authors, why, links.paper(paper.id))
+    title = " ".join(paper.title.split())
+    return DigestItem(paper.id, title, authors, why, links.paper(paper.id), paper.withdrawn)
 
 
 def _trending(
@@ -77,8 +80,9 @@ def _trending(
         fresh = [s for s in ranked if s.paper_id not in taken][:limit]
         papers = store.get_papers(s.paper_id for s in fresh)
         for score in fresh:
-            if score.paper_id in papers:
-                items.append(_item(papers[score.paper_id], score.explain(), links))
+            paper = papers.get(score.paper_id)
+            if paper is not None and not paper.deleted:
+                items.append(_item(paper, score.explain(), links))
     taken.update(i.paper_id for i in items)
     return DigestSection("Trending", items)
 

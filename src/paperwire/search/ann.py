@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import hnswlib
@@ -61,15 +62,38 @@ class HnswVectors:
 
     def upsert(self, ids: list[str], vectors: np.ndarray) -> None:
         vectors = checked_vectors(vectors, self.dim, len(ids))
-        for paper_id in dict.fromkeys(ids):
-            if paper_id not in self._rows:
-                self._add_row(paper_id)
+        fresh = [i for i in dict.fromkeys(ids) if i not in self._rows]
+        for paper_id in fresh:
+            self._add_row(paper_id)
         self._copy[[self._rows[i] for i in ids]] = vectors
-        if len(self._ids) > self._graph.get_max_elements():
-            self._graph.resize_index(max(len(self._ids), 2 * self._graph.get_max_elements()))
-        # A label already in the graph has its vector replaced in place.
+        # The graph also counts the labels ``remove`` marked deleted.
+        needed = self._graph.get_current_count() + len(fresh)
+        if needed > self._graph.get_max_elements():
+            self._graph.resize_index(max(needed, 2 * self._graph.get_max_elements()))
+        # A label already in the graph has its vector replaced in place (and a label
+        # marked deleted is live again).
         labels = np.asarray([paper_key(i) for i in ids], dtype=np.uint64)
         self._graph.add_items(vectors, labels)
+
+    def remove(self, ids: list[str]) -> None:
+        """Mark ``ids`` deleted in the graph (searches skip them; hnswlib keeps the mark
+        when saved) and drop their rows."""
+        for paper_id in dict.fromkeys(ids):
+            key = paper_key(paper_id)
+            with suppress(RuntimeError):  # not in the graph, or marked already
+                self._graph.mark_deleted(key)
+            row = self._rows.pop(paper_id, None)
+            if row is None:
+                continue
+            del self._by_key[key]
+            last = len(self._ids) - 1
+            if row != last:  # the last row fills the hole: rows stay dense
+                moved = self._ids[last]
+                self._ids[row] = moved
+                self._copy[row] = self._copy[last]
+                self._rows[moved] = row
+                self._by_key[paper_key(moved)] = row
+            self._ids.pop()
 
     def search(
         self, query: np.ndarray, k: int, allowed: np.ndarray | None = None

@@ -2,8 +2,9 @@
 
 The store is the source of truth and the indexes are derived from it by
 following its change sequence, so after a crash, a restore or a bug the two
-can drift. ``check_consistency`` compares them: every paper indexed once,
-no document for a paper the store lacks, the change seq the index reached
+can drift. ``check_consistency`` compares them: every paper indexed once
+(but deleted ones, which search leaves out), no document for a paper the
+store lacks or holds deleted, the change seq the index reached
 equal to the store's, and a vector for every paper when the index has
 embeddings. It also runs the store's own integrity check. Each problem
 comes with the command that repairs it.
@@ -85,7 +86,9 @@ def check_consistency(store: PaperStore, index_dir: Path) -> ConsistencyReport:
                 "restore the last backup with `paperwire restore BACKUP --force`",
             )
         )
-    store_keys = {paper_key(paper.id): paper.id for paper in store.iter_papers()}
+    store_keys = {
+        paper_key(paper.id): paper.id for paper in store.iter_papers() if not paper.deleted
+    }
     report.papers = len(store_keys)
     layout = IndexLayout(index_dir)
     generation = layout.live()

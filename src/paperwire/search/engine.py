@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from paperwire.model import Paper
 from paperwire.search.embedding import EmbeddingBackend
 from paperwire.search.fusion import DEFAULT_FUSION, FusionParams
 from paperwire.search.indexer import Indexer, IndexReport, ProgressCallback
@@ -127,7 +128,7 @@ class SearchEngine:
             live = self._require_live()
             depth = min(MAX_RESULTS, page * per_page)
             ranked, total = self._rank(live, parsed, depth, sort, mode)
-            pinned = [i for i in parsed.arxiv_ids if self.store.get_paper(i) is not None]
+            pinned = [i for i in parsed.arxiv_ids if _searchable(self.store.get_paper(i))]
             # A named paper goes first, level with the best score (exact_id_match marks it).
             top = ranked[0][1] if ranked else 1.0
             ranked = [(i, top) for i in pinned] + [h for h in ranked if h[0] not in pinned]
@@ -197,7 +198,7 @@ class SearchEngine:
         # Only arXiv ids: the named paper first, then the papers most like it.
         for paper_id in parsed.arxiv_ids:
             paper = self.store.get_paper(paper_id)
-            if paper is not None:
+            if paper is not None and not paper.deleted:
                 return similar_to(self.store, live, self.backend, paper, depth), depth
         return [], 0
 
@@ -240,14 +241,18 @@ class SearchEngine:
         pinned: set[str],
     ) -> list[SearchHit]:
         papers = self.store.get_papers(i for i, _ in window)
-        # A paper indexed but gone from the store is skipped.
-        found = [(papers[i], score) for i, score in window if i in papers]
+        # A paper indexed but gone from the store, or deleted since, is skipped.
+        found = [(papers[i], score) for i, score in window if _searchable(papers.get(i))]
         text_query = live.lexical.text_query(parsed.words, parsed.phrases)
         snippets = live.lexical.snippets(text_query, [paper for paper, _ in found])
         return [
             SearchHit(paper.id, score, paper, title, snippet, paper.id in pinned)
             for (paper, score), (title, snippet) in zip(found, snippets, strict=True)
         ]
+
+
+def _searchable(paper: Paper | None) -> bool:
+    return paper is not None and not paper.deleted
 
 
 def _check_paging(page: int, per_page: int, sort: str, mode: str) -> None:

@@ -3,7 +3,8 @@
 ``catch_up`` applies every paper changed since the seq the live indexes
 reached: it reuses the stored embedding when the paper's text is unchanged,
 embeds the rest in batches (writing them to the store, the source of truth),
-and updates tantivy and the vector index in place; progress is made durable
+and updates tantivy and the vector index in place (a paper arXiv deleted
+leaves both, and comes back if it is un-deleted); progress is made durable
 at checkpoints, so after a crash the next run resumes from the last one.
 ``rebuild`` runs the same loop from seq 0 into a fresh generation and only
 then makes it live, so an interrupted rebuild leaves the old indexes serving.
@@ -37,6 +38,7 @@ _CHECKPOINT_SECONDS = 60.0
 @dataclass(slots=True)
 class IndexReport:
     papers: int = 0  # papers (re)indexed
+    removed: int = 0  # papers taken out: deleted since they were indexed
     embedded: int = 0  # of which newly embedded
     reused: int = 0  # of which had a stored embedding of the same text
     seq: int = 0  # store change seq the indexes reached
@@ -164,15 +166,20 @@ class Indexer:
         return report
 
     def _apply(self, live: LiveIndex, batch: list[tuple[int, Paper]], report: IndexReport) -> None:
-        papers = [paper for _, paper in batch]
+        papers = [paper for _, paper in batch if not paper.deleted]
+        gone = [paper.id for _, paper in batch if paper.deleted]
         seqs = {paper.id: seq for seq, paper in batch}
         live.lexical.upsert(papers)
+        live.lexical.remove(gone)
         if live.vectors is not None:
-            vectors = self._vectors_for(papers, seqs, report)
-            live.vectors.upsert([p.id for p in papers], vectors)
+            if papers:
+                vectors = self._vectors_for(papers, seqs, report)
+                live.vectors.upsert([p.id for p in papers], vectors)
+            live.vectors.remove(gone)
             live.vectors = grown(live.vectors)
         live.state.seq = batch[-1][0]
         report.papers += len(papers)
+        report.removed += len(gone)
 
     def _vectors_for(
         self, papers: list[Paper], seqs: dict[str, int], report: IndexReport

@@ -114,6 +114,12 @@ class LexicalIndex:
             writer.delete_documents_by_term("id", paper.id)
             writer.add_document(_document(paper))
 
+    def remove(self, ids: Iterable[str]) -> None:
+        """Drop the documents of ``ids`` (at the next commit)."""
+        writer = self._open_writer()
+        for paper_id in ids:
+            writer.delete_documents_by_term("id", paper_id)
+
     def commit(self) -> None:
         if self._writer is not None:
             self._writer.commit()

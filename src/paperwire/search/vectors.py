@@ -36,6 +36,10 @@ class VectorIndex(Protocol):
 
     def upsert(self, ids: list[str], vectors: np.ndarray) -> None: ...
 
+    def remove(self, ids: list[str]) -> None:
+        """Drop the vectors of ``ids`` (ids it lacks are ignored)."""
+        ...
+
     def search(
         self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
     ) -> list[tuple[str, float]]: ...
@@ -70,6 +74,19 @@ class ExactVectors:
             self._ids.append(paper_id)
         rows = [self._rows[paper_key(i)] for i in ids]
         self._matrix[rows] = vectors
+
+    def remove(self, ids: list[str]) -> None:
+        for paper_id in dict.fromkeys(ids):
+            row = self._rows.pop(paper_key(paper_id), None)
+            if row is None:
+                continue
+            last = len(self._ids) - 1
+            if row != last:  # the last row fills the hole: rows stay dense
+                moved = self._ids[last]
+                self._ids[row] = moved
+                self._matrix[row] = self._matrix[last]
+                self._rows[paper_key(moved)] = row
+            self._ids.pop()
 
     def search(
         self, query: np.ndarray, k: int, allowed: np.ndarray | None = None

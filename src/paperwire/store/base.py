@@ -20,7 +20,14 @@ from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, Tr
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["HarvestCheckpoint", "PaperStore", "StoreStats", "StoredEmbedding", "UpsertCounts"]
+__all__ = [
+    "DeletionCounts",
+    "HarvestCheckpoint",
+    "PaperStore",
+    "StoreStats",
+    "StoredEmbedding",
+    "UpsertCounts",
+]
 
 
 @dataclass(slots=True)
@@ -33,6 +40,13 @@ class UpsertCounts:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
+
+
+@dataclass(slots=True)
+class DeletionCounts:
+    deleted: int = 0  # stored papers marked deleted now
+    unchanged: int = 0  # deleted already, or newer than the deletion (``store.merge``)
+    unknown: int = 0  # not in the store: nothing to mark
 
 
 @dataclass(slots=True)
@@ -82,6 +96,12 @@ class PaperStore(Protocol):
 
     def upsert_papers(self, papers: Iterable[Paper]) -> UpsertCounts:
         """Merge each paper into the store in one transaction; all or nothing."""
+        ...
+
+    def mark_deleted(self, deletions: Iterable[tuple[str, date]]) -> DeletionCounts:
+        """Mark each stored paper of the (paper id, deletion day) pairs deleted, in one
+        transaction, by ``merge.apply_deletion``'s rule; a changed paper gets a new change
+        seq. The record is kept; feeds and search leave it out."""
         ...
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:

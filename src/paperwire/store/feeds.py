@@ -5,7 +5,9 @@ A query mixin of both stores. Every query here reads a range of an index
 or featured, with the paper's sort keys; ``papers_by_organization``) and fetches
 full records only for the page shown, so a request never scans the whole papers
 table. A paper listed on several days of a week or month is in
-that range once, at the latest of those days.
+that range once, at the latest of those days. Deleted papers are left out:
+they have no ``listings`` rows, and the organisation index holds only papers
+that are not deleted (used by a query that says ``deleted_on IS NULL``).
 
 Organisations are counted by ``organization_group``, not by the stored string:
 spellings that differ only by case or spacing, or that the alias table names
@@ -106,12 +108,13 @@ class FeedQueriesMixin(SqlBackend):
         rows = conn.execute(
             "SELECT p.id, COALESCE(v.votes, 0), NULL FROM papers p"
             " LEFT JOIN vote_counts v ON v.paper_id = p.id"
-            f" WHERE p.organization IN ({marks})"
+            f" WHERE p.organization IN ({marks}) AND p.deleted_on IS NULL"
             " ORDER BY p.listed_on DESC NULLS LAST, p.id DESC LIMIT ? OFFSET ?",
             (*names, limit, offset),
         ).fetchall()
         total = conn.execute(
-            f"SELECT COUNT(*) FROM papers WHERE organization IN ({marks})", names
+            f"SELECT COUNT(*) FROM papers WHERE organization IN ({marks}) AND deleted_on IS NULL",
+            names,
         ).fetchone()[0]
         return FeedPage(self._listed(rows), int(total))
 
@@ -122,8 +125,8 @@ class FeedQueriesMixin(SqlBackend):
         under ``preferred_name``, with every stored spelling in ``names``.
         """
         rows = self._reader().execute(
-            "SELECT organization, COUNT(*) FROM papers WHERE organization IS NOT NULL"
-            " GROUP BY organization"
+            "SELECT organization, COUNT(*) FROM papers"
+            " WHERE organization IS NOT NULL AND deleted_on IS NULL GROUP BY organization"
         )
         groups: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
         for name, n in rows:
@@ -147,7 +150,8 @@ class FeedQueriesMixin(SqlBackend):
         ]
 
     def listed_with_votes(self, ids: list[str]) -> list[ListedPaper]:
-        """The papers ``ids`` (in that order, missing ones left out) with their local votes."""
+        """The papers ``ids`` (in that order, missing ones left out) with their local votes;
+        deleted ones too (a paper's page and a reader's library show them, marked)."""
         papers = self.get_papers(ids)
         votes = self.local_votes(ids)
         return [ListedPaper(papers[i], votes.get(i, 0)) for i in ids if i in papers]

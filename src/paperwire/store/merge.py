@@ -8,7 +8,17 @@ The rules make imports idempotent and, for community facts, independent of order
 - community facts are never lost: upvotes, stars and comments keep the largest
   count seen, ``listed_days`` the union of every listing day (a paper Hugging
   Face features on several days is in each of those days' feeds), ``listed_on``
-  the earliest of them, the rest the latest known value.
+  the earliest of them, the rest the latest known value;
+- ``withdrawn`` describes the latest version, so it comes with the text: from
+  the winner;
+- deletion: a paper is deleted while the latest deletion reported for it
+  (``deleted_on``, an OAI-PMH deleted header's datestamp) is no older than the
+  newest version any record shows (its ``updated`` day, else ``published``).
+  So re-importing a file made before the deletion never brings a paper back,
+  whatever the order; only a record showing a version dated after the
+  deletion does (arXiv declares its deletions persistent: that is a paper
+  arXiv serves again). Records without a version date (Hugging Face, daily
+  listings) never undo a deletion.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from typing import TypeVar
 
 from paperwire.model import SOURCE_RANK, Paper, Version, unique_links
 
-__all__ = ["merge_papers", "with_listing_days"]
+__all__ = ["apply_deletion", "merge_papers", "with_listing_days"]
 
 _TEXT_FIELDS = (
     "title",
@@ -57,6 +67,11 @@ def merge_papers(stored: Paper, incoming: Paper) -> Paper:
     merged.upvotes = _max(stored.upvotes, incoming.upvotes)
     merged.github_stars = _max(stored.github_stars, incoming.github_stars)
     merged.num_comments = _max(stored.num_comments, incoming.num_comments)
+    merged.withdrawn = winner.withdrawn
+    merged.deleted_on = _deleted_on(
+        _max(stored.deleted_on, incoming.deleted_on),
+        _max(_last_version(stored), _last_version(incoming)),
+    )
     return merged
 
 
@@ -72,6 +87,24 @@ def with_listing_days(paper: Paper) -> Paper:
     if days == paper.listed_days and first == paper.listed_on:
         return paper
     return replace(paper, listed_days=days, listed_on=first)
+
+
+def apply_deletion(stored: Paper, day: date) -> Paper:
+    """``stored`` as it stands once arXiv reported it deleted on ``day`` (a copy; the
+    same value when the deletion is older than its newest version, or already known)."""
+    deleted_on = _deleted_on(_max(stored.deleted_on, day), _last_version(stored))
+    return stored if deleted_on == stored.deleted_on else replace(stored, deleted_on=deleted_on)
+
+
+def _last_version(paper: Paper) -> date | None:
+    """The newest day a record shows the paper had a version (None: it shows none)."""
+    return paper.updated or paper.published
+
+
+def _deleted_on(latest_deletion: date | None, last_version: date | None) -> date | None:
+    if latest_deletion is None or (last_version is not None and last_version > latest_deletion):
+        return None
+    return latest_deletion
 
 
 def _outranks(incoming: Paper, stored: Paper) -> bool:

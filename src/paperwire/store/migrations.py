@@ -201,6 +201,18 @@ MIGRATIONS: list[str] = [
     DROP INDEX papers_by_listed_on;
     DROP INDEX papers_by_listed_published;
     """,
+    # 9: papers arXiv deleted (OAI-PMH deleted records) are kept, with the day of the
+    # deletion, and left out of feeds, trending and organisations: they have no
+    # listings rows, and the organisation index holds only papers that are not
+    # deleted (a partial index, used by a query that says `deleted_on IS NULL`).
+    # deleted_on is in its key, always NULL, only so that SQLite still counts a
+    # range from the index alone (covering).
+    """
+    ALTER TABLE papers ADD COLUMN deleted_on TEXT;
+    DROP INDEX papers_by_organization;
+    CREATE INDEX papers_by_organization ON papers(organization, deleted_on)
+        WHERE deleted_on IS NULL;
+    """,
 ]
 
 

@@ -1,7 +1,8 @@
 """Papers, their change sequence and their embeddings, in the SQL both stores run.
 
 Each paper is kept as its JSON record plus the few columns that feeds and
-filters query. Every write that changes a paper gives it the next value of a
+filters query (``deleted_on`` among them: the feed indexes hold only papers
+that are not deleted). Every write that changes a paper gives it the next value of a
 monotonic change sequence (``seq``), which search indexes follow: writers of
 papers are serialised (``_papers_transaction``), so sequence values become
 visible in the order they were handed out and a follower never skips one.
@@ -12,12 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import TYPE_CHECKING
 
 from paperwire.model import Paper
 from paperwire.organizations import organization_group
-from paperwire.store.base import StoredEmbedding, StoreStats, UpsertCounts
-from paperwire.store.merge import merge_papers, with_listing_days
+from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
+from paperwire.store.merge import apply_deletion, merge_papers, with_listing_days
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
 if TYPE_CHECKING:
@@ -28,10 +30,10 @@ __all__ = ["PapersMixin"]
 _EMBEDDING_COLUMNS = "paper_id, model, text_hash, seq, vector"
 _PAPER_COLUMNS = (
     "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
-    " organization, has_code"
+    " organization, has_code, deleted_on"
 )
 _UPSERT_PAPER = (
-    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:])
 )
@@ -117,13 +119,29 @@ class PapersMixin(SqlBackend):
                 else:
                     counts.updated += 1
                 known[paper.id] = changed[paper.id] = merged
-            listings = [row for paper in changed.values() for row in _listing_rows(paper)]
-            seq = _max_seq(conn)
-            rows = [_row(paper, seq + i) for i, paper in enumerate(changed.values(), start=1)]
-            if rows:
-                conn.executemany(_UPSERT_PAPER, rows)
-            if listings:
-                conn.executemany(_UPSERT_LISTING, listings)
+            _write(conn, changed.values())
+        return counts
+
+    def mark_deleted(self, deletions: Iterable[tuple[str, date]]) -> DeletionCounts:
+        wanted = list(deletions)
+        counts = DeletionCounts()
+        if not wanted:
+            return counts
+        with self._papers_transaction() as conn:
+            known = _fetch(conn, list({paper_id for paper_id, _ in wanted}))
+            changed: dict[str, Paper] = {}
+            for paper_id, day in wanted:
+                stored = known.get(paper_id)
+                if stored is None:
+                    counts.unknown += 1
+                    continue
+                marked = apply_deletion(stored, day)
+                if marked == stored:
+                    counts.unchanged += 1
+                    continue
+                counts.deleted += 1
+                known[paper_id] = changed[paper_id] = marked
+            _write(conn, changed.values())
         return counts
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
@@ -283,6 +301,28 @@ def _load(record: str) -> Paper:
     return with_listing_days(Paper.from_dict(json.loads(record)))
 
 
+def _write(conn: SqlConnection, papers: Iterable[Paper]) -> None:
+    """Write ``papers``, each with the next change seq, and their listing rows (inside
+    a papers transaction). A deleted paper is in no listing: its rows are removed,
+    and come back with the paper if a newer version undoes the deletion."""
+    papers = list(papers)
+    seq = _max_seq(conn)
+    rows = [_row(paper, seq + i) for i, paper in enumerate(papers, start=1)]
+    if rows:
+        conn.executemany(_UPSERT_PAPER, rows)
+    listed = [row for paper in papers if not paper.deleted for row in _listing_rows(paper)]
+    if listed:
+        conn.executemany(_UPSERT_LISTING, listed)
+    unlisted = [
+        (day.isoformat(), paper.id)
+        for paper in papers
+        if paper.deleted
+        for day in paper.listing_days()
+    ]
+    if unlisted:
+        conn.executemany("DELETE FROM listings WHERE day = ? AND paper_id = ?", unlisted)
+
+
 def _max_seq(conn: SqlConnection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
 
@@ -300,6 +340,7 @@ def _row(paper: Paper, seq: int) -> tuple[object, ...]:
         paper.github_stars,
         _text(paper.organization) if paper.organization else None,
         int(paper.has_code),
+        paper.deleted_on.isoformat() if paper.deleted_on else None,
     )
 
 
@@ -308,7 +349,8 @@ def _listing_problems(reader: SqlConnection) -> list[str]:
     leave a paper out of its first day, or order it by stale counts)."""
     problems = []
     unlisted = reader.execute(
-        "SELECT COUNT(*) FROM papers p WHERE p.listed_on IS NOT NULL AND NOT EXISTS"
+        "SELECT COUNT(*) FROM papers p WHERE p.listed_on IS NOT NULL"
+        " AND p.deleted_on IS NULL AND NOT EXISTS"
         " (SELECT 1 FROM listings l WHERE l.day = p.listed_on AND l.paper_id = p.id)"
     ).fetchone()[0]
     if unlisted:

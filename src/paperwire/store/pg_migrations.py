@@ -197,6 +197,14 @@ PG_MIGRATIONS: list[str] = [
     DROP INDEX papers_by_listed_on;
     DROP INDEX papers_by_listed_published;
     """,
+    # 9: deleted papers kept with their deletion day, in no listing; the organisation
+    # index holds only the others (deleted_on in its key as in SQLite's).
+    """
+    ALTER TABLE papers ADD COLUMN deleted_on TEXT COLLATE "C";
+    DROP INDEX papers_by_organization;
+    CREATE INDEX papers_by_organization ON papers(organization, deleted_on)
+        WHERE deleted_on IS NULL;
+    """,
 ]
 
 

@@ -59,6 +59,9 @@ PAPER: dict[str, Any] = {
         "categories",
         "primaryCategory",
         "dailyDates",
+        "withdrawn",
+        "deleted",
+        "deletedAt",
     ],
     "properties": {
         "id": _TEXT,
@@ -89,6 +92,16 @@ PAPER: dict[str, Any] = {
             "description": "Every day the paper was in the daily list, oldest first"
             " (each one a `date` of /api/daily_papers)",
         },
+        "withdrawn": {
+            "type": "boolean",
+            "description": "The latest arXiv version withdraws the paper (its comment says why)",
+        },
+        "deleted": {
+            "type": "boolean",
+            "description": "arXiv deleted the record; only /api/papers and /api/papers/{id} "
+            "return such a paper",
+        },
+        "deletedAt": {**_TIME, "description": "When arXiv deleted it (the day), or null"},
         "organization": _NAMED,
         "submittedOnDailyBy": {
             "type": "object",

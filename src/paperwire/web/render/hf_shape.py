@@ -7,7 +7,10 @@ days only, so the time is midnight. ``upvotes`` is the count shown on our
 pages: the imported count plus votes cast here. ``submittedOnDailyAt`` is the
 day the paper was in the daily list asked for (Hugging Face features a paper
 again on later days, and each day's answer gives that day), elsewhere the first
-day it was listed; ``dailyDates``, our own field, lists every such day.
+day it was listed. Beyond Hugging Face's fields, ``dailyDates`` lists every
+such day, and a paper says whether it is ``withdrawn`` (its latest arXiv
+version withdraws it) and ``deleted`` (arXiv deleted the record; ``deletedAt``
+says when).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
         "categories": list(paper.categories),
         "primaryCategory": paper.primary_category,
         "dailyDates": [day.isoformat() for day in paper.listing_days()],
+        "withdrawn": paper.withdrawn,
+        "deleted": paper.deleted,
+        "deletedAt": timestamp(paper.deleted_on),
     }
     org = _organization(paper)
     if org:

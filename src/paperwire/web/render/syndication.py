@@ -5,7 +5,9 @@ at all are removed first (``xml_safe``), so no title can break a feed.
 An RSS ``description`` is HTML to feed readers (RSS 2.0 leaves it to them,
 and most render it), so its text is HTML-escaped as well: an abstract with
 ``<img onerror=...>`` in it shows as text there too. Atom says what its
-summaries are (``type="text"``), so they go as they are.
+summaries are (``type="text"``), so they go as they are. A withdrawn paper's
+title starts with "[Withdrawn]", its summary says so, so a reader sees it in
+any feed reader; deleted papers never reach a feed (the store leaves them out).
 """
 
 from __future__ import annotations
@@ -57,9 +59,13 @@ def entries_for(
         extra = [f"{item.upvotes} upvotes"]
         if notes and paper.id in notes:
             extra = [notes[paper.id]]
+        title = " ".join(paper.title.split())
+        if paper.withdrawn:
+            title = f"[Withdrawn] {title}"
+            extra.insert(0, "withdrawn: the latest arXiv version has no full text")
         entries.append(
             Entry(
-                title=" ".join(paper.title.split()),
+                title=title,
                 url=f"{base}/papers/{paper.id}",
                 summary=f"{summary}\n\n({'; '.join(extra)})",
                 day=item.day or paper.listed_on or paper.published,
