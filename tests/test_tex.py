@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from paperwire.ingest.records import arxiv_paper, author
-from paperwire.ingest.tex import tex_to_unicode
+from paperwire.ingest.tex import has_tex_macro, tex_to_unicode
 from paperwire.model import Paper
 from paperwire.search.engine import SearchEngine
 from paperwire.store.base import PaperStore
@@ -88,3 +88,54 @@ def test_name_filters_fold_accents(
     engine = SearchEngine(store, tmp_path / "idx", None)
     engine.update()
     assert [hit.paper_id for hit in engine.search(query).hits] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        # arXiv's other inline and display math delimiters are math too: kept as written.
+        (r"over 2\(\times\) faster", r"over 2\(\times\) faster"),
+        (r"for \(L\in\{1,\dots,16\}\) layers", r"for \(L\in\{1,\dots,16\}\) layers"),
+        (r"the bound \[O(n)\] holds", r"the bound \[O(n)\] holds"),
+        # A link's text may hold a macro; a link whose text is its address is shown once.
+        (
+            r"at this \href{https://github.com/a/b}{\textbf{link}}.",
+            "at this link (https://github.com/a/b).",
+        ),
+        (r"see \href{https://a.org}{https://a.org}", "see https://a.org"),
+        # A style macro or a group around a URL (real abstracts) leaves the URL alone.
+        (r"on~\textbf{https://github.com/a/b}", "on~https://github.com/a/b"),
+        (r"at {\textcolor{magenta}{https://github.com/a/b}}.", "at https://github.com/a/b."),
+        (
+            r"at \texttt{github.com/a/b (https://github.com/a/b)}",
+            "at github.com/a/b (https://github.com/a/b)",
+        ),
+        # A colour says nothing: xcolor's \color[model]{spec} goes, its text stays.
+        (
+            r"at \href{https://github.com/a/b}{\color[RGB]{175,36,67}{Repo}}.",
+            "at Repo (https://github.com/a/b).",
+        ),
+    ],
+)
+def test_math_links_and_styles_around_urls(tex: str, text: str) -> None:
+    assert tex_to_unicode(tex) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        (r"P. Erd\H{o}s", True),
+        (r"S. {\O}stergaard", True),
+        (r"caf\'e", True),
+        (r"\emph{Note}", True),
+        ("max {x, y}", False),  # converted text keeps an escaped brace: not TeX to convert
+        (r"$\alpha$ and \(\beta\)", False),  # math is left as written
+        ("P. Erdős", False),
+    ],
+)
+def test_has_tex_macro_finds_what_an_import_converts(text: str, holds: bool) -> None:
+    assert has_tex_macro(text) is holds
+    if not holds:
+        return
+    converted = tex_to_unicode(text)
+    assert not has_tex_macro(converted)

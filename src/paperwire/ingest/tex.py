@@ -18,22 +18,39 @@ import unicodedata
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-__all__ = ["has_tex", "tex_to_unicode"]
+__all__ = ["has_tex", "has_tex_macro", "tex_to_unicode"]
 
 log = logging.getLogger(__name__)
 # pylatexenc says so for every macro it cannot expand (\frac outside math, say): the
 # piece is kept as written, which is all an import needs to know.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
-# Left as written: math, links (\url{address}, \href{address}{text}) and bare URLs.
+# Left as written: math ($...$, $$...$$, \(...\), \[...\]), links (\url{address},
+# \href{address}{text}) and bare URLs.
+# A link's text may hold one level of braces (``\href{address}{\textbf{here}}``).
+_LINK_TEXT = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
 _VERBATIM = re.compile(
-    r"\$\$.+?\$\$|\$[^$]+\$|\\url\{[^}]*\}|\\href\{[^}]*\}\{[^}]*\}|https?://[^\s{}]+",
+    r"\$\$.+?\$\$|\$[^$]+\$|\\\(.+?\\\)|\\\[.+?\\\]|\\url\{[^}]*\}|\\href\{[^}]*\}"
+    + _LINK_TEXT
+    + r"|https?://[^\s{}]+",
     re.DOTALL,
 )
+# A URL that a text macro or a group wraps (``\textbf{https://...}``,
+# ``{\textcolor{red}{https://...}}``): the URL alone is meant, and a bare URL is
+# kept as written, so without this the macro would be cut from its argument.
+_WRAPPED_URL = re.compile(
+    r"\\(?:text(?:bf|it|tt|sf|rm|sc|md|up)|emph|underline|mbox|textcolor\s*\{[^{}]*\})\s*"
+    r"\{\s*([^{}]*?(?:https?://|github\.com/)[^{}]*?)\s*\}"
+    # or a bare group holding a URL alone, not the argument of a macro (\url, \href)
+    r"|(?<![A-Za-z}\]])\{\s*(https?://[^\s{}]+?)\s*\}"
+)
 _URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
-_HREF_MACRO = re.compile(r"\\href\{([^}]*)\}\{([^}]*)\}")
+_HREF_MACRO = re.compile(r"\\href\{([^}]*)\}" + _LINK_TEXT)
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
 _BACKSLASH_BEFORE_NON_ASCII = re.compile(r"\\(?=[^\x00-\x7f])")
+# A colour changes how text looks, not what it says (xcolor's \color[model]{spec} and
+# \textcolor{spec}{text}, which pylatexenc does not know): the text alone is kept.
+_COLOR = re.compile(r"\\(?:text)?color\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
 _TEX_LINE_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?")
 # One piece of TeX in running text: a braced group, or a macro with its argument
 # (``\emph{x}``, ``\H{o}``) or, for an accent, the letter it takes (``\'e``).
@@ -45,6 +62,12 @@ _TEX_PIECE = re.compile(
 )
 
 
+_ACCENT_OR_TEXT_MACRO = re.compile(
+    r"\\['`^\"~=.](?:\{\\?[A-Za-z]\}|\\?[A-Za-z])"  # \'e \"{o} \^{\i}
+    r"|\\[uvHcdbtkr]\s*\{\\?[A-Za-z]\}"  # \v{z} \H{o} \c{c}
+    r"|\\(?:ss|[oO]|ae|AE|oe|OE|aa|AA|[lL]|i|j)(?![A-Za-z])"  # \o \ss \l
+    r"|\\(?:emph|text(?:bf|it|tt|sf|rm|sc))\s*\{"
+)
 # What TeX leaves in text: a macro or escaped character, a brace, a math delimiter.
 _TEX_MARK = re.compile(r"[\\{}$]")
 
@@ -56,14 +79,42 @@ def tex_to_unicode(text: str) -> str:
     and URLs unchanged. Text without a backslash or a brace is returned as it is."""
     if "\\" not in text and "{" not in text:
         return text
+    text = _unwrap_urls(text)
     pieces: list[str] = []
     last = 0
     for match in _VERBATIM.finditer(text):
         pieces.append(_convert(text[last : match.start()]))
-        pieces.append(_HREF_MACRO.sub(r"\2 (\1)", _URL_MACRO.sub(r"\1", match.group(0))))
+        pieces.append(_link(match.group(0)))
         last = match.end()
     pieces.append(_convert(text[last:]))
     return "".join(pieces)
+
+
+def _unwrap_urls(text: str) -> str:
+    while True:
+        unwrapped = _WRAPPED_URL.sub(lambda m: m[1] or m[2], text)
+        if unwrapped == text:
+            return text
+        text = unwrapped
+
+
+def _link(verbatim: str) -> str:
+    r"""A kept piece as shown: math as written, ``\url{a}`` as ``a``, and
+    ``\href{a}{text}`` as ``text (a)``, its text converted."""
+    href = _HREF_MACRO.fullmatch(verbatim)
+    if href:
+        text = _convert(href[2]).strip()
+        return href[1] if text in ("", href[1]) else f"{text} ({href[1]})"
+    return _URL_MACRO.sub(r"\1", verbatim)
+
+
+def has_tex_macro(text: str) -> bool:
+    r"""Whether ``text`` holds, outside math and links, a TeX accent (``\'e``,
+    ``\H{o}``), a letter macro (``\o``, ``\ss``) or a text-style macro (``\emph{``):
+    what today's import always converts, so what an older one left as written.
+    Converting converted text again is not a no-op (the literal ``{`` of an escaped
+    ``\{`` would go), hence this test before a repair converts anything."""
+    return _ACCENT_OR_TEXT_MACRO.search(_VERBATIM.sub(" ", text)) is not None
 
 
 def has_tex(text: str) -> bool:
@@ -77,7 +128,7 @@ def _convert(segment: str) -> str:
     if "\\" not in segment and "{" not in segment:
         return segment
     safe = _BACKSLASH_BEFORE_NON_ASCII.sub("", segment)
-    safe = _TEX_LINE_BREAK.sub(" ", safe)
+    safe = _COLOR.sub("", _TEX_LINE_BREAK.sub(" ", safe))
     converted = _TEX_PIECE.sub(lambda piece: _piece(piece.group(0)), safe)
     return unicodedata.normalize("NFC", converted.replace("\xa0", " "))
 
