@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperwire.ingest.links import extract_links, normalize_github
+from paperwire.ingest.links import extract_links, mentions_github_repository, normalize_github
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,20 @@ def test_links_differing_by_a_slash_or_case_are_one() -> None:
     )
     assert repos == ["https://github.com/Owner/Repo"]
     assert pages == ["https://Proj.io/"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("Code: https://github.com/acme/widget.", True),
+        ("Code: https: //github. com/ acme/ widget", True),
+        ("(see github.com/acme/widget).", True),
+        # An owner's page with the sentence going on is no repository.
+        ("will be available at https://github.com/acme/ soon.", False),
+        ("at https://github.com/acme/ and https://doi.org/10.1/x", False),
+        ("see https://acme.github.io/widget", False),
+        ("GitHub hosts many projects.", False),
+    ],
+)
+def test_a_repository_mention_is_found_however_it_is_spelt(text: str, mentions: bool) -> None:
+    assert mentions_github_repository(text) is mentions

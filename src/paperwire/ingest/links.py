@@ -16,7 +16,7 @@ import re
 
 from paperwire.model import unique_links
 
-__all__ = ["extract_links", "normalize_github"]
+__all__ = ["extract_links", "mentions_github_repository", "normalize_github"]
 
 _URL = re.compile(r"(?:https?://|www\.|(?<![.@/-])github\.com/)[^\s<>\"'{}\\^`|]+", re.IGNORECASE)
 # What real abstracts put inside a link (arXiv's text keeps the authors' line breaks
@@ -24,9 +24,10 @@ _URL = re.compile(r"(?:https?://|www\.|(?<![.@/-])github\.com/)[^\s<>\"'{}\\^`|]
 _SPACED_SCHEME = re.compile(r"\b(https?):\s*//?\s*", re.IGNORECASE)
 _NEXT_SCHEME = re.compile(r"(?<=.)(?=https?://)", re.IGNORECASE)  # "https://githubhttps://..."
 _SPACED_GITHUB = re.compile(r"\bgithub\s*\.\s*com\s*/\s*", re.IGNORECASE)
+# A word after "github.com/owner/ " that is the sentence going on, not a repository.
+_NOT_A_REPO_WORD = r"(?!(?:and|or|soon|the|for|to|in|at|with)\b)"
 _SPACED_REPO = re.compile(
-    r"(github\.com/[A-Za-z0-9-]+/)\s+(?!(?:and|or|soon|the|for|to|in|at|with)\b)"
-    r"(?=[A-Za-z0-9._-]+)",
+    r"(github\.com/[A-Za-z0-9-]+/)\s+" + _NOT_A_REPO_WORD + r"(?=[A-Za-z0-9._-]+)",
     re.IGNORECASE,
 )
 _GITHUB = re.compile(
@@ -61,6 +62,26 @@ def extract_links(*texts: str | None) -> tuple[list[str], list[str]]:
                 elif _is_page(url):
                     pages.append(_with_scheme(url))
     return unique_links(repos), unique_links(pages)
+
+
+# A repository named in running text however it is spelt ("github. com/ owner/ repo"),
+# for counting papers whose links were missed; found by a looser pattern than _URL.
+_GITHUB_MENTION = re.compile(
+    r"github\s*\.\s*com\s*/\s*(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)\s*/\s*"
+    + _NOT_A_REPO_WORD
+    + r"(?P<repo>[A-Za-z0-9_.-]*[A-Za-z0-9_-])",
+    re.IGNORECASE,
+)
+
+
+def mentions_github_repository(*texts: str | None) -> bool:
+    """Whether any of ``texts`` names a GitHub repository (``github.com/owner/repo``),
+    with or without a scheme and whatever spaces the authors put inside it."""
+    for text in texts:
+        for match in _GITHUB_MENTION.finditer(text or ""):
+            if match["owner"].lower() not in _NOT_REPOS:
+                return True
+    return False
 
 
 def _is_page(url: str) -> bool:
