@@ -13,12 +13,28 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-__all__ = ["SOURCE_RANK", "Author", "Paper", "Version", "link_key", "unique_links"]
+__all__ = [
+    "RECORD_RULES",
+    "SOURCE_RANK",
+    "Author",
+    "Paper",
+    "Version",
+    "link_key",
+    "unique_links",
+]
 
 # Which kind of record is most authoritative for the text fields (title,
 # abstract, authors...). A higher version always wins; at equal version the
 # higher rank does. Community facts are merged separately and never lost.
 SOURCE_RANK: dict[str, int] = {"beir": 0, "hf": 1, "listing": 2, "arxiv": 3}
+
+# The version of the rules by which importers turn a source's record into a paper's
+# text. The store notes, per paper, the rules of the import its text came from: a
+# paper imported by older rules (0: before they were numbered) may lack what those
+# rules dropped and no stored record can give back (abstract paragraphs, second
+# affiliations) until its source is imported again. Raise it when a change of the
+# parsers restores something a stored record has lost.
+RECORD_RULES = 1
 
 
 @dataclass(slots=True)

@@ -98,6 +98,18 @@ class PaperStore(Protocol):
         """Merge each paper into the store in one transaction; all or nothing."""
         ...
 
+    def replace_papers(self, papers: Iterable[Paper]) -> int:
+        """Write each stored paper of ``papers`` exactly as given, no merge (a repair
+        re-deriving stored records), in one transaction, each with a new change seq;
+        its record rules are kept. Papers the store lacks are skipped. Returns the
+        number written."""
+        ...
+
+    def papers_from_older_rules(self) -> int:
+        """How many papers' text an import by rules older than ``model.RECORD_RULES``
+        wrote (a store noted rules only from schema 10; papers before count as 0)."""
+        ...
+
     def mark_deleted(self, deletions: Iterable[tuple[str, date]]) -> DeletionCounts:
         """Mark each stored paper of the (paper id, deletion day) pairs deleted, in one
         transaction, by ``merge.apply_deletion``'s rule; a changed paper gets a new change

@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from paperwire.model import SOURCE_RANK, Paper, Version, unique_links
 
-__all__ = ["apply_deletion", "merge_papers", "with_listing_days"]
+__all__ = ["apply_deletion", "merge_papers", "outranks", "with_listing_days"]
 
 _TEXT_FIELDS = (
     "title",
@@ -49,7 +49,7 @@ T = TypeVar("T", int, date)  # what _max compares: version numbers, counts, days
 
 def merge_papers(stored: Paper, incoming: Paper) -> Paper:
     """Return the merged paper; ``stored`` and ``incoming`` are left as they were."""
-    winner, other = (incoming, stored) if _outranks(incoming, stored) else (stored, incoming)
+    winner, other = (incoming, stored) if outranks(incoming, stored) else (stored, incoming)
     merged = Paper(id=stored.id, title=winner.title)
     for name in _TEXT_FIELDS:
         setattr(merged, name, getattr(winner, name) or getattr(other, name))
@@ -107,7 +107,10 @@ def _deleted_on(latest_deletion: date | None, last_version: date | None) -> date
     return latest_deletion
 
 
-def _outranks(incoming: Paper, stored: Paper) -> bool:
+def outranks(incoming: Paper, stored: Paper) -> bool:
+    """Whether ``incoming``'s text wins over ``stored``'s: a higher (version, source
+    rank), or an equal one (the newer import of the same record)."""
+
     def key(paper: Paper) -> tuple[int, int]:
         return (paper.version or 0, SOURCE_RANK.get(paper.source, 0))
 

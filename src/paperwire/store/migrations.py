@@ -213,6 +213,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX papers_by_organization ON papers(organization, deleted_on)
         WHERE deleted_on IS NULL;
     """,
+    # 10: which version of the import rules wrote each paper's text
+    # (model.RECORD_RULES); papers stored before are 0, so a repair can say which
+    # ones lack what older imports dropped until their source is imported again.
+    """
+    ALTER TABLE papers ADD COLUMN record_rules INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

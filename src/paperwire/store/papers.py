@@ -16,10 +16,10 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING
 
-from paperwire.model import Paper
+from paperwire.model import RECORD_RULES, Paper
 from paperwire.organizations import organization_group
 from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
-from paperwire.store.merge import apply_deletion, merge_papers, with_listing_days
+from paperwire.store.merge import apply_deletion, merge_papers, outranks, with_listing_days
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
 if TYPE_CHECKING:
@@ -30,10 +30,10 @@ __all__ = ["PapersMixin"]
 _EMBEDDING_COLUMNS = "paper_id, model, text_hash, seq, vector"
 _PAPER_COLUMNS = (
     "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
-    " organization, has_code, deleted_on"
+    " organization, has_code, deleted_on, record_rules"
 )
 _UPSERT_PAPER = (
-    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:])
 )
@@ -106,21 +106,49 @@ class PapersMixin(SqlBackend):
         if not incoming:
             return counts
         with self._papers_transaction() as conn:
-            known = _fetch(conn, list({p.id for p in incoming}))
+            ids = list({p.id for p in incoming})
+            known = _fetch(conn, ids)
+            rules = _rules_of(conn, ids)
             changed: dict[str, Paper] = {}
+            relabelled: set[str] = set()
             for paper in incoming:
                 stored = known.get(paper.id)
-                merged = with_listing_days(paper) if stored is None else merge_papers(stored, paper)
                 if stored is None:
+                    merged = with_listing_days(paper)
                     counts.new += 1
-                elif merged == stored:
-                    counts.unchanged += 1
-                    continue
                 else:
+                    merged = merge_papers(stored, paper)
+                    if outranks(paper, stored) and rules[paper.id] != RECORD_RULES:
+                        # Its text now comes from today's rules, even where nothing else changed.
+                        rules[paper.id] = RECORD_RULES
+                        relabelled.add(paper.id)
+                    if merged == stored:
+                        counts.unchanged += 1
+                        continue
                     counts.updated += 1
                 known[paper.id] = changed[paper.id] = merged
-            _write(conn, changed.values())
+                rules.setdefault(paper.id, RECORD_RULES)
+            _write(conn, changed.values(), rules)
+            _relabel(conn, [(rules[i], i) for i in relabelled if i not in changed])
         return counts
+
+    def replace_papers(self, papers: Iterable[Paper]) -> int:
+        wanted = {paper.id: paper for paper in papers}
+        if not wanted:
+            return 0
+        with self._papers_transaction() as conn:
+            rules = _rules_of(conn, list(wanted))
+            stored = [paper for paper_id, paper in wanted.items() if paper_id in rules]
+            _write(conn, stored, rules)
+        return len(stored)
+
+    def papers_from_older_rules(self) -> int:
+        row = (
+            self._reader()
+            .execute("SELECT COUNT(*) FROM papers WHERE record_rules < ?", (RECORD_RULES,))
+            .fetchone()
+        )
+        return int(row[0])
 
     def mark_deleted(self, deletions: Iterable[tuple[str, date]]) -> DeletionCounts:
         wanted = list(deletions)
@@ -141,7 +169,7 @@ class PapersMixin(SqlBackend):
                     continue
                 counts.deleted += 1
                 known[paper_id] = changed[paper_id] = marked
-            _write(conn, changed.values())
+            _write(conn, changed.values(), _rules_of(conn, list(changed)))
         return counts
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
@@ -301,13 +329,17 @@ def _load(record: str) -> Paper:
     return with_listing_days(Paper.from_dict(json.loads(record)))
 
 
-def _write(conn: SqlConnection, papers: Iterable[Paper]) -> None:
-    """Write ``papers``, each with the next change seq, and their listing rows (inside
-    a papers transaction). A deleted paper is in no listing: its rows are removed,
-    and come back with the paper if a newer version undoes the deletion."""
+def _write(conn: SqlConnection, papers: Iterable[Paper], rules: dict[str, int]) -> None:
+    """Write ``papers`` (inside a papers transaction), each with the next change seq and
+    its record rules (``rules``, by paper id), and their listing rows. A deleted paper
+    is in no listing: its rows are removed, and come back with the paper if a newer
+    version undoes the deletion."""
     papers = list(papers)
     seq = _max_seq(conn)
-    rows = [_row(paper, seq + i) for i, paper in enumerate(papers, start=1)]
+    rows = [
+        _row(paper, seq + i, rules.get(paper.id, RECORD_RULES))
+        for i, paper in enumerate(papers, start=1)
+    ]
     if rows:
         conn.executemany(_UPSERT_PAPER, rows)
     listed = [row for paper in papers if not paper.deleted for row in _listing_rows(paper)]
@@ -327,7 +359,24 @@ def _max_seq(conn: SqlConnection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
 
 
-def _row(paper: Paper, seq: int) -> tuple[object, ...]:
+def _rules_of(conn: SqlConnection, ids: list[str]) -> dict[str, int]:
+    """The record rules of each stored paper of ``ids`` (``model.RECORD_RULES``)."""
+    found: dict[str, int] = {}
+    for chunk, marks in in_chunks(ids):
+        for paper_id, rules in conn.execute(
+            f"SELECT id, record_rules FROM papers WHERE id IN ({marks})", chunk
+        ):
+            found[str(paper_id)] = int(rules)
+    return found
+
+
+def _relabel(conn: SqlConnection, rules: list[tuple[int, str]]) -> None:
+    # Only the label: the record is unchanged, so no new change seq is due.
+    if rules:
+        conn.executemany("UPDATE papers SET record_rules = ? WHERE id = ?", rules)
+
+
+def _row(paper: Paper, seq: int, rules: int) -> tuple[object, ...]:
     return (
         paper.id,
         seq,
@@ -341,6 +390,7 @@ def _row(paper: Paper, seq: int) -> tuple[object, ...]:
         _text(paper.organization) if paper.organization else None,
         int(paper.has_code),
         paper.deleted_on.isoformat() if paper.deleted_on else None,
+        rules,
     )
 
 

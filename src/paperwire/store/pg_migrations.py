@@ -205,6 +205,10 @@ PG_MIGRATIONS: list[str] = [
     CREATE INDEX papers_by_organization ON papers(organization, deleted_on)
         WHERE deleted_on IS NULL;
     """,
+    # 10: the import rules that wrote each paper's text (model.RECORD_RULES); 0 before.
+    """
+    ALTER TABLE papers ADD COLUMN record_rules INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -24,7 +24,7 @@ __all__ = ["TABLES", "StoreNotEmpty", "TableFigures", "TransferReport", "checksu
 TABLES: dict[str, tuple[str, str]] = {
     "papers": (
         "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
-        " organization, has_code, deleted_on",
+        " organization, has_code, deleted_on, record_rules",
         "id",
     ),
     "listings": ("day, paper_id", "day, paper_id"),
