@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "import": "paperwire.cli.import_export:import_command",
     "migrate-store": "paperwire.cli.migrate_store:migrate_store_command",
     "reindex": "paperwire.cli.search:reindex_command",
+    "repair": "paperwire.cli.maintenance:repair_command",
     "restore": "paperwire.cli.maintenance:restore_command",
     "search": "paperwire.cli.search:search_command",
     "serve": "paperwire.cli.serve:serve_command",
@@ -63,6 +64,7 @@ SUMMARIES: dict[str, str] = {
     "from content.",
     "migrate-store": "Copy everything from SOURCE to the empty DESTINATION, then verify the copy.",
     "reindex": "Rebuild the search indexes from the store (stored embeddings are reused).",
+    "repair": "Bring papers stored by an older paperwire up to today's import rules.",
     "restore": "Replace the store with the backup SRC, after checking SRC is a sound paperwire "
     "store.",
     "search": 'Search the papers: words, "a phrase", an arXiv id or URL, and filters.',

@@ -1,4 +1,5 @@
-"""``paperwire check``, ``backup`` and ``restore``: keeping a store safe and its indexes true."""
+"""``paperwire check``, ``repair``, ``backup`` and ``restore``: keeping a store safe, its
+records right and its indexes true."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from paperwire.cli.engine_options import index_dir_for
-from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
+from paperwire.cli.options import (
+    counted_progress,
+    db_option,
+    emit_json,
+    json_option,
+    open_cli_store,
+)
 from paperwire.config import load_settings
 from paperwire.search.consistency import ConsistencyReport, check_consistency
 from paperwire.store import StoreLocation, is_postgres_url
@@ -24,15 +31,21 @@ from paperwire.store.backup import (
     restore_sqlite,
 )
 
-__all__ = ["backup_command", "check_command", "restore_command"]
+__all__ = ["backup_command", "check_command", "repair_command", "restore_command"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.command("check", context_settings=CONTEXT)
+@click.option(
+    "--metadata",
+    is_flag=True,
+    help="Audit the papers' metadata instead: names with TeX or footnote marks, missed or "
+    "duplicate links, organisation names spelt two ways.",
+)
 @db_option
 @json_option
-def check_command(db_path: StoreLocation | None, json_out: str | None) -> None:
+def check_command(db_path: StoreLocation | None, metadata: bool, json_out: str | None) -> None:
     """Check that the store is sound and the search indexes agree with it.
 
     Runs the store's integrity check, then compares the indexes with the
@@ -40,10 +53,17 @@ def check_command(db_path: StoreLocation | None, json_out: str | None) -> None:
     reached, a vector for every paper where the index has embeddings. Exits
     with status 1 and says what to run when they differ.
 
+    With --metadata, counts instead what the papers still show wrong, by
+    kind, with examples; `paperwire repair` fixes what a record still holds.
+
     \b
-    Example:
+    Examples:
       paperwire check --json check.json
+      paperwire check --metadata
     """
+    if metadata:
+        _check_metadata(db_path, json_out)
+        return
     store = open_cli_store(db_path)
     try:
         report = check_consistency(store, index_dir_for(db_path))
@@ -55,6 +75,58 @@ def check_command(db_path: StoreLocation | None, json_out: str | None) -> None:
         raise click.ClickException(
             "the store and its search indexes differ: " + "; ".join(map(str, report.problems))
         )
+
+
+@click.command("repair", context_settings=CONTEXT)
+@click.option("--dry-run", is_flag=True, help="Count what would change; write nothing.")
+@db_option
+@json_option
+def repair_command(dry_run: bool, db_path: StoreLocation | None, json_out: str | None) -> None:
+    """Bring papers stored by an older paperwire up to today's import rules.
+
+    Re-derives every paper from its stored record: author lists split at
+    affiliation footnotes, TeX in names and titles, missed or duplicate code
+    and project links, organisation names. Safe while the service runs (the
+    search indexes follow the changes) and safe to run twice. Paragraphs and
+    affiliations that older imports dropped are not in the records: those
+    papers get them back when their source is imported again.
+
+    \b
+    Examples:
+      paperwire repair --dry-run
+      paperwire repair && paperwire check --metadata
+    """
+    from paperwire.application.repair import REPAIRED_FIELDS, repair_store
+
+    store = open_cli_store(db_path)
+    try:
+        total = store.stats().papers
+        with counted_progress() as bar:
+            task = bar.add_task("repairing" if not dry_run else "checking", total=total)
+            report = repair_store(
+                store, dry_run=dry_run, progress=lambda n: bar.update(task, completed=n)
+            )
+    finally:
+        store.close()
+    console = Console(stderr=json_out == "-")
+    verb = "would repair" if dry_run else "repaired"
+    console.print(f"paperwire repair: {verb} {report.repaired} of {report.papers} papers")
+    table = Table()
+    table.add_column("field")
+    table.add_column("papers", justify="right")
+    for name in REPAIRED_FIELDS:
+        table.add_row(name, str(report.fields[name]))
+    console.print(table)
+    for example in report.examples[:5]:
+        console.print(f"  {example}")
+    if report.legacy:
+        console.print(
+            f"note: {report.legacy} papers were last imported by an older paperwire. What their "
+            "records hold is repaired; the abstract paragraphs and second affiliations that "
+            "older imports dropped come back when their source is imported again "
+            "(`paperwire import FILE`, `paperwire fetch ID`, or the next sync)."
+        )
+    emit_json(report.figures(), json_out)
 
 
 @click.command("backup", context_settings=CONTEXT)
@@ -171,3 +243,32 @@ def _print_check(report: ConsistencyReport, console: Console) -> None:
     console.print(table)
     for note in report.notes:
         console.print(f"note: {note}")
+
+
+def _check_metadata(db_path: StoreLocation | None, json_out: str | None) -> None:
+    from paperwire.application.metadata import audit_metadata
+
+    store = open_cli_store(db_path)
+    try:
+        total = store.stats().papers
+        with counted_progress() as bar:
+            task = bar.add_task("auditing", total=total)
+            report = audit_metadata(store, lambda n: bar.update(task, completed=n))
+    finally:
+        store.close()
+    console = Console(stderr=json_out == "-")
+    table = Table(title=f"paperwire check --metadata: {report.papers} papers")
+    table.add_column("fault")
+    table.add_column("count", justify="right")
+    for kind, count in report.counts.items():
+        table.add_row(kind.replace("_", " "), str(count) if not count else f"[red]{count}[/red]")
+    console.print(table)
+    for kind, examples in report.examples.items():
+        for example in examples[:5]:
+            console.print(f"  {kind.replace('_', ' ')}: {example}", markup=False)
+    emit_json(report.figures(), json_out)
+    if not report.ok:
+        raise click.ClickException(
+            "some papers' metadata is wrong: run `paperwire repair`, then check again "
+            "(`--json` lists up to 20 examples of each kind)"
+        )
