@@ -12,7 +12,8 @@ from paperwire.store import SQLiteStore, StoreLocation, open_store_at
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # arXiv deletes 2310.01234 (stored by oai_arxivraw.xml) and 2402.00007 is withdrawn
-# (arXivRaw: its latest version has an empty source).
+# (arXivRaw: its latest version has an empty source); 2402.00008 has authors with
+# footnoted affiliations (one author has two) and an abstract of two paragraphs.
 STATES = """<?xml version="1.0" encoding="UTF-8"?>
 <OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>
 <record><header status="deleted"><identifier>oai:arXiv.org:2310.01234</identifier>
@@ -26,6 +27,14 @@ STATES = """<?xml version="1.0" encoding="UTF-8"?>
 <title>A Result That Did Not Hold</title><authors>Emmy Noether</authors>
 <categories>cs.LG</categories><comments>The main theorem is wrong</comments>
 <abstract>We prove a bound.</abstract></arXivRaw></metadata></record>
+<record><header><identifier>oai:arXiv.org:2402.00008</identifier>
+<datestamp>2024-02-02</datestamp></header><metadata>
+<arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/"><id>2402.00008</id>
+<version version="v1"><date>Fri, 2 Feb 2024 10:00:00 GMT</date><size>200kb</size></version>
+<title>Two Labs</title>
+<authors>Ana Ruiz (1), Ben Okafor (1 and 2) ((1) Univ. of Somewhere, (2) Some Lab)</authors>
+<categories>cs.LG</categories><abstract>  First paragraph.
+  Second paragraph, indented as arXiv marks one.</abstract></arXivRaw></metadata></record>
 </ListRecords></OAI-PMH>"""
 
 
@@ -41,6 +50,12 @@ def test_export_import_round_trip(tmp_path: Path, store_location: StoreLocation)
     assert len(before) >= 6
     assert [i for i, p in before.items() if p.deleted_on] == ["2310.01234"]
     assert [i for i, p in before.items() if p.withdrawn] == ["2402.00007"]
+    two_labs = before["2402.00008"]
+    assert [a.affiliations for a in two_labs.authors] == [
+        ["Univ. of Somewhere"],
+        ["Univ. of Somewhere", "Some Lab"],
+    ]
+    assert two_labs.abstract.count("\n\n") == 1
 
     runner = CliRunner()
     out = tmp_path / "export.jsonl"
