@@ -58,8 +58,8 @@ def serve_command(
     if db_path is not None:
         where = db_path.resolve() if isinstance(db_path, Path) else db_path
         os.environ["PAPERWIRE_DB"] = str(where)
-    scheduler = start_jobs(store) if background_sync else None
-    if scheduler is None:
+    jobs = start_jobs(store) if background_sync else None
+    if jobs is None:
         store.close()
     click.echo(f"paperwire: serving at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     try:
@@ -74,6 +74,6 @@ def serve_command(
             log_level="info",
         )
     finally:
-        if scheduler is not None:
-            scheduler.stop()
+        if jobs is not None:
+            jobs.stop()
             store.close()
