@@ -177,6 +177,48 @@ def test_the_notice_speaks_the_configured_time_zone(filled: PaperStore, tmp_path
         load_web_settings(settings, {"PAPERWIRE_DISPLAY_TIMEZONE": "Mars/Olympus"})
 
 
+def test_status_gives_the_full_error_escaped_and_the_same_figures_as_json(
+    filled: PaperStore, down: ReplayServer, tmp_path: Path
+) -> None:
+    failed_sync(filled, down, tmp_path / "home", NOW)
+    hostile = "answer was <script>alert(1)</script> & more"
+    record_sync_report(
+        filled,
+        SyncReport(NOW.isoformat(), [StepReport("hf", error=hostile)]),
+    )
+    beat(filled, NOW)
+    with TestClient(make_app(filled, None)) as client:  # type: ignore[arg-type]
+        page = client.get("/status")
+        figures = client.get("/status.json").json()
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    arxiv_error = source_outcome(filled, "arxiv").error  # type: ignore[union-attr]
+    assert arxiv_error and "HTTP 503" in arxiv_error
+    assert html.escape(arxiv_error, quote=False) in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page.text
+    assert "<script>alert(1)" not in page.text
+    assert "Running: 1 scheduler recorded a heartbeat" in page.text
+    by_source = {s["source"]: s for s in figures["sources"]}
+    assert by_source["arxiv"]["ok"] is False and by_source["arxiv"]["error"] == arxiv_error
+    assert by_source["arxiv"]["unreachable"] is True
+    assert by_source["arxiv"]["failing_since"] == NOW.isoformat(timespec="seconds")
+    assert by_source["arxiv"]["next_run"] == (NOW + RETRY).isoformat(timespec="seconds")
+    assert by_source["hf"]["error"] == hostile and by_source["hf"]["unreachable"] is False
+    assert figures["scheduler"] == {
+        "alive": True,
+        "schedulers": 1,
+        "last_heartbeat": NOW.isoformat(timespec="seconds"),
+    }
+    assert figures["notice"] is True
+
+
+def test_status_without_a_scheduler_says_nothing_syncs(filled: PaperStore) -> None:
+    with TestClient(make_app(filled, None)) as client:  # type: ignore[arg-type]
+        page = client.get("/status").text
+        figures = client.get("/status.json").json()
+    assert "No sync has been recorded" in page and "No scheduler is running" in page
+    assert figures["sources"] == [] and figures["scheduler"]["alive"] is False
+
+
 def test_an_older_report_finishing_last_does_not_overwrite_a_newer_one(
     store: PaperStore,
 ) -> None:

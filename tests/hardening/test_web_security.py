@@ -600,6 +600,8 @@ GET_SAMPLES: dict[str, str] = {
     "/feeds/search.{kind}": "/feeds/search.rss?q=protein",
     "/feeds/orgs/{slug}.{kind}": "/feeds/orgs/svg-onload-alert-1-org.atom",
     "/docs": "/docs",
+    "/status": "/status",
+    "/status.json": "/status.json",
     "/subscribe": "/subscribe",
     "/subscribe/confirm": "/subscribe/confirm?token=1.AAAA",
     "/unsubscribe": "/unsubscribe?token=1.AAAA",
