@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from pathlib import Path
+from types import FrameType
 
 import click
 import uvicorn
@@ -62,6 +64,8 @@ def serve_command(
     if jobs is None:
         store.close()
     click.echo(f"paperwire: serving at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    terminated = False
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         uvicorn.run(
             "paperwire.web.asgi:make_app",
@@ -73,7 +77,23 @@ def serve_command(
             server_header=False,
             log_level="info",
         )
+    except _Terminated:
+        terminated = True
     finally:
         if jobs is not None:
-            jobs.stop()
+            jobs.stop()  # this node's heartbeat goes with it
             store.close()
+    if terminated:
+        # Exit as killed by SIGTERM, as service managers expect of a clean stop.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived: uvicorn shut down gracefully and raised it again."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # uvicorn restores this handler after its graceful shutdown and raises SIGTERM again;
+    # the default handler would end the process before the jobs stop.
+    raise _Terminated
