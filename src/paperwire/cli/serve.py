@@ -13,6 +13,7 @@ import uvicorn
 
 from paperwire.application.jobs import start_jobs
 from paperwire.cli.options import db_option, open_cli_store
+from paperwire.mail.settings import smtp_configured
 from paperwire.store import StoreLocation
 
 __all__ = ["serve_command"]
@@ -60,6 +61,11 @@ def serve_command(
     if db_path is not None:
         where = db_path.resolve() if isinstance(db_path, Path) else db_path
         os.environ["PAPERWIRE_DB"] = str(where)
+    if not smtp_configured():
+        log.warning(
+            "mail is not configured (PAPERWIRE_SMTP_HOST is unset): this server sends no "
+            "mail, and its subscription box says so"
+        )
     jobs = start_jobs(store) if background_sync else None
     if jobs is None:
         store.close()
