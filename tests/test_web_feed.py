@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from paperwire.ingest.sync import sync
-from paperwire.ingest.sync_report import SYNC_REPORT_KEY, record_sync_report
 from paperwire.store import SQLiteStore
-from replay_server import live_settings
 from web_helpers import fill_store, make_app
 
 
@@ -128,17 +123,6 @@ def test_empty_store_says_what_to_do(store: SQLiteStore) -> None:
     assert "paperwire sync" in page.text and "paperwire import FILE" in page.text
 
 
-def test_a_failed_sync_is_announced(client: TestClient, store: SQLiteStore) -> None:
-    failed = {
-        "started": "2026-11-25T01:00:00+00:00",
-        "ok": False,
-        "failed": [{"source": "arxiv", "error": "network unreachable"}],
-    }
-    store.set_sync_state(SYNC_REPORT_KEY, json.dumps(failed))
-    page = client.get("/?fresh=1").text
-    assert "The last sync could not complete" in page and "network unreachable" in page
-
-
 def test_the_feed_follows_the_store(client: TestClient, store: SQLiteStore) -> None:
     assert "2611.00099" not in client.get("/").text
     paper = store.get_paper("2611.00010")
@@ -146,14 +130,3 @@ def test_the_feed_follows_the_store(client: TestClient, store: SQLiteStore) -> N
     paper.id, paper.title, paper.upvotes = "2611.00099", "Brand New", 999
     store.upsert_papers([paper])
     assert titles(client.get("/").text)[0] == "2611.00099"
-
-
-def test_a_sync_without_network_is_announced(store: SQLiteStore, tmp_path: Path) -> None:
-    settings = live_settings("http://127.0.0.1:9", tmp_path / "home")  # nothing listens there
-    report = sync(store, settings, sources=("hf",))
-    assert not report.ok
-    record_sync_report(store, report)
-    with TestClient(make_app(store, None)) as client:
-        page = client.get("/").text
-    assert "The last sync could not complete" in page and "cannot reach 127.0.0.1:9" in page
-    assert "paperwire sync" in page  # the empty store's advice is still there

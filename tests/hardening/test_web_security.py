@@ -37,7 +37,7 @@ from paperwire.mail.settings import load_mail_settings
 from paperwire.store import PaperStore
 from paperwire.web.settings import load_web_settings
 from replay_server import ReplayServer, Reply, live_settings, replay_server
-from smtp_helpers import html_part
+from smtp_helpers import MailCatcher, html_part, smtp_server
 from web_helpers import (
     FRESH_ATOM,
     HOSTILE_ID,
@@ -142,6 +142,17 @@ _EMPTY_FEED = (
     .replace("<opensearch:totalResults>1<", "<opensearch:totalResults>0<")
     + "</feed>\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def mail_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailCatcher]:
+    """A real SMTP server on loopback: with mail set up, the subscription form is offered."""
+    catcher = MailCatcher()
+    with smtp_server(catcher) as port:
+        monkeypatch.setenv("PAPERWIRE_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("PAPERWIRE_SMTP_PORT", str(port))
+        monkeypatch.setenv("PAPERWIRE_SMTP_STARTTLS", "0")
+        yield catcher
 
 
 @pytest.fixture
@@ -600,6 +611,8 @@ GET_SAMPLES: dict[str, str] = {
     "/feeds/search.{kind}": "/feeds/search.rss?q=protein",
     "/feeds/orgs/{slug}.{kind}": "/feeds/orgs/svg-onload-alert-1-org.atom",
     "/docs": "/docs",
+    "/status": "/status",
+    "/status.json": "/status.json",
     "/subscribe": "/subscribe",
     "/subscribe/confirm": "/subscribe/confirm?token=1.AAAA",
     "/unsubscribe": "/unsubscribe?token=1.AAAA",

@@ -3,26 +3,35 @@
 Each job holds the store's job lock of its kind (``sync``, ``digest run``,
 ``mail delivery``), so any number of servers and workers on one database run
 each kind one at a time: a job whose lock is held elsewhere is skipped, and
-the next scheduled run tries again.
+the next scheduled run tries again. Each sync's outcome is recorded per
+source (``ingest.sync_report``), and while the scheduler runs, a thread
+beside it records its heartbeat (``ingest.heartbeat``): every node reads
+both to tell readers, in one line, that a source is failing and when the
+next try is.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from paperwire.config import load_settings
-from paperwire.ingest.schedule import SyncScheduler
+from paperwire.ingest.heartbeat import BEAT_SECONDS, clear_heartbeat, node_name, record_heartbeat
+from paperwire.ingest.schedule import ScheduleConfig, SyncScheduler
 from paperwire.ingest.sync import SyncReport, sync
 from paperwire.ingest.sync_report import record_sync_report
 from paperwire.mail.run import scheduled_digests
 from paperwire.store import PaperStore
 from paperwire.store.locks import JobBusy
 
-__all__ = ["run_jobs_once", "start_jobs"]
+__all__ = ["BackgroundJobs", "run_jobs_once", "start_jobs"]
 
 log = logging.getLogger(__name__)
+
+_PLAN_WAIT = 5.0  # seconds a beat after a job waits for the scheduler to plan the next runs
 
 
 def run_jobs_once(store: PaperStore, sources: Sequence[str]) -> SyncReport | None:
@@ -39,17 +48,90 @@ def run_jobs_once(store: PaperStore, sources: Sequence[str]) -> SyncReport | Non
     return report
 
 
-def start_jobs(store: PaperStore) -> SyncScheduler:
-    """The scheduler thread that runs ``run_jobs_once`` on the sync schedule."""
+def start_jobs(
+    store: PaperStore, config: ScheduleConfig | None = None, beat_seconds: float = BEAT_SECONDS
+) -> BackgroundJobs:
+    """The scheduler thread that runs ``run_jobs_once`` on the sync schedule (``config``,
+    arXiv's by default), and its heartbeat every ``beat_seconds``; ``stop()`` them together."""
+    jobs = BackgroundJobs(store, config, beat_seconds)
+    jobs.start()
+    return jobs
 
-    def job(sources: Sequence[str]) -> SyncReport:
-        report = run_jobs_once(store, sources)
+
+class BackgroundJobs:
+    """A ``SyncScheduler`` running ``run_jobs_once``, and the thread that records its heartbeat.
+
+    The heartbeat is its own thread, not a step of the scheduler's loop: a sync
+    can run for minutes (a backfill, retries with backoff), and the scheduler
+    is no less alive meanwhile. A beat also follows each job, as soon as the
+    scheduler has planned the next runs, so that "retrying at" is known at once.
+    """
+
+    def __init__(
+        self,
+        store: PaperStore,
+        config: ScheduleConfig | None = None,
+        beat_seconds: float = BEAT_SECONDS,
+    ) -> None:
+        self.store = store
+        self.scheduler = SyncScheduler(self._job, config)
+        self.node = node_name()
+        self._beat_seconds = beat_seconds
+        self._stopped = threading.Event()
+        self._job_done = threading.Event()
+        self._last_job: tuple[tuple[str, ...], datetime] = ((), datetime.now(UTC))
+        self._beats = threading.Thread(target=self._beat, name="paperwire-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._record_beat()  # before the first sync, so its outcome finds a live scheduler
+        self.scheduler.start()
+        self._beats.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the scheduler (waiting up to ``timeout`` for a sync under way) and take
+        this node's heartbeat out of the store."""
+        self._stopped.set()
+        self._job_done.set()  # wakes the heartbeat thread, which sees the stop
+        self.scheduler.stop(timeout)
+        self._beats.join(timeout)
+        try:
+            clear_heartbeat(self.store, self.node)
+        except Exception:
+            log.exception("could not remove this scheduler's heartbeat; it goes stale by itself")
+
+    def _job(self, sources: Sequence[str]) -> SyncReport:
+        started = datetime.now(UTC)
+        try:
+            report = run_jobs_once(self.store, sources)
+        finally:
+            self._last_job = (tuple(sources), started)
+            self._job_done.set()
         # Skipped (another node syncs): nothing to retry early, so it counts as done.
-        return report or SyncReport(started=datetime.now(UTC).isoformat(timespec="seconds"))
+        return report or SyncReport(started=started.isoformat(timespec="seconds"))
 
-    scheduler = SyncScheduler(job)
-    scheduler.start()
-    return scheduler
+    def _beat(self) -> None:
+        while not self._stopped.is_set():
+            if self._job_done.wait(self._beat_seconds):
+                self._job_done.clear()
+                self._wait_for_plan(*self._last_job)
+            if not self._stopped.is_set():
+                self._record_beat()
+
+    def _wait_for_plan(self, sources: tuple[str, ...], started: datetime) -> None:
+        # The scheduler plans a source's next run when the job returns, moments later.
+        deadline = time.monotonic() + _PLAN_WAIT
+        while time.monotonic() < deadline and not self._stopped.is_set():
+            due = self.scheduler.due()
+            if all(due[source] > started for source in sources if source in due):
+                return
+            self._stopped.wait(0.02)
+
+    def _record_beat(self) -> None:
+        try:
+            record_heartbeat(self.store, self.node, self.scheduler.due(), datetime.now(UTC))
+        except Exception:
+            # A store that is briefly unreachable must not stop the beats that follow.
+            log.exception("could not record the scheduler's heartbeat")
 
 
 def _send_due_digests(store: PaperStore) -> None:

@@ -19,6 +19,7 @@ from paperwire.ingest.harvest import HarvestError, HarvestReport, HarvestSpec, h
 from paperwire.ingest.http import FetchError
 from paperwire.ingest.oai_client import PREFIXES, OaiClient
 from paperwire.ingest.sync import SOURCES, SyncReport, sync
+from paperwire.ingest.sync_report import record_sync_report
 from paperwire.store import PaperStore, StoreLocation
 from paperwire.store.locks import JobBusy
 
@@ -73,6 +74,7 @@ def sync_command(
                 sources=sources or SOURCES,
                 progress=lambda message: status.update(message),
             )
+        record_sync_report(store, report)  # for /status, as the scheduled sync does
     except JobBusy as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

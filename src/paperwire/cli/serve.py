@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from pathlib import Path
+from types import FrameType
 
 import click
 import uvicorn
 
 from paperwire.application.jobs import start_jobs
 from paperwire.cli.options import db_option, open_cli_store
+from paperwire.mail.settings import smtp_configured
 from paperwire.store import StoreLocation
 
 __all__ = ["serve_command"]
@@ -58,10 +61,17 @@ def serve_command(
     if db_path is not None:
         where = db_path.resolve() if isinstance(db_path, Path) else db_path
         os.environ["PAPERWIRE_DB"] = str(where)
-    scheduler = start_jobs(store) if background_sync else None
-    if scheduler is None:
+    if not smtp_configured():
+        log.warning(
+            "mail is not configured (PAPERWIRE_SMTP_HOST is unset): this server sends no "
+            "mail, and its subscription box says so"
+        )
+    jobs = start_jobs(store) if background_sync else None
+    if jobs is None:
         store.close()
     click.echo(f"paperwire: serving at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    terminated = False
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         uvicorn.run(
             "paperwire.web.asgi:make_app",
@@ -73,7 +83,23 @@ def serve_command(
             server_header=False,
             log_level="info",
         )
+    except _Terminated:
+        terminated = True
     finally:
-        if scheduler is not None:
-            scheduler.stop()
+        if jobs is not None:
+            jobs.stop()  # this node's heartbeat goes with it
             store.close()
+    if terminated:
+        # Exit as killed by SIGTERM, as service managers expect of a clean stop.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived: uvicorn shut down gracefully and raised it again."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # uvicorn restores this handler after its graceful shutdown and raises SIGTERM again;
+    # the default handler would end the process before the jobs stop.
+    raise _Terminated

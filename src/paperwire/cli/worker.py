@@ -79,11 +79,11 @@ def _run_until_stopped(store: PaperStore, search: SearchService | None) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
-    scheduler = start_jobs(store)
+    jobs = start_jobs(store)
     if search is not None:
         search.start()
     click.echo("paperwire worker: running the scheduled jobs (Ctrl-C stops)", err=True)
     stopped.wait()
     if search is not None:
         search.stop()
-    scheduler.stop(timeout=60)
+    jobs.stop(timeout=60)

@@ -32,7 +32,7 @@ from paperwire.config import Settings
 from paperwire.ingest import arxiv_calendar as calendar
 from paperwire.ingest.arxiv_api import ArxivApiClient
 from paperwire.ingest.hf_client import HfClient
-from paperwire.ingest.http import FetchError
+from paperwire.ingest.http import FetchError, FetchFailed, NetworkUnavailable
 from paperwire.ingest.importer import ImportReport, import_records
 from paperwire.ingest.records import Rejection
 from paperwire.ingest.rss import RssClient
@@ -64,6 +64,7 @@ class StepReport:
     unchanged: int = 0
     rejected: int = 0
     error: str | None = None
+    unreachable: bool = False  # the error is the source not answering (network, 5xx, time-outs)
     rejections: list[str] = field(default_factory=list)
 
     def take(self, imported: ImportReport) -> StepReport:
@@ -115,6 +116,7 @@ def sync(
                 _STEPS[source](store, settings, now, step, say)
             except (FetchError, ValueError) as exc:
                 step.error = str(exc)
+                step.unreachable = isinstance(exc, NetworkUnavailable | FetchFailed)
                 log.info("sync of %s failed: %s", source, exc)  # reported in the result
             report.steps.append(step)
     return report

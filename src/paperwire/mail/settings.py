@@ -22,7 +22,13 @@ from urllib.parse import urlsplit
 from paperwire.config import Settings, SettingsError
 from paperwire.config import stored_secret as config_stored_secret
 
-__all__ = ["SECRET_FILE", "MailSettings", "load_mail_settings", "stored_secret"]
+__all__ = [
+    "SECRET_FILE",
+    "MailSettings",
+    "load_mail_settings",
+    "smtp_configured",
+    "stored_secret",
+]
 
 SECRET_FILE = "mail-secret"
 
@@ -37,6 +43,11 @@ class MailSettings:
     username: str | None = None
     password: str | None = None
     timeout: float = 60.0
+
+    @property
+    def can_send(self) -> bool:
+        """Whether an SMTP server is set: without one no mail leaves this server."""
+        return self.smtp_host is not None
 
 
 def load_mail_settings(
@@ -54,6 +65,12 @@ def load_mail_settings(
         password=env.get("PAPERWIRE_SMTP_PASSWORD") or None,
         timeout=_number(env, "PAPERWIRE_SMTP_TIMEOUT", 60.0),
     )
+
+
+def smtp_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether PAPERWIRE_SMTP_HOST is set, read without making the signing key."""
+    env = os.environ if environ is None else environ
+    return bool(env.get("PAPERWIRE_SMTP_HOST"))
 
 
 def stored_secret(home: Path) -> str:

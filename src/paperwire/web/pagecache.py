@@ -2,7 +2,7 @@
 
 A page is reused only while the store's change sequence and votes version
 are those it was rendered at, and for at most ``ttl`` seconds (for what the
-key cannot see: the day changing, a sync failure noted). Only pages for
+key cannot see: the day changing). Only pages for
 visitors who are not logged in are cached: a logged-in page carries the
 user's name, votes and CSRF token.
 """

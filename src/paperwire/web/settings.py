@@ -6,6 +6,8 @@ PAPERWIRE_SECURE_COOKIES=1       mark cookies Secure (serve over HTTPS)
 PAPERWIRE_SUBMIT_MAX_AGE_DAYS    the oldest paper /submit accepts (default 14)
 PAPERWIRE_PAGE_CACHE_SECONDS     how long a rendered page may be reused (default 30)
 PAPERWIRE_INDEX_REFRESH_SECONDS  how often search follows the store (default 30; 0: never)
+PAPERWIRE_DISPLAY_TIMEZONE       the time zone pages give times in, an IANA name
+                                 (default America/New_York, arXiv's own)
 
 Rate limits (a limited request gets 429 with Retry-After; 0 turns a limit off):
 PAPERWIRE_LOGIN_LIMIT_ACCOUNT    failed logins per account per login window (default 5)
@@ -24,12 +26,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from paperwire.config import Settings, SettingsError, stored_secret
 
-__all__ = ["WebSettings", "load_web_settings"]
+__all__ = ["DEFAULT_DISPLAY_TIMEZONE", "WebSettings", "load_web_settings"]
 
 _SECRET_FILE = "web-secret"
+# arXiv announces on US Eastern time (https://info.arxiv.org/help/availability.html).
+DEFAULT_DISPLAY_TIMEZONE = "America/New_York"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,11 @@ class WebSettings:
     page_cache_seconds: float = 30.0
     page_cache_entries: int = 512
     index_refresh_seconds: float = 30.0
+    display_timezone: str = DEFAULT_DISPLAY_TIMEZONE  # an IANA name, checked on load
+
+    @property
+    def display_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.display_timezone)
 
 
 def load_web_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> WebSettings:
@@ -62,6 +72,7 @@ def load_web_settings(settings: Settings, environ: Mapping[str, str] | None = No
         submit_max_age_days=_count(env, "PAPERWIRE_SUBMIT_MAX_AGE_DAYS", 14),
         page_cache_seconds=float(_count(env, "PAPERWIRE_PAGE_CACHE_SECONDS", 30)),
         index_refresh_seconds=float(_count(env, "PAPERWIRE_INDEX_REFRESH_SECONDS", 30)),
+        display_timezone=_zone_name(env, "PAPERWIRE_DISPLAY_TIMEZONE"),
         **_limits(env),
     )
 
@@ -86,6 +97,19 @@ def _limits(env: Mapping[str, str]) -> dict[str, int]:
         field: _count(env, variable, getattr(defaults, field))
         for field, variable in _LIMIT_VARIABLES.items()
     }
+
+
+def _zone_name(env: Mapping[str, str], name: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return DEFAULT_DISPLAY_TIMEZONE
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise SettingsError(
+            f"{name}={raw!r} is not a time zone name: use an IANA name such as Europe/Paris"
+        ) from None
+    return raw
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:

@@ -10,6 +10,7 @@ from jinja2 import Environment
 from starlette.requests import Request
 
 from paperwire.config import Settings
+from paperwire.mail.settings import MailSettings, load_mail_settings
 from paperwire.rank.trending import DEFAULT_WEIGHTS, TrendingWeights
 from paperwire.search.engine import SearchEngine
 from paperwire.search.service import SearchService
@@ -48,6 +49,14 @@ class AppState:
         vectors are in)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
         return self.store.max_seq(), self.store.votes_version(), mode
+
+    def mail_settings(self) -> MailSettings:
+        """The SMTP settings and the signing key, read once per app."""
+        found = self.extras.get("mail_settings")
+        if not isinstance(found, MailSettings):
+            found = load_mail_settings(self.settings)
+            self.extras["mail_settings"] = found
+        return found
 
     def search_engine(self) -> SearchEngine | None:
         """The engine, its index built first if there is none (a keyword index takes

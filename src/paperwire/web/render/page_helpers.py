@@ -75,13 +75,14 @@ def listed_cards(
     return cards_for(listed, voted, why)
 
 
-def cached(request: Request, build: Callable[[], Response]) -> Response:
+def cached(request: Request, build: Callable[[], Response], variant: str = "") -> Response:
     """``build()``'s response, reused for visitors who are not logged in while the store
-    and the votes are unchanged (see ``PageCache``)."""
+    and the votes are unchanged (see ``PageCache``); ``variant`` is what else the page
+    shows that the store's versions do not follow (the sync notice), part of the key."""
     state = app_state(request)
     if current_user(request) is not None or not state.cache.enabled:
         return build()
-    key = request.url.path + "?" + request.url.query
+    key = request.url.path + "?" + request.url.query + ("#" + variant if variant else "")
     version = state.version()
     page = state.cache.get(key, version)
     if page is not None:

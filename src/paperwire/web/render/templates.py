@@ -3,8 +3,8 @@
 Templates live in ``web/templates``: ``base.html`` is the layout, pages extend
 it, ``partials/`` holds the pieces pages share (``paper_list.html`` renders
 a list of ``PaperCard``). ``render`` gives every template the request, the
-logged-in user, ``csrf()`` (the token forms must carry) and the feed links
-for autodiscovery.
+logged-in user, ``csrf()`` (the token forms must carry), ``mail_ready()``
+(whether this server can send mail) and the feed links for autodiscovery.
 """
 
 from __future__ import annotations
@@ -71,11 +71,13 @@ def render_string(request: Request, template: str, /, **context: Any) -> str:
     """The page ``name`` as text, with the shared context added."""
     feeds: Sequence[FeedLink] = context.pop("feeds", DAILY_FEEDS)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    page = app_state(request).templates.get_template(template)
+    state = app_state(request)
+    page = state.templates.get_template(template)
     return page.render(
         request=request,
         user=current_user(request),
         csrf=lambda: csrf_token(request),
+        mail_ready=lambda: state.mail_settings().can_send,
         here=path,
         feeds=feeds,
         search_query=context.pop("search_query", ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -16,7 +16,7 @@ from paperwire.web.render.page_helpers import (
     pager_for,
 )
 from paperwire.web.render.periods import Period, day_period, month_period, parse_period, week_period
-from paperwire.web.render.sync_notice import read_sync_notice
+from paperwire.web.render.sync_notice import SyncNotice, read_sync_notice
 from paperwire.web.render.templates import render
 from paperwire.web.state import AppState, app_state
 
@@ -36,7 +36,8 @@ class Link:
 
 @router.get("/", include_in_schema=False)
 def home(request: Request, page: str | None = None, sort: str | None = None) -> Response:
-    return cached(request, lambda: _feed(request, None, page, sort))
+    notice = _notice(request)
+    return cached(request, lambda: _feed(request, None, page, sort, notice), _variant(notice))
 
 
 @router.get("/papers", include_in_schema=False)
@@ -49,22 +50,37 @@ def papers(
     sort: str | None = None,
 ) -> Response:
     period = parse_period(date, week, month)
-    return cached(request, lambda: _feed(request, period, page, sort))
+    notice = _notice(request)
+    return cached(request, lambda: _feed(request, period, page, sort, notice), _variant(notice))
+
+
+def _notice(request: Request) -> SyncNotice | None:
+    state = app_state(request)
+    return read_sync_notice(state.store, state.clock(), state.web.display_zone)
+
+
+def _variant(notice: SyncNotice | None) -> str:
+    return notice.text if notice is not None else ""
 
 
 def _feed(
-    request: Request, period: Period | None, page_raw: str | None, sort: str | None
+    request: Request,
+    period: Period | None,
+    page_raw: str | None,
+    sort: str | None,
+    notice: SyncNotice | None,
 ) -> Response:
     state = app_state(request)
     order = sort or "upvotes"
     if order not in SORTS:
         raise BadParameter("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     page = page_number(page_raw)
-    notice = read_sync_notice(state.store)
     if period is None:
         latest = state.store.latest_listed_day(state.today())
         if latest is None:
-            return render(request, "empty.html", sync_notice=notice)
+            # Nothing is stored: the notice cannot promise stored papers.
+            empty = replace(notice, stored=None) if notice is not None else None
+            return render(request, "empty.html", sync_notice=empty)
         period = day_period(latest)
     size = state.web.page_size
     found = state.store.listed_papers(period.first, period.last, order, size, (page - 1) * size)

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from paperwire.mail.compose import confirmation_message
 from paperwire.mail.links import SiteLinks
 from paperwire.mail.outbox import deliver_pending
-from paperwire.mail.settings import MailSettings, load_mail_settings
+from paperwire.mail.settings import MailSettings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.mail.tokens import read_token
 from paperwire.store.base import PaperStore
@@ -47,15 +47,12 @@ _EMAIL = re.compile(
     r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
 )
 _MAX_EMAIL = 254
+MAIL_OFF = "Mail is not configured on this server, so it cannot send digests."
 
 
 def mail_settings(state: AppState) -> MailSettings:
     """Read once per app: the SMTP settings and the signing key."""
-    found = state.extras.get("mail_settings")
-    if not isinstance(found, MailSettings):
-        found = load_mail_settings(state.settings)
-        state.extras["mail_settings"] = found
-    return found
+    return state.mail_settings()
 
 
 def _deliver(state: AppState, mail: MailSettings) -> None:
@@ -99,6 +96,9 @@ def subscribe(
     )
     if problem:
         return _refused(request, 400, address, problem)
+    if not mail_settings(state).can_send:
+        # Nothing could send the confirmation: keep no address, promise nothing.
+        return _refused(request, 503, address, MAIL_OFF)
     subscriber, pending = state.store.add_subscriber(address, frequency, user.id if user else None)
     if pending:
         mail = mail_settings(state)
