@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -94,9 +95,11 @@ def test_a_listing_that_changes_while_it_is_read_is_an_error(
     server.add(
         "/list/cs.LG/new?skip=6&show=2000", Reply(200, listing_of(date(2026, 8, 24), total=12))
     )
-    with NewListingClient.from_settings(live_settings(server, tmp_path)) as client:
-        with pytest.raises(ListingError, match="arXiv is announcing"):
-            client.listing("cs.LG")
+    with (
+        NewListingClient.from_settings(live_settings(server, tmp_path)) as client,
+        pytest.raises(ListingError, match="arXiv is announcing"),
+    ):
+        client.listing("cs.LG")
 
 
 def serve_listings(server: ReplayServer, day: date, categories: tuple[str, ...]) -> None:
@@ -150,7 +153,7 @@ def test_requests_to_the_new_listings_keep_arxivs_interval(
     assert sync(store, settings, sources=["listing"]).ok
     arrivals = [seen.at for seen in server.seen]
     assert len(arrivals) == 4
-    assert min(b - a for a, b in zip(arrivals, arrivals[1:], strict=False)) >= 0.29
+    assert min(b - a for a, b in pairwise(arrivals)) >= 0.29
 
 
 def test_a_page_without_a_listing_day_fails_the_step_and_writes_nothing(
