@@ -20,9 +20,14 @@ PAGE = (Path(__file__).parent / "fixtures" / "live" / "list_new_cs.LG.html").rea
 FRIDAY = "Friday, 21 August 2026"
 
 
-def listing_of(day: date, *, total: int | None = None, category: str = "cs.LG") -> str:
-    """The recorded page as it reads on another listing day (or for another category)."""
+def listing_of(
+    day: date, *, total: int | None = None, category: str = "cs.LG", fresh_ids: bool = False
+) -> str:
+    """The recorded page as it reads on another listing day (or for another category);
+    ``fresh_ids``: its new and cross-listed papers numbered for that day."""
     page = PAGE.replace(FRIDAY, f"{day:%A}, {day.day} {day:%B %Y}")
+    if fresh_ids:
+        page = page.replace("2608.16", f"{day:%y%m}.{day.day:02d}")
     if total is not None:
         page = page.replace("Total of 6 entries", f"Total of {total} entries")
     return page.replace("/list/cs.LG/", f"/list/{category}/")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from paperwire.config import load_settings
-from paperwire.ingest.schedule import SyncScheduler
+from paperwire.ingest.schedule import Clock, ScheduleConfig, SyncScheduler, utc_now
 from paperwire.ingest.sync import SyncReport, sync
 from paperwire.ingest.sync_report import record_sync_report
 from paperwire.mail.run import scheduled_digests
@@ -25,11 +25,14 @@ __all__ = ["run_jobs_once", "start_jobs"]
 log = logging.getLogger(__name__)
 
 
-def run_jobs_once(store: PaperStore, sources: Sequence[str]) -> SyncReport | None:
-    """One sync of ``sources``, then the digests due; None when another node was syncing."""
+def run_jobs_once(
+    store: PaperStore, sources: Sequence[str], now: datetime | None = None
+) -> SyncReport | None:
+    """One sync of ``sources`` as at ``now`` (default: the time it starts), then the
+    digests due; None when another node was syncing."""
     settings = load_settings()
     try:
-        report = sync(store, settings, sources=sources)
+        report = sync(store, settings, now=now, sources=sources)
     except JobBusy as exc:
         log.info("sync skipped: %s", exc)
         return None
@@ -39,15 +42,16 @@ def run_jobs_once(store: PaperStore, sources: Sequence[str]) -> SyncReport | Non
     return report
 
 
-def start_jobs(store: PaperStore) -> SyncScheduler:
-    """The scheduler thread that runs ``run_jobs_once`` on the sync schedule."""
+def start_jobs(store: PaperStore, clock: Clock = utc_now) -> SyncScheduler:
+    """The scheduler thread that runs ``run_jobs_once`` on the sync schedule the
+    settings give (``ScheduleConfig.from_settings``), reading time from ``clock``."""
 
-    def job(sources: Sequence[str]) -> SyncReport:
-        report = run_jobs_once(store, sources)
+    def job(sources: Sequence[str], now: datetime) -> SyncReport:
+        report = run_jobs_once(store, sources, now)
         # Skipped (another node syncs): nothing to retry early, so it counts as done.
-        return report or SyncReport(started=datetime.now(UTC).isoformat(timespec="seconds"))
+        return report or SyncReport(started=now.astimezone(UTC).isoformat(timespec="seconds"))
 
-    scheduler = SyncScheduler(job)
+    scheduler = SyncScheduler(job, ScheduleConfig.from_settings(load_settings()), clock)
     scheduler.start()
     return scheduler
 
