@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,24 @@ def test_a_sync_without_network_is_announced(store: SQLiteStore, tmp_path: Path)
         page = client.get("/").text
     assert "The last sync could not complete" in page and "cannot reach 127.0.0.1:9" in page
     assert "paperwire sync" in page  # the empty store's advice is still there
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        # Wednesday morning in standard time: Thursday's listing comes that evening.
+        (datetime(2026, 11, 25, 12, 0, tzinfo=UTC), "Wed 25 Nov, 20:00 ET (01:00 UTC)"),
+        # Thanksgiving: no announcement that evening, none until Sunday.
+        (datetime(2026, 11, 26, 12, 0, tzinfo=UTC), "Sun 29 Nov, 20:00 ET (01:00 UTC)"),
+        # A Friday in summer time: Sunday 20:00 EDT is midnight UTC.
+        (datetime(2026, 8, 21, 12, 0, tzinfo=UTC), "Sun 23 Aug, 20:00 ET (00:00 UTC)"),
+    ],
+)
+def test_the_feed_says_its_days_are_arxivs_and_when_the_next_one_comes(
+    store: SQLiteStore, now: datetime, said: str
+) -> None:
+    fill_store(store)
+    with TestClient(make_app(store, None, clock_now=now)) as test_client:
+        html = test_client.get("/papers?date=2026-11-24").text
+    assert "each announced at 20:00 US Eastern time (ET) the evening before" in html
+    assert f"the next announcement is {said}." in html
