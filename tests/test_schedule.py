@@ -84,11 +84,10 @@ def server() -> Iterator[ReplayServer]:
 
 
 def simulate(
-    store: PaperStore, arxiv: ReplayedArxiv, settings: Settings, until: datetime
+    store: PaperStore, clock: ManualClock, settings: Settings, until: datetime
 ) -> dict[date, datetime]:
-    """Drive the real scheduler and sync by ``arxiv.clock`` until ``until``; when each
+    """Drive the real scheduler and sync by ``clock`` until ``until``; when each
     listing day's papers were first in the store."""
-    clock = arxiv.clock
 
     def job(sources: Sequence[str], now: datetime) -> SyncReport:
         return sync(store, settings, now=now, sources=sources)
@@ -111,7 +110,7 @@ def test_announcements_are_in_within_a_poll_of_their_time_and_a_holiday_costs_no
     arxiv = ReplayedArxiv(server, ManualClock(WEDNESDAY_NOON), MONDAY_LATE)
     settings = live_settings(server, tmp_path / "home", categories=CATEGORIES)
     try:
-        first_seen = simulate(store, arxiv, settings, until=utc(2026, 11, 30, 7))  # Mon 02:00
+        first_seen = simulate(store, arxiv.clock, settings, until=utc(2026, 11, 30, 7))  # Mon 02:00
     finally:
         store.close()
 
@@ -200,3 +199,38 @@ def test_the_clock_only_goes_forward() -> None:
     assert clock() == WEDNESDAY_NOON + timedelta(minutes=3)
     with pytest.raises(ValueError, match="does not go back"):
         clock.set(WEDNESDAY_NOON)
+
+
+def test_the_feed_after_midnight_adds_what_the_listings_did_not_show(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    """Friday 21 August 2026: the new listings at 20:00 EDT, the feed rebuilt at midnight
+    (EST) confirms them and brings a paper the listings left out, as announced."""
+    clock = ManualClock(utc(2026, 8, 20, 16))  # Thursday 12:00 EDT
+    friday = date(2026, 8, 21)
+    feed = (LIVE / "rss_announcement.xml").read_bytes()
+    rebuilt = utc(2026, 8, 21, 5)  # 00:00 EST
+
+    def listing(category: str) -> Reply:
+        day = calendar.latest_listing(clock())  # the recorded papers on Friday only
+        return Reply(200, listing_of(day, category=category, fresh_ids=day != friday))
+
+    for category in CATEGORIES:
+        server.handle(f"/list/{category}/new", lambda q, c=category: listing(c))
+    server.handle(
+        "/rss/" + "+".join(CATEGORIES),
+        lambda q: Reply(200, feed if clock() >= rebuilt else EMPTY_FEED),
+    )
+    server.handle("/api/query", lambda q: Reply(200, (LIVE / "api_empty.xml").read_bytes()))
+    server.handle("/api/daily_papers", lambda q: Reply(200, "[]"))
+    settings = live_settings(server, tmp_path / "home", categories=CATEGORIES)
+    store = SQLiteStore(tmp_path / "feed.db")
+    try:
+        first_seen = simulate(store, clock, settings, until=utc(2026, 8, 21, 6))
+        only_in_feed = store.get_paper("2608.16007")
+        replaced = store.get_paper("2601.00042")
+    finally:
+        store.close()
+    assert first_seen[friday] == calendar.announcement_at(friday)  # 20:00 EDT, from the listings
+    assert only_in_feed is not None and only_in_feed.listed_on == friday
+    assert replaced is not None and replaced.listed_on is None  # a replacement is not listed
