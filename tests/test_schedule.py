@@ -10,7 +10,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from paperwire.cli.main import cli
 from paperwire.config import Settings, SettingsError, load_settings
 from paperwire.ingest import arxiv_calendar as calendar
 from paperwire.ingest.schedule import (
@@ -234,3 +236,13 @@ def test_the_feed_after_midnight_adds_what_the_listings_did_not_show(
     assert first_seen[friday] == calendar.announcement_at(friday)  # 20:00 EDT, from the listings
     assert only_in_feed is not None and only_in_feed.listed_on == friday
     assert replaced is not None and replaced.listed_on is None  # a replacement is not listed
+
+
+def test_serve_refuses_a_polling_interval_that_is_too_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERWIRE_HOME", str(tmp_path))
+    monkeypatch.setenv("PAPERWIRE_ARXIV_POLL_SECONDS", "5")
+    result = CliRunner().invoke(cli, ["serve", "--sync", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert "PAPERWIRE_ARXIV_POLL_SECONDS=5 is too often: at least 30" in result.output

@@ -11,6 +11,7 @@ import uvicorn
 
 from paperwire.application.jobs import start_jobs
 from paperwire.cli.options import db_option, open_cli_store
+from paperwire.config import SettingsError
 from paperwire.store import StoreLocation
 
 __all__ = ["serve_command"]
@@ -46,9 +47,10 @@ def serve_command(
 
     Each worker opens the store; pages for visitors who are not logged in are
     cached until the store changes. With --sync, one background thread in this
-    process runs the scheduled sync (arXiv after each announcement, Hugging
-    Face hourly), then sends the digests that are due, and the pages say when
-    a sync failed.
+    process runs the scheduled sync (arXiv's new listings from each announcement
+    at 20:00 US Eastern until they show it, its feed after midnight, Hugging Face
+    every 15 minutes), then sends the digests that are due, and the pages say
+    when a sync failed.
 
     \b
     Example:
@@ -58,7 +60,11 @@ def serve_command(
     if db_path is not None:
         where = db_path.resolve() if isinstance(db_path, Path) else db_path
         os.environ["PAPERWIRE_DB"] = str(where)
-    scheduler = start_jobs(store) if background_sync else None
+    try:
+        scheduler = start_jobs(store) if background_sync else None
+    except SettingsError as exc:
+        store.close()
+        raise click.ClickException(str(exc)) from None
     if scheduler is None:
         store.close()
     click.echo(f"paperwire: serving at http://{host}:{port}/ (Ctrl-C stops)", err=True)

@@ -10,7 +10,7 @@ import click
 
 from paperwire.application.jobs import run_jobs_once, start_jobs
 from paperwire.cli.options import db_option, open_cli_store
-from paperwire.config import load_settings
+from paperwire.config import SettingsError, load_settings
 from paperwire.ingest.sync import ALL_SOURCES
 from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, SearchService
 from paperwire.store import PaperStore, StoreLocation
@@ -84,7 +84,10 @@ def _run_until_stopped(store: PaperStore, search: SearchService | None) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
-    scheduler = start_jobs(store)
+    try:
+        scheduler = start_jobs(store)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     if search is not None:
         search.start()
     click.echo("paperwire worker: running the scheduled jobs (Ctrl-C stops)", err=True)
