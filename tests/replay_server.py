@@ -170,6 +170,7 @@ def live_settings(server: ReplayServer | str, home: Path, **changes: object) -> 
         "arxiv_api_url": f"{url}/api/query",
         "arxiv_oai_url": f"{url}/oai",
         "arxiv_rss_url": url,
+        "arxiv_listing_url": url,
         "hf_api_url": url,
         "contact_email": "ops@example.org",
         "arxiv_interval": 0.0,

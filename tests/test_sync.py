@@ -218,14 +218,15 @@ def test_paperwire_sync_without_a_network_exits_with_advice(
     assert "sync incomplete" in result.output and "check the network connection" in result.output
 
 
-def test_the_arxiv_sync_runs_after_each_announcement_in_eastern_time() -> None:
+def test_the_feed_sync_runs_after_each_announcements_feed_in_eastern_time() -> None:
     config = ScheduleConfig()
     friday_evening = datetime(2026, 8, 21, 23, 0, tzinfo=UTC)  # 19:00 EDT, no announcement
-    assert next_arxiv_run(friday_evening, config) == datetime(2026, 8, 24, 0, 30, tzinfo=UTC)
+    # Sunday's announcement (Monday's listing) is in the feed rebuilt at midnight: 01:15 EDT.
+    assert next_arxiv_run(friday_evening, config) == datetime(2026, 8, 24, 5, 15, tzinfo=UTC)
     monday_late = datetime(2026, 8, 25, 1, 0, tzinfo=UTC)  # 21:00 EDT Monday
-    assert next_arxiv_run(monday_late, config) == datetime(2026, 8, 26, 0, 30, tzinfo=UTC)
-    winter = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # Friday, standard time
-    assert next_arxiv_run(winter, config) == datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
+    assert next_arxiv_run(monday_late, config) == datetime(2026, 8, 25, 5, 15, tzinfo=UTC)
+    winter = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # the Friday after Thanksgiving
+    assert next_arxiv_run(winter, config) == datetime(2026, 11, 30, 6, 15, tzinfo=UTC)
 
 
 def test_the_scheduler_logs_a_failed_sync_retries_it_and_keeps_going(
@@ -240,7 +241,7 @@ def test_the_scheduler_logs_a_failed_sync_retries_it_and_keeps_going(
 
     calls: list[tuple[str, ...]] = []
 
-    def job(sources: Sequence[str]) -> SyncReport:
+    def job(sources: Sequence[str], now: datetime) -> SyncReport:
         calls.append(tuple(sources))
         if len(calls) == 1:
             raise RuntimeError("the store is being migrated")
@@ -263,7 +264,7 @@ def test_the_scheduler_logs_a_failed_sync_retries_it_and_keeps_going(
     messages = [record.getMessage() for record in caplog.records]
     assert any("scheduled sync of ['hf'] failed" in m for m in messages)
     assert any("scheduled sync of hf failed" in m and "HTTP 503" in m for m in messages)
-    assert scheduler.due()["hf"] > datetime.now(UTC) + timedelta(minutes=50)
+    assert scheduler.due()["hf"] > datetime.now(UTC) + config.hf_every - timedelta(minutes=1)
 
 
 def test_a_bad_setting_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,3 +131,24 @@ def test_the_feed_follows_the_store(client: TestClient, store: SQLiteStore) -> N
     paper.id, paper.title, paper.upvotes = "2611.00099", "Brand New", 999
     store.upsert_papers([paper])
     assert titles(client.get("/").text)[0] == "2611.00099"
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        # Wednesday morning in standard time: Thursday's listing comes that evening.
+        (datetime(2026, 11, 25, 12, 0, tzinfo=UTC), "Wed 25 Nov, 20:00 ET (01:00 UTC)"),
+        # Thanksgiving: no announcement that evening, none until Sunday.
+        (datetime(2026, 11, 26, 12, 0, tzinfo=UTC), "Sun 29 Nov, 20:00 ET (01:00 UTC)"),
+        # A Friday in summer time: Sunday 20:00 EDT is midnight UTC.
+        (datetime(2026, 8, 21, 12, 0, tzinfo=UTC), "Sun 23 Aug, 20:00 ET (00:00 UTC)"),
+    ],
+)
+def test_the_feed_says_its_days_are_arxivs_and_when_the_next_one_comes(
+    store: SQLiteStore, now: datetime, said: str
+) -> None:
+    fill_store(store)
+    with TestClient(make_app(store, None, clock_now=now)) as test_client:
+        html = test_client.get("/papers?date=2026-11-24").text
+    assert "each announced at 20:00 US Eastern time (ET) the evening before" in html
+    assert f"the next announcement is {said}." in html

@@ -45,10 +45,17 @@ class Settings:
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     arxiv_rss_url: str = "https://rss.arxiv.org"
+    arxiv_listing_url: str = "https://arxiv.org"  # the new listings, /list/CAT/new
     hf_api_url: str = "https://huggingface.co"
     contact_email: str | None = None  # sent in the User-Agent, as arXiv asks
     arxiv_interval: float = 3.0  # seconds between arXiv requests, process-wide
     backfill_days: int = 7  # what the first sync of an empty store pulls
+    # The scheduled sync: from each announcement (20:00 US Eastern) the new listings
+    # are asked every arxiv_poll_seconds until they show it, for up to the window;
+    # Hugging Face's daily papers every hf_poll_minutes.
+    arxiv_poll_seconds: float = 120.0
+    arxiv_poll_window_minutes: float = 60.0
+    hf_poll_minutes: float = 15.0
     http_timeout: float = 30.0  # seconds to connect, and between bytes read
     http_retries: int = 4  # further attempts after a 429/5xx, reset or time-out
     http_backoff: float = 2.0  # first retry delay in seconds; doubles, with jitter
@@ -99,10 +106,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         arxiv_api_url=env.get("PAPERWIRE_ARXIV_API_URL") or defaults.arxiv_api_url,
         arxiv_oai_url=env.get("PAPERWIRE_ARXIV_OAI_URL") or defaults.arxiv_oai_url,
         arxiv_rss_url=env.get("PAPERWIRE_ARXIV_RSS_URL") or defaults.arxiv_rss_url,
+        arxiv_listing_url=env.get("PAPERWIRE_ARXIV_LISTING_URL") or defaults.arxiv_listing_url,
         hf_api_url=env.get("PAPERWIRE_HF_API_URL") or defaults.hf_api_url,
         contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,
         arxiv_interval=_number(env, "PAPERWIRE_ARXIV_INTERVAL", defaults.arxiv_interval, float),
         backfill_days=_number(env, "PAPERWIRE_BACKFILL_DAYS", defaults.backfill_days, int),
+        arxiv_poll_seconds=_number(
+            env, "PAPERWIRE_ARXIV_POLL_SECONDS", defaults.arxiv_poll_seconds, float
+        ),
+        arxiv_poll_window_minutes=_number(
+            env, "PAPERWIRE_ARXIV_POLL_WINDOW_MINUTES", defaults.arxiv_poll_window_minutes, float
+        ),
+        hf_poll_minutes=_number(env, "PAPERWIRE_HF_POLL_MINUTES", defaults.hf_poll_minutes, float),
         http_timeout=_number(env, "PAPERWIRE_HTTP_TIMEOUT", defaults.http_timeout, float),
         http_retries=_number(env, "PAPERWIRE_HTTP_RETRIES", defaults.http_retries, int),
         http_backoff=_number(env, "PAPERWIRE_HTTP_BACKOFF", defaults.http_backoff, float),

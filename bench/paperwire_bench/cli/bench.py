@@ -11,6 +11,7 @@ import click
 
 from paperwire_bench.cli.bench_cluster import bench_cluster_command
 from paperwire_bench.cli.bench_embed import bench_embed_command
+from paperwire_bench.cli.bench_freshness import bench_freshness_command
 from paperwire_bench.cli.bench_import import bench_import_command
 from paperwire_bench.cli.bench_scale import bench_scale_command
 from paperwire_bench.cli.bench_soak import bench_soak_command
@@ -40,5 +41,6 @@ for _command in (
     bench_scale_command,
     bench_soak_command,
     bench_startup_command,
+    bench_freshness_command,
 ):
     bench.add_command(_command)

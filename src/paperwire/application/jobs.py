@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from paperwire.config import load_settings
 from paperwire.ingest.heartbeat import BEAT_SECONDS, clear_heartbeat, node_name, record_heartbeat
-from paperwire.ingest.schedule import ScheduleConfig, SyncScheduler
+from paperwire.ingest.schedule import Clock, ScheduleConfig, SyncScheduler, utc_now
 from paperwire.ingest.sync import SyncReport, sync
 from paperwire.ingest.sync_report import record_sync_report
 from paperwire.mail.run import scheduled_digests
@@ -34,11 +34,14 @@ log = logging.getLogger(__name__)
 _PLAN_WAIT = 5.0  # seconds a beat after a job waits for the scheduler to plan the next runs
 
 
-def run_jobs_once(store: PaperStore, sources: Sequence[str]) -> SyncReport | None:
-    """One sync of ``sources``, then the digests due; None when another node was syncing."""
+def run_jobs_once(
+    store: PaperStore, sources: Sequence[str], now: datetime | None = None
+) -> SyncReport | None:
+    """One sync of ``sources`` as at ``now`` (default: the time it starts), then the
+    digests due; None when another node was syncing."""
     settings = load_settings()
     try:
-        report = sync(store, settings, sources=sources)
+        report = sync(store, settings, now=now, sources=sources)
     except JobBusy as exc:
         log.info("sync skipped: %s", exc)
         return None
@@ -49,11 +52,16 @@ def run_jobs_once(store: PaperStore, sources: Sequence[str]) -> SyncReport | Non
 
 
 def start_jobs(
-    store: PaperStore, config: ScheduleConfig | None = None, beat_seconds: float = BEAT_SECONDS
+    store: PaperStore,
+    config: ScheduleConfig | None = None,
+    beat_seconds: float = BEAT_SECONDS,
+    clock: Clock = utc_now,
 ) -> BackgroundJobs:
-    """The scheduler thread that runs ``run_jobs_once`` on the sync schedule (``config``,
-    arXiv's by default), and its heartbeat every ``beat_seconds``; ``stop()`` them together."""
-    jobs = BackgroundJobs(store, config, beat_seconds)
+    """The scheduler thread that runs ``run_jobs_once`` on the sync schedule (``config``;
+    by default the one the settings give, ``ScheduleConfig.from_settings``), reading
+    time from ``clock``, and its heartbeat every ``beat_seconds``; ``stop()`` them
+    together. Raises ``SettingsError`` for a bad schedule setting."""
+    jobs = BackgroundJobs(store, config, beat_seconds, clock)
     jobs.start()
     return jobs
 
@@ -72,9 +80,11 @@ class BackgroundJobs:
         store: PaperStore,
         config: ScheduleConfig | None = None,
         beat_seconds: float = BEAT_SECONDS,
+        clock: Clock = utc_now,
     ) -> None:
         self.store = store
-        self.scheduler = SyncScheduler(self._job, config)
+        config = config or ScheduleConfig.from_settings(load_settings())
+        self.scheduler = SyncScheduler(self._job, config, clock)
         self.node = node_name()
         self._beat_seconds = beat_seconds
         self._stopped = threading.Event()
@@ -99,15 +109,14 @@ class BackgroundJobs:
         except Exception:
             log.exception("could not remove this scheduler's heartbeat; it goes stale by itself")
 
-    def _job(self, sources: Sequence[str]) -> SyncReport:
-        started = datetime.now(UTC)
+    def _job(self, sources: Sequence[str], now: datetime) -> SyncReport:
         try:
-            report = run_jobs_once(self.store, sources)
+            report = run_jobs_once(self.store, sources, now)
         finally:
-            self._last_job = (tuple(sources), started)
+            self._last_job = (tuple(sources), now)
             self._job_done.set()
         # Skipped (another node syncs): nothing to retry early, so it counts as done.
-        return report or SyncReport(started=started.isoformat(timespec="seconds"))
+        return report or SyncReport(started=now.astimezone(UTC).isoformat(timespec="seconds"))
 
     def _beat(self) -> None:
         while not self._stopped.is_set():

@@ -18,7 +18,7 @@ from paperwire.ingest.formats.atom import ArxivApiError
 from paperwire.ingest.harvest import HarvestError, HarvestReport, HarvestSpec, harvest
 from paperwire.ingest.http import FetchError
 from paperwire.ingest.oai_client import PREFIXES, OaiClient
-from paperwire.ingest.sync import SOURCES, SyncReport, sync
+from paperwire.ingest.sync import ALL_SOURCES, SOURCES, SyncReport, sync
 from paperwire.ingest.sync_report import record_sync_report
 from paperwire.store import PaperStore, StoreLocation
 from paperwire.store.locks import JobBusy
@@ -34,8 +34,9 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
     "--source",
     "sources",
     multiple=True,
-    type=click.Choice(SOURCES),
-    help="Sync only this source (repeatable; default: all).",
+    type=click.Choice(ALL_SOURCES),
+    help="Sync only this source (repeatable; default: arxiv and hf). 'listing' reads "
+    "arXiv's new listings, which show an announcement from 20:00 US Eastern.",
 )
 @click.option(
     "--backfill-days",

@@ -13,6 +13,7 @@ import uvicorn
 
 from paperwire.application.jobs import start_jobs
 from paperwire.cli.options import db_option, open_cli_store
+from paperwire.config import SettingsError
 from paperwire.mail.settings import smtp_configured
 from paperwire.store import StoreLocation
 
@@ -49,9 +50,10 @@ def serve_command(
 
     Each worker opens the store; pages for visitors who are not logged in are
     cached until the store changes. With --sync, one background thread in this
-    process runs the scheduled sync (arXiv after each announcement, Hugging
-    Face hourly), then sends the digests that are due, and the pages say when
-    a sync failed.
+    process runs the scheduled sync (arXiv's new listings from each announcement
+    at 20:00 US Eastern until they show it, its feed after midnight, Hugging Face
+    every 15 minutes), then sends the digests that are due, and the pages say
+    when a sync failed.
 
     \b
     Example:
@@ -66,7 +68,11 @@ def serve_command(
             "mail is not configured (PAPERWIRE_SMTP_HOST is unset): this server sends no "
             "mail, and its subscription box says so"
         )
-    jobs = start_jobs(store) if background_sync else None
+    try:
+        jobs = start_jobs(store) if background_sync else None
+    except SettingsError as exc:
+        store.close()
+        raise click.ClickException(str(exc)) from None
     if jobs is None:
         store.close()
     click.echo(f"paperwire: serving at http://{host}:{port}/ (Ctrl-C stops)", err=True)

@@ -10,8 +10,8 @@ import click
 
 from paperwire.application.jobs import run_jobs_once, start_jobs
 from paperwire.cli.options import db_option, open_cli_store
-from paperwire.config import load_settings
-from paperwire.ingest.sync import SOURCES
+from paperwire.config import SettingsError, load_settings
+from paperwire.ingest.sync import ALL_SOURCES
 from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, SearchService
 from paperwire.store import PaperStore, StoreLocation
 
@@ -22,7 +22,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.command("worker", context_settings=CONTEXT)
-@click.option("--once", is_flag=True, help="Run one sync and the digests due, then exit (cron).")
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Run one sync (arXiv's new listings, its feed, Hugging Face) and the digests "
+    "due, then exit (cron).",
+)
 @db_option
 def worker_command(once: bool, db_path: StoreLocation | None) -> None:
     """Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.
@@ -45,7 +50,7 @@ def worker_command(once: bool, db_path: StoreLocation | None) -> None:
     search = _search_service(store, db_path)
     try:
         if once:
-            report = run_jobs_once(store, SOURCES)
+            report = run_jobs_once(store, ALL_SOURCES)
             if search is not None:
                 search.catch_up()
             if report is None:
@@ -79,7 +84,10 @@ def _run_until_stopped(store: PaperStore, search: SearchService | None) -> None:
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopped.set())
-    jobs = start_jobs(store)
+    try:
+        jobs = start_jobs(store)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
     if search is not None:
         search.start()
     click.echo("paperwire worker: running the scheduled jobs (Ctrl-C stops)", err=True)

@@ -11,6 +11,10 @@ arXiv: the announcement feed (RSS), with the API for what the feed no longer sho
   stopped server missed) come from the API: every paper of the categories
   submitted in those days' submission windows, each given the listing day
   its submission time falls in (see ``arxiv_calendar``).
+arXiv's new listings (source ``listing``): the pages ``/list/CAT/new`` that
+  arXiv publishes when it announces, at 20:00 Eastern, four hours before the
+  feed (``new_listings``). The scheduler polls them from each announcement
+  until they show it; the feed then confirms it after midnight.
 Hugging Face: ``/api/daily_papers`` for each day since the last sync (that
   day again too: its upvotes keep growing).
 
@@ -24,29 +28,33 @@ sync again with nothing new announced changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from paperwire.config import Settings
 from paperwire.ingest import arxiv_calendar as calendar
 from paperwire.ingest.arxiv_api import ArxivApiClient
+from paperwire.ingest.formats.rss import Announcement
 from paperwire.ingest.hf_client import HfClient
 from paperwire.ingest.http import FetchError, FetchFailed, NetworkUnavailable
 from paperwire.ingest.importer import ImportReport, import_records
+from paperwire.ingest.new_listings import ListingError, NewListingClient
 from paperwire.ingest.records import Rejection
 from paperwire.ingest.rss import RssClient
 from paperwire.model import Paper
 from paperwire.store.base import PaperStore
 
-__all__ = ["SOURCES", "SYNC_JOB", "StepReport", "SyncReport", "sync"]
+__all__ = ["ALL_SOURCES", "SOURCES", "SYNC_JOB", "StepReport", "SyncReport", "sync"]
 
 SYNC_JOB = "sync"  # the store's job lock that keeps two syncs apart
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("arxiv", "hf")
+SOURCES = ("arxiv", "hf")  # what `paperwire sync` runs
+ALL_SOURCES = ("listing", "arxiv", "hf")
 ARXIV_STATE = "arxiv.last_listing"
+LISTING_STATE = "arxiv.announced"  # the newest listing day read from the new listings
 HF_STATE = "hf.last_day"
 API_PAGE_SIZE = 500
 HF_MAX_CATCH_UP_DAYS = 31  # a server stopped for longer resumes with the last month
@@ -66,6 +74,7 @@ class StepReport:
     error: str | None = None
     unreachable: bool = False  # the error is the source not answering (network, 5xx, time-outs)
     rejections: list[str] = field(default_factory=list)
+    reached: str = ""  # the newest listing day the step has read, ISO (listing step)
 
     def take(self, imported: ImportReport) -> StepReport:
         self.new, self.updated = imported.new, imported.updated
@@ -103,9 +112,9 @@ def sync(
 
     Raises ``JobBusy`` when another sync, on any node, holds the lock.
     """
-    unknown = set(sources) - set(SOURCES)
+    unknown = set(sources) - set(ALL_SOURCES)
     if unknown:
-        raise ValueError(f"unknown sync sources {sorted(unknown)}; choose from {SOURCES}")
+        raise ValueError(f"unknown sync sources {sorted(unknown)}; choose from {ALL_SOURCES}")
     now = now or datetime.now(UTC)
     report = SyncReport(now.isoformat(timespec="seconds"))
     say = progress or (lambda message: None)
@@ -148,6 +157,52 @@ def _sync_arxiv(
     store.set_sync_state(ARXIV_STATE, newest.isoformat())
 
 
+def _sync_listing(
+    store: PaperStore, settings: Settings, now: datetime, step: StepReport, say: Progress
+) -> None:
+    """Import the announcement the new listings show, unless it is already in.
+
+    One small page of the first category tells the listing day; only a day
+    newer than the last one read costs every category's whole listing.
+    """
+    last = _day(store.get_sync_state(LISTING_STATE))
+    categories = settings.categories
+    with NewListingClient.from_settings(settings) as client:
+        say(f"arXiv: is there a new listing of {categories[0]}?")
+        day = client.probe(categories[0]).day
+        if day is None or (last is not None and day <= last):
+            step.covered = f"new listings of {day}, read before"
+            step.reached = max(d for d in (day, last) if d is not None).isoformat()
+            return
+        pages = []
+        for category in categories:
+            say(f"arXiv: the new listing of {category}")
+            pages.append(client.listing(category))
+    days = sorted({str(page.day) for page in pages})
+    if len(days) > 1:
+        raise ListingError(
+            f"the new listings name different days ({', '.join(days)}): "
+            "arXiv is announcing; try again in a minute"
+        )
+    step.covered = f"new listings of {day}"
+    records: Records = list(_one_record_per_paper(a for p in pages for a in p.announcements))
+    records += [r for page in pages for r in page.rejections]
+    step.take(import_records(store, records))
+    store.set_sync_state(LISTING_STATE, day.isoformat())
+    step.reached = day.isoformat()
+
+
+def _one_record_per_paper(announcements: Iterable[Announcement]) -> Iterator[Paper]:
+    """A paper in several categories' listings once, as listed (new or cross-listed)
+    where any listing has it so, else as a replacement."""
+    chosen: dict[str, Announcement] = {}
+    for announcement in announcements:
+        seen = chosen.get(announcement.paper.id)
+        if seen is None or (seen.paper.listed_on is None and announcement.paper.listed_on):
+            chosen[announcement.paper.id] = announcement
+    return (announcement.paper for announcement in chosen.values())
+
+
 def _api_window(settings: Settings, first: date, last: date) -> Records:
     start, end = calendar.submission_window(first, last)
     query = (
@@ -188,6 +243,7 @@ def _sync_hf(
 
 
 _STEPS: dict[str, Callable[[PaperStore, Settings, datetime, StepReport, Progress], None]] = {
+    "listing": _sync_listing,
     "arxiv": _sync_arxiv,
     "hf": _sync_hf,
 }

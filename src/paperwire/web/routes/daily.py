@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from paperwire.ingest import arxiv_calendar
 from paperwire.web.render.page_helpers import (
     BadParameter,
     cached,
@@ -99,7 +101,17 @@ def _feed(
         views=_views(state, period),
         sorts=[Link(label, _with_sort(period, key), key == order) for key, label in SORTS.items()],
         sync_notice=notice,
+        next_announcement=_next_announcement(state.clock()),
     )
+
+
+def _next_announcement(now: datetime) -> str:
+    """When arXiv next announces, in US Eastern time and in UTC (daylight saving
+    followed): "Tue 24 Nov, 20:00 ET (01:00 UTC)"."""
+    listing = arxiv_calendar.next_listing(arxiv_calendar.latest_listing(now))
+    at = arxiv_calendar.announcement_at(listing)
+    eastern, utc = at.astimezone(arxiv_calendar.EASTERN), at.astimezone(UTC)
+    return f"{eastern:%a} {eastern.day} {eastern:%b}, {eastern:%H:%M} ET ({utc:%H:%M} UTC)"
 
 
 def _neighbours(state: AppState, period: Period) -> tuple[Period | None, Period | None]:
