@@ -26,6 +26,7 @@ __all__ = [
     "EASTERN",
     "announcement_at",
     "deadline_of",
+    "is_listing_day",
     "latest_listing",
     "listing_day",
     "listing_days",
@@ -72,6 +73,12 @@ def latest_listing(now: datetime) -> date:
     while announcement_at(candidate) > now:
         candidate = previous_listing(candidate)
     return candidate
+
+
+def is_listing_day(day: date) -> bool:
+    """Whether arXiv announces a listing dated ``day``: Monday to Friday (holidays
+    are not modelled here yet, see the module's docstring)."""
+    return day.weekday() <= _FRIDAY
 
 
 def next_listing(day: date) -> date:
