@@ -49,6 +49,8 @@ class Settings:
     contact_email: str | None = None  # sent in the User-Agent, as arXiv asks
     arxiv_interval: float = 3.0  # seconds between arXiv requests, process-wide
     backfill_days: int = 7  # what the first sync of an empty store pulls
+    # How long since a source's last successful sync before `paperwire status` fails.
+    sync_max_age_hours: float = 96.0
     http_timeout: float = 30.0  # seconds to connect, and between bytes read
     http_retries: int = 4  # further attempts after a 429/5xx, reset or time-out
     http_backoff: float = 2.0  # first retry delay in seconds; doubles, with jitter
@@ -103,6 +105,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,
         arxiv_interval=_number(env, "PAPERWIRE_ARXIV_INTERVAL", defaults.arxiv_interval, float),
         backfill_days=_number(env, "PAPERWIRE_BACKFILL_DAYS", defaults.backfill_days, int),
+        sync_max_age_hours=_number(
+            env, "PAPERWIRE_SYNC_MAX_AGE_HOURS", defaults.sync_max_age_hours, float
+        ),
         http_timeout=_number(env, "PAPERWIRE_HTTP_TIMEOUT", defaults.http_timeout, float),
         http_retries=_number(env, "PAPERWIRE_HTTP_RETRIES", defaults.http_retries, int),
         http_backoff=_number(env, "PAPERWIRE_HTTP_BACKOFF", defaults.http_backoff, float),
