@@ -49,6 +49,9 @@ class Settings:
     contact_email: str | None = None  # sent in the User-Agent, as arXiv asks
     arxiv_interval: float = 3.0  # seconds between arXiv requests, process-wide
     backfill_days: int = 7  # what the first sync of an empty store pulls
+    # The most announcement days one sync fills per source and category, counting
+    # back from the latest; a larger hole is reported with the command that fills it.
+    sync_fill_days: int = 60
     # How long since a source's last successful sync before `paperwire status` fails.
     sync_max_age_hours: float = 96.0
     http_timeout: float = 30.0  # seconds to connect, and between bytes read
@@ -105,6 +108,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,
         arxiv_interval=_number(env, "PAPERWIRE_ARXIV_INTERVAL", defaults.arxiv_interval, float),
         backfill_days=_number(env, "PAPERWIRE_BACKFILL_DAYS", defaults.backfill_days, int),
+        sync_fill_days=_number(env, "PAPERWIRE_SYNC_FILL_DAYS", defaults.sync_fill_days, int),
         sync_max_age_hours=_number(
             env, "PAPERWIRE_SYNC_MAX_AGE_HOURS", defaults.sync_max_age_hours, float
         ),
