@@ -6,8 +6,9 @@
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
-``/unsubscribe``) hung under it. A new area is a module here whose router is
-added to ``ROUTERS``, which the app includes in this order.
+``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``.
+A new area is a module here whose router is added to ``ROUTERS``, which the
+app includes in this order.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from paperwire.web.routes import (
     papers,
     personal,
     search,
+    status,
     submit,
     trending,
 )
@@ -42,4 +44,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     feeds.router,
     docs.router,
     personal.router,
+    status.router,
 )
