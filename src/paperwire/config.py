@@ -56,6 +56,11 @@ class Settings:
     arxiv_poll_seconds: float = 120.0
     arxiv_poll_window_minutes: float = 60.0
     hf_poll_minutes: float = 15.0
+    # The most announcement days one sync fills per source and category, counting
+    # back from the latest; a larger hole is reported with the command that fills it.
+    sync_fill_days: int = 60
+    # How long since a source's last successful sync before `paperwire status` fails.
+    sync_max_age_hours: float = 96.0
     http_timeout: float = 30.0  # seconds to connect, and between bytes read
     http_retries: int = 4  # further attempts after a 429/5xx, reset or time-out
     http_backoff: float = 2.0  # first retry delay in seconds; doubles, with jitter
@@ -118,6 +123,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "PAPERWIRE_ARXIV_POLL_WINDOW_MINUTES", defaults.arxiv_poll_window_minutes, float
         ),
         hf_poll_minutes=_number(env, "PAPERWIRE_HF_POLL_MINUTES", defaults.hf_poll_minutes, float),
+        sync_fill_days=_number(env, "PAPERWIRE_SYNC_FILL_DAYS", defaults.sync_fill_days, int),
+        sync_max_age_hours=_number(
+            env, "PAPERWIRE_SYNC_MAX_AGE_HOURS", defaults.sync_max_age_hours, float
+        ),
         http_timeout=_number(env, "PAPERWIRE_HTTP_TIMEOUT", defaults.http_timeout, float),
         http_retries=_number(env, "PAPERWIRE_HTTP_RETRIES", defaults.http_retries, int),
         http_backoff=_number(env, "PAPERWIRE_HTTP_BACKOFF", defaults.http_backoff, float),

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
-from paperwire.config import Settings, SettingsError, load_settings
+from paperwire.config import Settings, SettingsError, load_settings, without_password
 from paperwire.ids import InvalidArxivId
 from paperwire.ingest.fetch import PaperNotFound, fetch_paper
 from paperwire.ingest.formats.atom import ArxivApiError
@@ -44,24 +44,37 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
     default=None,
     help="Days a first sync pulls (default: $PAPERWIRE_BACKFILL_DAYS, else 7).",
 )
+@click.option(
+    "--since",
+    type=DAY,
+    default=None,
+    help="Fill every announcement day from this day (YYYY-MM-DD) on that the store does "
+    "not hold, with no limit.",
+)
 @db_option
 @json_option
 def sync_command(
     sources: tuple[str, ...],
     backfill_days: int | None,
+    since: datetime | None,
     db_path: StoreLocation | None,
     json_out: str | None,
 ) -> None:
-    """Pull what arXiv announced and Hugging Face listed since the last sync.
+    """Pull what arXiv announced and Hugging Face listed since the newest day held.
 
     arXiv: the configured categories ($PAPERWIRE_CATEGORIES); Hugging Face: the
-    daily papers with their upvotes. The first sync of a store also pulls the
-    last --backfill-days days. Safe to run from cron: a second sync started
-    while one runs stops at once, and a sync with nothing new changes nothing.
+    daily papers with their upvotes. Each category goes on from the newest
+    listing day the store holds for it (an imported archive counts), at most
+    $PAPERWIRE_SYNC_FILL_DAYS announcement days (default 60); an older rest is
+    reported with the command that fills it. A store that holds nothing yet
+    pulls the last --backfill-days days. Safe to run from cron: a second sync
+    started while one runs stops at once, and a sync with nothing new changes
+    nothing. `paperwire status` lists the days still missing.
 
     \b
     Example:
       paperwire sync --json sync-report.json
+      paperwire sync --source arxiv --since 2026-07-02
     """
     settings = _settings()
     if backfill_days is not None:
@@ -73,6 +86,7 @@ def sync_command(
                 store,
                 settings,
                 sources=sources or SOURCES,
+                since=_date(since),
                 progress=lambda message: status.update(message),
             )
         record_sync_report(store, report)  # for /status, as the scheduled sync does
@@ -81,6 +95,9 @@ def sync_command(
     finally:
         store.close()
     _print_sync(report)
+    for unfilled in report.unfilled:
+        advice = unfilled.describe(report.fill_limit) + _db_words(db_path)
+        console.print(f"[yellow]not filled[/] {advice}", highlight=False, soft_wrap=True)
     emit_json(report.figures(), json_out)
     if not report.ok:
         failed = "; ".join(f"{s.source}: {s.error}" for s in report.steps if s.error)
@@ -209,6 +226,11 @@ def _print_harvest(report: HarvestReport) -> None:
         f"{report.total_records} records in {report.total_pages} pages in all",
         highlight=False,
     )
+
+
+def _db_words(db_path: StoreLocation | None) -> str:
+    """The ``--db`` part of a suggested command, for a store named on this command line."""
+    return f" --db {without_password(str(db_path))}" if db_path is not None else ""
 
 
 def _settings() -> Settings:

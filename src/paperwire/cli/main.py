@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "show": "paperwire.cli.papers:show_command",
     "similar": "paperwire.cli.search:similar_command",
     "stats": "paperwire.cli.papers:stats_command",
+    "status": "paperwire.cli.status:status_command",
     "sync": "paperwire.cli.ingest:sync_command",
     "worker": "paperwire.cli.worker:worker_command",
 }
@@ -72,7 +73,8 @@ SUMMARIES: dict[str, str] = {
     "show": "Show one paper, by arXiv id or URL (abs, pdf or html; any version).",
     "similar": "Papers most like PAPER_ID (an arXiv id or URL), by their embeddings.",
     "stats": "What the store holds: papers, community facts, dates, change sequence.",
-    "sync": "Pull what arXiv announced and Hugging Face listed since the last sync.",
+    "status": "Missing announcement days per category, and each source's last successful sync.",
+    "sync": "Pull what arXiv announced and Hugging Face listed since the newest day held.",
     "worker": "Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.",
 }
 

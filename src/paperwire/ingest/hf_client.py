@@ -19,11 +19,17 @@ from paperwire.ingest.http import Fetcher, options_from_settings
 from paperwire.ingest.records import Rejection
 from paperwire.model import Paper
 
-__all__ = ["HfClient", "HfError"]
+__all__ = ["HfClient", "HfError", "is_daily_papers_day"]
 
 MAX_LIMIT = 100
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def is_daily_papers_day(day: date) -> bool:
+    """Whether Hugging Face dates a daily papers list ``day``: Monday to Friday (its
+    lists follow arXiv's weekday announcements; none is dated on a weekend)."""
+    return day.weekday() < 5
 
 
 class HfError(ValueError):

@@ -14,7 +14,7 @@ Memory stays flat: records are read, merged and written a batch at a time.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,12 +122,21 @@ def import_paths(
 
 
 def import_records(
-    store: PaperStore, records: Iterable[Record], batch_size: int = 1000
+    store: PaperStore,
+    records: Iterable[Record],
+    batch_size: int = 1000,
+    *,
+    listed_in: Collection[str] | None = None,
 ) -> ImportReport:
-    """Import already-parsed records (from a client, say) with the same batching and counts."""
+    """Import already-parsed records (from a client, say) with the same batching and counts.
+
+    ``listed_in``: the arXiv categories whose listings the records were asked for
+    (a sync's query); each record's listing day is held in those of its categories
+    only (``PaperStore.upsert_papers``). None: in every one.
+    """
     report = ImportReport()
     started = time.perf_counter()
-    _upsert_stream(store, records, report, batch_size, lambda: None)
+    _upsert_stream(store, records, report, batch_size, lambda: None, listed_in)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -172,6 +181,7 @@ def _upsert_stream(
     report: ImportReport,
     batch_size: int,
     tick: Callable[[], None],
+    listed_in: Collection[str] | None = None,
 ) -> None:
     batch: list[Paper] = []
     deletions: list[Deletion] = []
@@ -186,20 +196,24 @@ def _upsert_stream(
                 report.records += 1
                 batch.append(record)
             if len(batch) + len(deletions) >= batch_size:
-                _write(store, batch, deletions, report)
+                _write(store, batch, deletions, report, listed_in)
                 batch, deletions = [], []
                 tick()
     finally:
         # Records read before a malformed tail are good: keep them.
-        _write(store, batch, deletions, report)
+        _write(store, batch, deletions, report, listed_in)
 
 
 def _write(
-    store: PaperStore, batch: list[Paper], deletions: list[Deletion], report: ImportReport
+    store: PaperStore,
+    batch: list[Paper],
+    deletions: list[Deletion],
+    report: ImportReport,
+    listed_in: Collection[str] | None,
 ) -> None:
     # Papers first, so a deletion finds a paper stored earlier in its own batch; the
     # outcome does not depend on the order otherwise (see ``store.merge``).
     if batch:
-        report.add_counts(store.upsert_papers(batch))
+        report.add_counts(store.upsert_papers(batch, listed_in=listed_in))
     if deletions:
         report.add_deletions(store.mark_deleted((d.paper_id, d.day) for d in deletions))

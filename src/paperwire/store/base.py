@@ -6,7 +6,7 @@ only, so a PostgreSQL backend can stand beside SQLite without touching them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -94,8 +94,13 @@ class PaperStore(Protocol):
 
     def get_paper(self, paper_id: str) -> Paper | None: ...
 
-    def upsert_papers(self, papers: Iterable[Paper]) -> UpsertCounts:
-        """Merge each paper into the store in one transaction; all or nothing."""
+    def upsert_papers(
+        self, papers: Iterable[Paper], *, listed_in: Collection[str] | None = None
+    ) -> UpsertCounts:
+        """Merge each paper into the store in one transaction; all or nothing.
+
+        Each record's listing day is recorded held for its source (``held_days``), in
+        its categories that are in ``listed_in`` (every one when None)."""
         ...
 
     def replace_papers(self, papers: Iterable[Paper]) -> int:
@@ -158,6 +163,20 @@ class PaperStore(Protocol):
     def set_sync_state(self, key: str, value: str) -> None: ...
 
     def get_harvest_checkpoint(self, harvest: str) -> HarvestCheckpoint | None: ...
+
+    # -- the listing days held, per source and category (``store.held_days``) -------
+
+    def hold_listing_days(
+        self, source: str, categories: Iterable[str], days: Iterable[date]
+    ) -> int: ...
+
+    def held_listing_days(
+        self, source: str, category: str, first: date | None = None, last: date | None = None
+    ) -> list[date]: ...
+
+    def held_day_range(
+        self, source: str, category: str | None = None
+    ) -> tuple[date | None, date | None]: ...
 
     def save_harvest_checkpoint(self, checkpoint: HarvestCheckpoint) -> None:
         """Insert or replace the checkpoint of ``checkpoint.harvest``."""

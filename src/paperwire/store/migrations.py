@@ -219,6 +219,33 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE papers ADD COLUMN record_rules INTEGER NOT NULL DEFAULT 0;
     """,
+    # 11: the listing days the store holds, per source ('arxiv', 'hf') and category
+    # (an arXiv category; '' for Hugging Face's one daily list): what a sync starts
+    # from and what the missing-days report reads, a few rows per day whatever the
+    # number of papers. Filled from what the store holds (``held_days.held_rows``'s
+    # rule): the first day of each paper whose text came from arXiv, in each of its
+    # categories, unless Hugging Face listed it too on other days (that first day may
+    # be Hugging Face's); every day of each paper Hugging Face listed (its text came
+    # from there, or it has upvotes, which only Hugging Face gives). A store cannot
+    # tell more exactly which source listed a paper on which day; imports from now
+    # on record it from each record.
+    """
+    CREATE TABLE held_days (
+        source TEXT NOT NULL,
+        category TEXT NOT NULL,
+        day TEXT NOT NULL,
+        PRIMARY KEY (source, category, day)
+    ) WITHOUT ROWID;
+    INSERT INTO held_days (source, category, day)
+        SELECT DISTINCT 'arxiv', c.value, p.listed_on FROM papers p,
+            json_each(p.record, '$.categories') c
+        WHERE p.source IN ('arxiv', 'listing') AND p.listed_on IS NOT NULL
+            AND p.deleted_on IS NULL AND c.type = 'text' AND (p.upvotes IS NULL
+                OR COALESCE(json_array_length(p.record, '$.listed_days'), 0) <= 1);
+    INSERT INTO held_days (source, category, day)
+        SELECT DISTINCT 'hf', '', l.day FROM listings l JOIN papers p ON p.id = l.paper_id
+        WHERE p.source = 'hf' OR p.upvotes IS NOT NULL;
+    """,
 ]
 
 

@@ -11,7 +11,7 @@ visible in the order they were handed out and a follower never skips one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from paperwire.model import RECORD_RULES, Paper
 from paperwire.organizations import organization_group
 from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
+from paperwire.store.held_days import held_rows, write_held_rows
 from paperwire.store.merge import apply_deletion, merge_papers, outranks, with_listing_days
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks
 
@@ -100,7 +101,9 @@ class PapersMixin(SqlBackend):
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]:
         return _fetch(self._reader(), list(dict.fromkeys(ids)))
 
-    def upsert_papers(self, papers: Iterable[Paper]) -> UpsertCounts:
+    def upsert_papers(
+        self, papers: Iterable[Paper], *, listed_in: Collection[str] | None = None
+    ) -> UpsertCounts:
         incoming = list(papers)
         counts = UpsertCounts()
         if not incoming:
@@ -130,6 +133,8 @@ class PapersMixin(SqlBackend):
                 rules.setdefault(paper.id, RECORD_RULES)
             _write(conn, changed.values(), rules)
             _relabel(conn, [(rules[i], i) for i in relabelled if i not in changed])
+            # From every record, changed or not: each tells which source listed it when.
+            write_held_rows(conn, (row for p in incoming for row in held_rows(p, listed_in)))
         return counts
 
     def replace_papers(self, papers: Iterable[Paper]) -> int:

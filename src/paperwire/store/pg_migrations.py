@@ -209,6 +209,29 @@ PG_MIGRATIONS: list[str] = [
     """
     ALTER TABLE papers ADD COLUMN record_rules INTEGER NOT NULL DEFAULT 0;
     """,
+    # 11: the listing days the store holds, per source and category ('' for Hugging
+    # Face), filled from what the store holds as in SQLite's.
+    """
+    CREATE TABLE held_days (
+        source TEXT COLLATE "C" NOT NULL,
+        category TEXT COLLATE "C" NOT NULL,
+        day TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (source, category, day)
+    );
+    INSERT INTO held_days (source, category, day)
+        SELECT DISTINCT 'arxiv', c.category, p.listed_on FROM papers p
+        CROSS JOIN LATERAL json_array_elements_text(
+            CASE WHEN json_typeof(p.record::json -> 'categories') = 'array'
+                THEN p.record::json -> 'categories' ELSE '[]'::json END
+        ) AS c(category)
+        WHERE p.source IN ('arxiv', 'listing') AND p.listed_on IS NOT NULL
+            AND p.deleted_on IS NULL AND (p.upvotes IS NULL OR COALESCE(
+                CASE WHEN json_typeof(p.record::json -> 'listed_days') = 'array'
+                    THEN json_array_length(p.record::json -> 'listed_days') END, 0) <= 1);
+    INSERT INTO held_days (source, category, day)
+        SELECT DISTINCT 'hf', '', l.day FROM listings l JOIN papers p ON p.id = l.paper_id
+        WHERE p.source = 'hf' OR p.upvotes IS NOT NULL;
+    """,
 ]
 
 

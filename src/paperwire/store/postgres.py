@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool
 from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
 from paperwire.store.feeds import FeedQueriesMixin
+from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import advisory_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.papers import PapersMixin
@@ -41,7 +42,13 @@ _IDENTITY_TABLES = ("users", "folders", "follows", "subscribers", "outbox")
 
 
 class PostgresStore(
-    PapersMixin, SyncStateMixin, FeedQueriesMixin, AccountsMixin, PersonalMixin, MailMixin
+    PapersMixin,
+    SyncStateMixin,
+    HeldDaysMixin,
+    FeedQueriesMixin,
+    AccountsMixin,
+    PersonalMixin,
+    MailMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

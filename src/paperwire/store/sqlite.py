@@ -15,6 +15,7 @@ from pathlib import Path
 
 from paperwire.store.accounts import AccountsMixin
 from paperwire.store.feeds import FeedQueriesMixin
+from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import file_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
@@ -28,7 +29,13 @@ _BUSY_TIMEOUT_MS = 30_000
 
 
 class SQLiteStore(
-    PapersMixin, SyncStateMixin, FeedQueriesMixin, AccountsMixin, PersonalMixin, MailMixin
+    PapersMixin,
+    SyncStateMixin,
+    HeldDaysMixin,
+    FeedQueriesMixin,
+    AccountsMixin,
+    PersonalMixin,
+    MailMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

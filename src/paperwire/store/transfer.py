@@ -28,6 +28,7 @@ TABLES: dict[str, tuple[str, str]] = {
         "id",
     ),
     "listings": ("day, paper_id", "day, paper_id"),
+    "held_days": ("source, category, day", "source, category, day"),
     "meta": ("key, value", "key"),
     "embeddings": ("paper_id, model, text_hash, seq, vector", "paper_id"),
     "sync_state": ("key, value, updated_at", "key"),

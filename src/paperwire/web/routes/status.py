@@ -1,9 +1,13 @@
 """``/status`` and ``/status.json``: how live ingestion stands, as this node reads the store.
 
 Each source's last sync (ok or failed, when, the full error, when it failed
-first, the next try) and the schedulers' heartbeat. The feed pages' one-line
-notice links here for the details. Never cached: it is what an operator looks
-at while something is wrong.
+first, the next try) and the schedulers' heartbeat; then the store's coverage
+(``ingest.coverage.store_status``): when each source last synced successfully
+(and whether that is too long ago) and, for each category a sync follows, the
+past announcement days the store holds no papers of. The feed pages' one-line
+notice links here for the details. ``/status.json`` has the same figures; its
+``ok`` is false while a source is stale. Never cached: it is what an operator
+looks at while something is wrong.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from paperwire.ingest.coverage import StoreStatus, store_status
 from paperwire.ingest.sync_report import SourceOutcome
 from paperwire.ingest.sync_status import SyncStatus, read_sync_status
 from paperwire.web.render.sync_notice import SOURCE_NAMES, local_time, sync_notice
@@ -60,6 +65,7 @@ def status_page(request: Request) -> Response:
         heartbeat=status.heartbeat,
         last_beat=_shown(state, status.heartbeat.last),
         zone=state.web.display_timezone,
+        coverage=_coverage(state),
     )
     response.headers.update(_NO_STORE)
     return response
@@ -68,7 +74,19 @@ def status_page(request: Request) -> Response:
 @router.get("/status.json", include_in_schema=False)
 def status_json(request: Request) -> Response:
     state = app_state(request)
-    return JSONResponse(read_sync_status(state.store, state.clock()).figures(), headers=_NO_STORE)
+    figures = read_sync_status(state.store, state.clock()).figures()
+    coverage = _coverage(state).figures()
+    figures.update(
+        ok=coverage["ok"],
+        max_age_hours=coverage["max_age_hours"],
+        last_success=coverage["sources"],
+        categories=coverage["categories"],
+    )
+    return JSONResponse(figures, headers=_NO_STORE)
+
+
+def _coverage(state: AppState) -> StoreStatus:
+    return store_status(state.store, state.settings, state.clock())
 
 
 def _row(state: AppState, status: SyncStatus, outcome: SourceOutcome) -> SourceRow:
