@@ -24,6 +24,7 @@ from psycopg_pool import ConnectionPool
 
 from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.locks import advisory_lock
 from paperwire.store.mail import MailMixin
@@ -41,7 +42,13 @@ _IDENTITY_TABLES = ("users", "folders", "follows", "subscribers", "outbox")
 
 
 class PostgresStore(
-    PapersMixin, SyncStateMixin, FeedQueriesMixin, AccountsMixin, PersonalMixin, MailMixin
+    PapersMixin,
+    SyncStateMixin,
+    FeedQueriesMixin,
+    AccountsMixin,
+    PersonalMixin,
+    MailMixin,
+    CodeActivityMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

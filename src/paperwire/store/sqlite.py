@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.locks import file_lock
 from paperwire.store.mail import MailMixin
@@ -28,7 +29,13 @@ _BUSY_TIMEOUT_MS = 30_000
 
 
 class SQLiteStore(
-    PapersMixin, SyncStateMixin, FeedQueriesMixin, AccountsMixin, PersonalMixin, MailMixin
+    PapersMixin,
+    SyncStateMixin,
+    FeedQueriesMixin,
+    AccountsMixin,
+    PersonalMixin,
+    MailMixin,
+    CodeActivityMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 
