@@ -87,7 +87,7 @@ def code_refresh_plan(
     weights: TrendingWeights = DEFAULT_WEIGHTS,
 ) -> list[tuple[str, list[str]]]:
     """The repositories to ask today, each with the papers it is the code of, in order."""
-    ids = store.listed_ids_with_code(today - timedelta(days=RECENT_DAYS), today)
+    ids = store.listed_ids(today - timedelta(days=RECENT_DAYS), today, with_code=True)
     reference = store.latest_listed_day(today)
     if reference is not None:
         rows = store.trending_rows(window_start(reference, weights), reference)

@@ -114,12 +114,14 @@ class CodeActivityMixin(SqlBackend):
         )
         return _day(first), _day(last)
 
-    def listed_ids_with_code(self, first: date, last: date) -> list[str]:
-        """Papers listed from ``first`` to ``last`` that link code, newest listing first."""
+    def listed_ids(self, first: date, last: date, with_code: bool = False) -> list[str]:
+        """Papers listed from ``first`` to ``last`` (only those that link code, with
+        ``with_code``), newest listing first."""
+        code = " AND p.has_code = 1" if with_code else ""
         rows = self._reader().execute(
             "SELECT l.paper_id, MAX(l.day) AS latest FROM listings l"
             " JOIN papers p ON p.id = l.paper_id"
-            " WHERE l.day BETWEEN ? AND ? AND p.has_code = 1"
+            f" WHERE l.day BETWEEN ? AND ?{code}"
             " GROUP BY l.paper_id ORDER BY latest DESC, l.paper_id DESC",
             (first.isoformat(), last.isoformat()),
         )
