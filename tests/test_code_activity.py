@@ -11,13 +11,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from paperwire.application.code_activity import code_refresh_plan, refresh_code
+from paperwire.cli.main import cli
 from paperwire.config import load_settings
 from paperwire.ingest.github_client import GithubClient, RateLimited, github_repo_name
 from paperwire.model import Paper
 from paperwire.rank.code_trending import history_ready, rank_by_code, stars_gained
-from paperwire.store import PaperStore
+from paperwire.store import PaperStore, open_store_at
 from replay_server import ReplayServer, Reply, live_settings, replay_server
 
 TODAY = date(2026, 11, 30)
@@ -242,3 +244,21 @@ def test_trending_by_code_is_read_from_the_star_history(
     ranked = rank_by_code(listed, histories, TODAY)
     assert [s.paper_id for s in ranked] == ["2611.00002", "2611.00001"]
     assert ranked[0].explain().startswith("+420 stars this week (470 stars as of 2026-11-30)")
+
+
+def test_refresh_code_command_reports_its_coverage_and_what_it_did(
+    server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "cli.db"
+    store = open_store_at(db)
+    add_paper(store, "2611.00001", "https://github.com/owner/repo", date.today())
+    store.close()
+    server.add("/repos/owner/repo", ok("owner/repo", 77))
+    monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", server.url)
+    result = CliRunner().invoke(cli, ["refresh", "code", "--db", str(db), "--json", "-"])
+    assert result.exit_code == 0, result.output
+    assert "60 requests an hour" in result.output
+    assert json.loads(result.output[result.output.index("{") :])["updated"] == 1
+    monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", "")
+    off = CliRunner().invoke(cli, ["refresh", "code", "--db", str(db)])
+    assert off.exit_code != 0 and "switched off" in off.output
