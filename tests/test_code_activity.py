@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from paperwire.application.code_activity import code_refresh_plan, refresh_code
+from paperwire.application.code_activity import CODE_JOB, code_refresh_plan, refresh_code
+from paperwire.application.code_schedule import run_due_refreshes
 from paperwire.cli.main import cli
 from paperwire.config import load_settings
 from paperwire.ingest.github_client import GithubClient, RateLimited, github_repo_name
@@ -262,3 +264,27 @@ def test_refresh_code_command_reports_its_coverage_and_what_it_did(
     monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", "")
     off = CliRunner().invoke(cli, ["refresh", "code", "--db", str(db)])
     assert off.exit_code != 0 and "switched off" in off.output
+
+
+def test_the_background_job_refreshes_on_its_own_schedule_under_its_lock(
+    server: ReplayServer, tmp_path: Path, store: PaperStore
+) -> None:
+    add_paper(store, "2611.00001", "https://github.com/owner/repo")
+    server.add("/repos/owner/repo", ok("owner/repo", 10))
+    server.handle("/api/models", lambda _q: Reply(200, "[]"))
+    server.handle("/api/datasets", lambda _q: Reply(200, "[]"))
+    server.handle("/api/spaces", lambda _q: Reply(200, "[]"))
+    settings = live_settings(server, tmp_path)
+    noon = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    with store.job_lock(CODE_JOB):  # another node is refreshing: skipped, not failed
+        run_due_refreshes(store, settings, noon)
+    assert server.requests_to("/repos/owner/repo") == []
+    assert len(server.requests_to("/api/models")) == 1  # artifacts have their own lock
+    run_due_refreshes(store, settings, noon)
+    run_due_refreshes(store, settings, noon + timedelta(minutes=30))  # not due yet
+    assert len(server.requests_to("/repos/owner/repo")) == 1
+    assert len(server.requests_to("/api/models")) == 1
+    assert store.star_history(["2611.00001"]) == {"2611.00001": [(TODAY, 10)]}
+    run_due_refreshes(store, replace(settings, github_api_url=None), noon + timedelta(hours=25))
+    assert len(server.requests_to("/repos/owner/repo")) == 1  # switched off
+    assert len(server.requests_to("/api/models")) == 2

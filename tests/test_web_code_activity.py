@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from paperwire.store import PaperStore
 from paperwire.store.code_records import Artifact, CodeRepoState
-from web_helpers import NOW, fill_store, make_app
+from web_helpers import fill_store, make_app
 
 LAST = date(2026, 11, 24)  # the newest day stars were recorded, the day before NOW
 COT, MOE, VIDEO = "2611.00004", "2611.00006", "2611.00001"  # their first GitHub repositories

@@ -22,6 +22,7 @@ from paperwire.rank.trending import DEFAULT_WEIGHTS, rank_trending, window_start
 from paperwire.store.base import PaperStore
 
 __all__ = [
+    "ARTIFACT_JOB",
     "DEFAULT_CAP",
     "REFRESH_HOURS",
     "ArtifactRefreshReport",
@@ -29,6 +30,7 @@ __all__ = [
     "refresh_artifacts",
 ]
 
+ARTIFACT_JOB = "artifact refresh"
 DEFAULT_CAP = 300
 REFRESH_HOURS = 24
 
@@ -75,8 +77,21 @@ def refresh_artifacts(
     progress: Callable[[int], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
 ) -> ArtifactRefreshReport:
-    """Ask the Hub about this run's papers (``artifact_plan``) and store each paper's list."""
+    """Ask the Hub about this run's papers (``artifact_plan``) and store each paper's list.
+    Holds the job lock ``ARTIFACT_JOB`` (``JobBusy`` when another node runs it)."""
     when = now or datetime.now(UTC)
+    with store.job_lock(ARTIFACT_JOB):
+        return _refresh(store, client, when, cap, progress, on_plan)
+
+
+def _refresh(
+    store: PaperStore,
+    client: HubClient,
+    when: datetime,
+    cap: int,
+    progress: Callable[[int], None] | None,
+    on_plan: Callable[[int], None] | None,
+) -> ArtifactRefreshReport:
     plan = artifact_plan(store, when, cap=cap)
     report = ArtifactRefreshReport(planned=len(plan))
     if on_plan is not None:

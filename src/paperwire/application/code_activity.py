@@ -32,6 +32,7 @@ from paperwire.store.base import PaperStore
 from paperwire.store.code_records import CodeRepoState
 
 __all__ = [
+    "CODE_JOB",
     "DEFAULT_CAP",
     "RECENT_DAYS",
     "TOP_TRENDING",
@@ -40,6 +41,7 @@ __all__ = [
     "refresh_code",
 ]
 
+CODE_JOB = "code refresh"
 RECENT_DAYS = 30
 TOP_TRENDING = 200
 DEFAULT_CAP = 2000  # repositories per run: under an hour's budget with a token
@@ -120,7 +122,20 @@ def refresh_code(
 ) -> CodeRefreshReport:
     """Ask GitHub about today's repositories (``code_refresh_plan``) and store each answer
     at once, so a run cut short keeps what it did. Stops, saying why, when the rate
-    limit is spent past the client's wait or the network fails."""
+    limit is spent past the client's wait or the network fails. Holds the job lock
+    ``CODE_JOB`` (``JobBusy`` when another node runs it)."""
+    with store.job_lock(CODE_JOB):
+        return _refresh(store, client, today, cap, progress, on_plan)
+
+
+def _refresh(
+    store: PaperStore,
+    client: GithubClient,
+    today: date,
+    cap: int,
+    progress: Progress | None,
+    on_plan: Callable[[int], None] | None,
+) -> CodeRefreshReport:
     plan = code_refresh_plan(store, today, cap=cap)
     report = CodeRefreshReport(planned=len(plan))
     if on_plan is not None:
