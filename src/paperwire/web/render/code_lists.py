@@ -52,7 +52,6 @@ def code_trending_list(state: AppState) -> CodeTrendingList:
             return cached[1]
     weights = state.code_weights
     first, last = state.store.star_history_span()
-    last = min(last, state.today()) if last is not None else None
     scores: list[CodeScore] = []
     ready = history_ready(first, last, weights)
     if ready and last is not None:
