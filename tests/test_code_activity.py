@@ -288,3 +288,14 @@ def test_the_background_job_refreshes_on_its_own_schedule_under_its_lock(
     run_due_refreshes(store, replace(settings, github_api_url=None), noon + timedelta(hours=25))
     assert len(server.requests_to("/repos/owner/repo")) == 1  # switched off
     assert len(server.requests_to("/api/models")) == 2
+
+
+def test_a_token_is_sent_as_a_bearer_authorization(server: ReplayServer, tmp_path: Path) -> None:
+    server.add("/repos/owner/repo", ok("owner/repo", 3))
+    settings = live_settings(server, tmp_path, github_token="t0ken")
+    with GithubClient.from_settings(settings) as client:
+        assert client.repository("owner/repo").stars == 3
+        with pytest.raises(ValueError, match="not a GitHub repository name"):
+            client.repository("../../etc")
+    (seen,) = server.requests_to("/repos/owner/repo")
+    assert seen.headers["Authorization"] == "Bearer t0ken"

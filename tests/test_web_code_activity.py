@@ -97,6 +97,7 @@ def test_a_paper_page_lists_the_artifacts_citing_it_and_its_stars_as_of_a_day(
     assert 'href="https://github.com/example/cot-v2"' in page and "(was example/cot)" in page
     assert "★ 88 as of" in page
     data = client.get(f"/api/papers/{COT}").json()
+    assert data["githubRepo"] == "https://github.com/example/cot-v2" and data["githubStars"] == 88
     assert data["numTotalModels"] == 12 and len(data["linkedModels"]) == 10
     assert data["linkedModels"][0] == {
         "id": "org/model-12",

@@ -16,9 +16,11 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from paperwire.store.base import PaperStore
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import json_error
 from paperwire.web.openapi import DAILY_ITEMS, PAPER, PAPERS_PAGE, answers
+from paperwire.web.render.code_links import code_links
 from paperwire.web.render.code_lists import code_trending_list
 from paperwire.web.render.hf_shape import daily_item, linked_artifacts, paper_json
 from paperwire.web.render.page_helpers import BadParameter
@@ -159,7 +161,17 @@ def get_paper(request: Request, paper_id: str) -> Response:
     if not found:
         return json_error(404, f"no paper {wanted} here", "paper_id")
     artifacts = linked_artifacts(store.paper_artifacts(wanted, top=LINKED_SHOWN))
-    return JSONResponse({**paper_json(found[0]), **artifacts})
+    return JSONResponse({**paper_json(found[0]), **_code(store, found[0]), **artifacts})
+
+
+def _code(store: PaperStore, listed: ListedPaper) -> dict[str, Any]:
+    """``githubRepo`` and ``githubStars`` as last checked: a renamed repository's new
+    link, the latest recorded count (the imported one until a check)."""
+    links = [link for link in code_links(store, listed.paper) if link.host == "GitHub"]
+    if not links:
+        return {}
+    first = links[0]
+    return {"githubRepo": first.url, "githubStars": first.stars}
 
 
 def _cursor(raw: str | None) -> int:
