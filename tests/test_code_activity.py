@@ -22,6 +22,8 @@ from paperwire.ingest.github_client import GithubClient, RateLimited, github_rep
 from paperwire.model import Paper
 from paperwire.rank.code_trending import history_ready, rank_by_code, stars_gained
 from paperwire.store import PaperStore, open_store_at
+from paperwire.store.code_activity import STAR_HISTORY_DAYS
+from paperwire.store.code_records import CodeRepoState
 from replay_server import ReplayServer, Reply, live_settings, replay_server
 
 TODAY = date(2026, 11, 30)
@@ -299,3 +301,11 @@ def test_a_token_is_sent_as_a_bearer_authorization(server: ReplayServer, tmp_pat
             client.repository("../../etc")
     (seen,) = server.requests_to("/repos/owner/repo")
     assert seen.headers["Authorization"] == "Bearer t0ken"
+
+
+def test_the_star_history_keeps_five_weeks(store: PaperStore) -> None:
+    old = TODAY - timedelta(days=STAR_HISTORY_DAYS + 1)
+    store.record_code_check(CodeRepoState("a/b", "a/b", 1, None, old), ["2611.00001"])
+    store.record_code_check(CodeRepoState("a/b", "a/b", 2, None, TODAY), ["2611.00001"])
+    assert store.star_history(["2611.00001"]) == {"2611.00001": [(TODAY, 2)]}
+    assert store.star_history_span() == (TODAY, TODAY)

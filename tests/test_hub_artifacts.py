@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from paperwire.application.artifacts import artifact_plan, refresh_artifacts
+from paperwire.cli.main import cli
 from paperwire.ingest.hub_client import HubClient, HubError
 from paperwire.model import Paper
-from paperwire.store import PaperStore
+from paperwire.store import PaperStore, open_store_at
 from paperwire.store.code_records import Artifact
 from replay_server import ReplayServer, Reply, live_settings, replay_server
 
@@ -114,3 +116,18 @@ def test_a_redirect_to_another_host_is_refused_and_the_run_stops(
         report = refresh_artifacts(store, client, NOW)
     assert report.stopped and "outside the configured hosts" in report.stopped
     assert not store.paper_artifacts(PAPER).any
+
+
+def test_refresh_artifacts_command_reports_what_it_stored(
+    server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "cli.db"
+    store = open_store_at(db)
+    add_paper(store, PAPER, datetime.now(UTC).date())
+    store.close()
+    serve_paper(server)
+    monkeypatch.setenv("PAPERWIRE_HF_API_URL", server.url)
+    result = CliRunner().invoke(cli, ["refresh", "artifacts", "--db", str(db), "--json", "-"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert (figures["papers"], figures["artifacts"]) == (1, 122)
