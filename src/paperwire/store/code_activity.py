@@ -23,7 +23,7 @@ from paperwire.store.code_records import (
     CodeRepoState,
     PaperArtifacts,
 )
-from paperwire.store.sql import SqlBackend, in_chunks
+from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
 
 __all__ = ["STAR_HISTORY_DAYS", "CodeActivityMixin"]
 
@@ -204,8 +204,8 @@ class CodeActivityMixin(SqlBackend):
         return int(row[0]) if row else 0
 
 
-def _bump_version(conn: object) -> None:
-    conn.execute(  # type: ignore[attr-defined]
+def _bump_version(conn: SqlConnection) -> None:
+    conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE"
         " SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
         (_VERSION_KEY,),
@@ -219,8 +219,8 @@ def _repo_state(row: Sequence[object]) -> CodeRepoState:
         current_name=None if current is None else str(current),
         stars=None if stars is None else int(str(stars)),
         etag=None if etag is None else str(etag),
-        checked_on=_day(checked_on),  # type: ignore[arg-type]
-        gone_on=_day(gone_on),  # type: ignore[arg-type]
+        checked_on=_day(None if checked_on is None else str(checked_on)),
+        gone_on=_day(None if gone_on is None else str(gone_on)),
         problem=None if problem is None else str(problem),
     )
 
