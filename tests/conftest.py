@@ -95,4 +95,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("PAPERWIRE_HOME", str(home))
     monkeypatch.delenv("PAPERWIRE_DATABASE_URL", raising=False)
+    # GitHub is switched off unless a test points it at a loopback server: a background
+    # job run by a test must not reach api.github.com.
+    monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", "")
     return home

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from paperwire.cli.main import cli
 from paperwire.ingest import import_paths
 from paperwire.store import PaperStore, SQLiteStore, open_store_at
 from paperwire.store.base import HarvestCheckpoint, StoredEmbedding
+from paperwire.store.code_records import Artifact, CodeRepoState
 from paperwire.store.mail_records import NewMessage
 from paperwire.store.transfer import TABLES, checksums
 from web_helpers import fill_store
@@ -55,6 +57,12 @@ def fill_everything(store: PaperStore) -> None:
                 ids[:2],
             )
         ]
+    )
+    store.record_code_check(
+        CodeRepoState("owner/repo", "owner/renamed", 1234, '"etag"', date(2026, 11, 24)), ids[:2]
+    )
+    store.replace_artifacts(
+        ids[0], [Artifact("model", "org/model-ünï", 12, 3_000_000_000), Artifact("space", "o/s", 1)]
     )
 
 

@@ -29,7 +29,14 @@ def test_bench_web_reports_every_page(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
-    pages = {"/", "/trending", "/search?q=", "/papers/{id}", "static (baseline)"}
+    pages = {
+        "/",
+        "/trending",
+        "/trending?by=code",
+        "/search?q=",
+        "/papers/{id}",
+        "static (baseline)",
+    }
     assert set(figures["server_p50_ms_uncached"]) == pages
     assert all(v is not None and v > 0 for v in figures["server_p50_ms_cached"].values())
     assert figures["load_feed"]["requests"] > 0 and figures["load_feed"]["errors"] == 0

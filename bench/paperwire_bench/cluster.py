@@ -199,6 +199,7 @@ def _environment(plan: ClusterPlan, work: Path) -> dict[str, str]:
         "PAPERWIRE_ARXIV_OAI_URL": closed,
         "PAPERWIRE_ARXIV_RSS_URL": closed,
         "PAPERWIRE_ARXIV_LISTING_URL": closed,
+        "PAPERWIRE_GITHUB_API_URL": closed,
         "PAPERWIRE_HTTP_RETRIES": "0",
     }
 

@@ -3,6 +3,7 @@
 Real servers are started (``paperwire serve`` subprocesses on loopback):
   - one with the page cache off, 1 worker: the p50 *server time* (the
     ``Server-Timing`` header: request in, response out) of ``/``, ``/trending``,
+    ``/trending?by=code`` (read from the stored star history),
     ``/search?q=`` (a set of queries) and ``/papers/{id}`` (distinct papers):
     every request renders;
   - one as deployed (cache on), 2 workers by default: the same p50s once the
@@ -85,6 +86,7 @@ def _page_urls(paper_ids: list[str], samples: int) -> dict[str, list[str]]:
     return {
         "/": ["/"] * samples,
         "/trending": ["/trending"] * samples,
+        "/trending?by=code": ["/trending?by=code"] * samples,
         "/search?q=": [f"/search?q={quote(q, safe='')}" for q in queries],
         "/papers/{id}": [f"/papers/{pid}" for pid in paper_ids],
         "static (baseline)": [BASELINE] * samples,

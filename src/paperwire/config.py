@@ -47,6 +47,10 @@ class Settings:
     arxiv_rss_url: str = "https://rss.arxiv.org"
     arxiv_listing_url: str = "https://arxiv.org"  # the new listings, /list/CAT/new
     hf_api_url: str = "https://huggingface.co"
+    # GitHub's REST API, for stars; None (PAPERWIRE_GITHUB_API_URL set empty) switches
+    # it off. Without a token GitHub allows 60 requests an hour, with one 5,000.
+    github_api_url: str | None = "https://api.github.com"
+    github_token: str | None = None
     contact_email: str | None = None  # sent in the User-Agent, as arXiv asks
     arxiv_interval: float = 3.0  # seconds between arXiv requests, process-wide
     backfill_days: int = 7  # what the first sync of an empty store pulls
@@ -113,6 +117,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         arxiv_rss_url=env.get("PAPERWIRE_ARXIV_RSS_URL") or defaults.arxiv_rss_url,
         arxiv_listing_url=env.get("PAPERWIRE_ARXIV_LISTING_URL") or defaults.arxiv_listing_url,
         hf_api_url=env.get("PAPERWIRE_HF_API_URL") or defaults.hf_api_url,
+        github_api_url=_switchable(env, "PAPERWIRE_GITHUB_API_URL", defaults.github_api_url),
+        github_token=env.get("PAPERWIRE_GITHUB_TOKEN") or None,
         contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,
         arxiv_interval=_number(env, "PAPERWIRE_ARXIV_INTERVAL", defaults.arxiv_interval, float),
         backfill_days=_number(env, "PAPERWIRE_BACKFILL_DAYS", defaults.backfill_days, int),
@@ -139,6 +145,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "PAPERWIRE_INDEX_REFRESH_SECONDS", defaults.index_refresh_seconds, float
         ),
     )
+
+
+def _switchable(env: Mapping[str, str], name: str, default: str | None) -> str | None:
+    """A source's URL: the default when unset, switched off (None) when set empty."""
+    if name not in env:
+        return default
+    return env[name].strip() or None
 
 
 def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str], N]) -> N:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from paperwire.application.code_schedule import run_due_refreshes
 from paperwire.config import load_settings
 from paperwire.ingest.heartbeat import BEAT_SECONDS, clear_heartbeat, node_name, record_heartbeat
 from paperwire.ingest.schedule import Clock, ScheduleConfig, SyncScheduler, utc_now
@@ -47,6 +48,7 @@ def run_jobs_once(
         return None
     record_sync_report(store, report)
     _send_due_digests(store)
+    run_due_refreshes(store, settings)
     log.info("jobs done: sync of %s, %d new, ok=%s", ",".join(sources), report.new, report.ok)
     return report
 

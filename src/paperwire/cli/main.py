@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "harvest": "paperwire.cli.ingest:harvest_command",
     "import": "paperwire.cli.import_export:import_command",
     "migrate-store": "paperwire.cli.migrate_store:migrate_store_command",
+    "refresh": "paperwire.cli.refresh:refresh_group",
     "reindex": "paperwire.cli.search:reindex_command",
     "repair": "paperwire.cli.maintenance:repair_command",
     "restore": "paperwire.cli.maintenance:restore_command",
@@ -64,6 +65,7 @@ SUMMARIES: dict[str, str] = {
     "import": "Import papers from FILES ('-' reads standard input); the format is detected "
     "from content.",
     "migrate-store": "Copy everything from SOURCE to the empty DESTINATION, then verify the copy.",
+    "refresh": "Refresh code activity (GitHub stars) or linked artifacts (Hugging Face Hub).",
     "reindex": "Rebuild the search indexes from the store (stored embeddings are reused).",
     "repair": "Bring papers stored by an older paperwire up to today's import rules.",
     "restore": "Replace the store with the backup SRC, after checking SRC is a sound paperwire "

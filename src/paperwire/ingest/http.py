@@ -147,13 +147,22 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str, params: Mapping[str, str | int] | None = None) -> HttpResponse:
-        """The final response (any status but a retried one), or a FetchError."""
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> HttpResponse:
+        """The final response (any status but a retried one), or a FetchError.
+
+        ``headers`` are sent with each request, redirects included (they stay within
+        the configured origins): a conditional ``If-None-Match``, an API token.
+        """
         attempts = self.options.retries + 1
         problem = ""
         for attempt in range(attempts):
             try:
-                response = self._follow(url, params)
+                response = self._follow(url, params, headers)
             except _Transient as exc:
                 problem, wait = str(exc), self._backoff(attempt)
             else:
@@ -178,12 +187,17 @@ class Fetcher:
         base = min(self.options.backoff_cap, self.options.backoff * 2**attempt)
         return base * random.uniform(0.5, 1.0)  # jitter spreads out clients retrying together
 
-    def _follow(self, url: str, params: Mapping[str, str | int] | None) -> HttpResponse:
+    def _follow(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> HttpResponse:
         for _ in range(MAX_REDIRECTS + 1):
             self._check_allowed(url)
             slot = self._limiter.slot(self._interval) if self._limiter else nullcontext()
             with slot:
-                response = self._send(url, params)
+                response = self._send(url, params, headers)
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 return response
@@ -199,10 +213,15 @@ class Fetcher:
         if _origin(url) not in self._allowed:
             raise HostNotAllowed(f"{url} is outside the configured hosts: refused")
 
-    def _send(self, url: str, params: Mapping[str, str | int] | None) -> HttpResponse:
+    def _send(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> HttpResponse:
         started = time.monotonic()
         try:
-            with self._client.stream("GET", url, params=params) as response:
+            with self._client.stream("GET", url, params=params, headers=headers) as response:
                 body = self._read_body(response, started)
                 return HttpResponse(str(response.url), response.status_code, response.headers, body)
         except httpx.ConnectError as exc:

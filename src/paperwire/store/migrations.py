@@ -246,6 +246,43 @@ MIGRATIONS: list[str] = [
         SELECT DISTINCT 'hf', '', l.day FROM listings l JOIN papers p ON p.id = l.paper_id
         WHERE p.source = 'hf' OR p.upvotes IS NOT NULL;
     """,
+    # 12: code activity and linked artifacts. code_repos: what GitHub last said of
+    # each linked repository ("owner/name" as linked, lowercased): its stars, the
+    # ETag for a conditional request, the name it has now after a rename, the day
+    # it answered 404. paper_stars: a short daily history of each paper's stars,
+    # for "stars gained this week". paper_artifacts: the Hugging Face models,
+    # datasets and Spaces whose cards cite a paper; artifact_checks: when each
+    # paper was last asked about.
+    """
+    CREATE TABLE code_repos (
+        repo TEXT PRIMARY KEY,
+        current_name TEXT,
+        stars INTEGER,
+        etag TEXT,
+        checked_on TEXT,
+        gone_on TEXT,
+        problem TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE paper_stars (
+        paper_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        stars INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, day)
+    ) WITHOUT ROWID;
+    CREATE INDEX paper_stars_by_day ON paper_stars(day);
+    CREATE TABLE paper_artifacts (
+        paper_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        artifact_id TEXT NOT NULL,
+        likes INTEGER NOT NULL,
+        downloads INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, kind, artifact_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE artifact_checks (
+        paper_id TEXT PRIMARY KEY,
+        checked_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -232,6 +232,38 @@ PG_MIGRATIONS: list[str] = [
         SELECT DISTINCT 'hf', '', l.day FROM listings l JOIN papers p ON p.id = l.paper_id
         WHERE p.source = 'hf' OR p.upvotes IS NOT NULL;
     """,
+    # 12: code activity (GitHub repositories, a daily star history per paper) and
+    # the Hugging Face artifacts that cite a paper.
+    """
+    CREATE TABLE code_repos (
+        repo TEXT COLLATE "C" PRIMARY KEY,
+        current_name TEXT,
+        stars INTEGER,
+        etag TEXT,
+        checked_on TEXT,
+        gone_on TEXT,
+        problem TEXT
+    );
+    CREATE TABLE paper_stars (
+        paper_id TEXT COLLATE "C" NOT NULL,
+        day TEXT COLLATE "C" NOT NULL,
+        stars INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, day)
+    );
+    CREATE INDEX paper_stars_by_day ON paper_stars(day);
+    CREATE TABLE paper_artifacts (
+        paper_id TEXT COLLATE "C" NOT NULL,
+        kind TEXT NOT NULL,
+        artifact_id TEXT COLLATE "C" NOT NULL,
+        likes BIGINT NOT NULL,
+        downloads BIGINT NOT NULL,
+        PRIMARY KEY (paper_id, kind, artifact_id)
+    );
+    CREATE TABLE artifact_checks (
+        paper_id TEXT COLLATE "C" PRIMARY KEY,
+        checked_at TEXT NOT NULL
+    );
+    """,
 ]
 
 

@@ -24,6 +24,7 @@ from psycopg_pool import ConnectionPool
 
 from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import advisory_lock
@@ -49,6 +50,7 @@ class PostgresStore(
     AccountsMixin,
     PersonalMixin,
     MailMixin,
+    CodeActivityMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

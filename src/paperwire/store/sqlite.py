@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import file_lock
@@ -36,6 +37,7 @@ class SQLiteStore(
     AccountsMixin,
     PersonalMixin,
     MailMixin,
+    CodeActivityMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

@@ -57,6 +57,13 @@ TABLES: dict[str, tuple[str, str]] = {
         "id",
     ),
     "emailed_papers": ("subscriber_id, paper_id, outbox_id", "subscriber_id, paper_id"),
+    "code_repos": ("repo, current_name, stars, etag, checked_on, gone_on, problem", "repo"),
+    "paper_stars": ("paper_id, day, stars", "paper_id, day"),
+    "paper_artifacts": (
+        "paper_id, kind, artifact_id, likes, downloads",
+        "paper_id, kind, artifact_id",
+    ),
+    "artifact_checks": ("paper_id, checked_at", "paper_id"),
 }
 _BATCH = 2000
 _VECTOR_COLUMN = 4  # in the embeddings row

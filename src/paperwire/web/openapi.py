@@ -41,6 +41,18 @@ ERROR: dict[str, Any] = {
     "additionalProperties": False,
 }
 
+_LINKED: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "likes", "repoType"],
+    "properties": {
+        "id": _TEXT,
+        "author": _MAYBE_TEXT,
+        "likes": {"type": "integer", "minimum": 0},
+        "downloads": {"type": "integer", "minimum": 0},
+        "repoType": {"enum": ["model", "dataset", "space"]},
+    },
+}
+
 PAPER: dict[str, Any] = {
     "type": "object",
     "required": [
@@ -109,6 +121,24 @@ PAPER: dict[str, Any] = {
             "properties": {"user": _TEXT, "fullname": _TEXT},
         },
         "seq": {"type": "integer", "description": "Change order (in /api/papers only)"},
+        **{
+            f"linked{kind}": {
+                "type": "array",
+                "items": _LINKED,
+                "description": f"The most liked Hub {kind.lower()} citing the paper"
+                " (in /api/papers/{id} only)",
+            }
+            for kind in ("Models", "Datasets", "Spaces")
+        },
+        **{
+            f"numTotal{kind}": {
+                "type": "integer",
+                "minimum": 0,
+                "description": f"How many Hub {kind.lower()} cite the paper"
+                " (in /api/papers/{id} only)",
+            }
+            for kind in ("Models", "Datasets", "Spaces")
+        },
     },
 }
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from paperwire.config import Settings
 from paperwire.mail.settings import MailSettings, load_mail_settings
+from paperwire.rank.code_trending import DEFAULT_CODE_WEIGHTS, CodeTrendingWeights
 from paperwire.rank.trending import DEFAULT_WEIGHTS, TrendingWeights
 from paperwire.search.engine import SearchEngine
 from paperwire.search.service import SearchService
@@ -37,18 +38,24 @@ class AppState:
     cache: PageCache
     clock: Clock = utc_now
     trending_weights: TrendingWeights = DEFAULT_WEIGHTS
+    code_weights: CodeTrendingWeights = DEFAULT_CODE_WEIGHTS
     owns_store: bool = False
     extras: dict[str, object] = field(default_factory=dict)  # for modules added later
 
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int, str]:
-        """What cached pages depend on: the store's change seq, the votes version and
+    def version(self) -> tuple[int, int, str, int]:
+        """What cached pages depend on: the store's change seq, the votes version,
         the search mode (a page made with keyword results is not reused once the
-        vectors are in)."""
+        vectors are in) and the code-activity version (stars and artifacts)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
-        return self.store.max_seq(), self.store.votes_version(), mode
+        return (
+            self.store.max_seq(),
+            self.store.votes_version(),
+            mode,
+            self.store.code_activity_version(),
+        )
 
     def mail_settings(self) -> MailSettings:
         """The SMTP settings and the signing key, read once per app."""

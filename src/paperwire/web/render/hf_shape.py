@@ -20,9 +20,10 @@ from typing import Any
 
 from paperwire.model import Paper
 from paperwire.organizations import organization_slug
+from paperwire.store.code_records import Artifact, PaperArtifacts
 from paperwire.store.records import ListedPaper
 
-__all__ = ["daily_item", "paper_json", "timestamp"]
+__all__ = ["daily_item", "linked_artifacts", "paper_json", "timestamp"]
 
 
 def timestamp(day: date | None) -> str | None:
@@ -79,3 +80,30 @@ def daily_item(listed: ListedPaper) -> dict[str, Any]:
     if paper.submitted_by:
         item["submittedBy"] = {"name": paper.submitted_by, "fullname": paper.submitted_by}
     return item
+
+
+def linked_artifacts(found: PaperArtifacts) -> dict[str, Any]:
+    """The Hub repositories citing a paper as Hugging Face's paper object carries them:
+    ``linkedModels``, ``linkedDatasets``, ``linkedSpaces`` (the most liked of each, as
+    repository summaries: ``id``, ``author``, ``likes``, ``downloads``, ``repoType``) and
+    ``numTotalModels``, ``numTotalDatasets``, ``numTotalSpaces`` (every one stored)."""
+    return {
+        "linkedModels": [_repository(a) for a in found.shown.get("model", [])],
+        "numTotalModels": found.totals.get("model", 0),
+        "linkedDatasets": [_repository(a) for a in found.shown.get("dataset", [])],
+        "numTotalDatasets": found.totals.get("dataset", 0),
+        "linkedSpaces": [_repository(a) for a in found.shown.get("space", [])],
+        "numTotalSpaces": found.totals.get("space", 0),
+    }
+
+
+def _repository(artifact: Artifact) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": artifact.artifact_id,
+        "author": artifact.artifact_id.split("/", 1)[0] if "/" in artifact.artifact_id else None,
+        "likes": artifact.likes,
+        "repoType": artifact.kind,
+    }
+    if artifact.kind != "space":
+        data["downloads"] = artifact.downloads
+    return data

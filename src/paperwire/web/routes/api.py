@@ -16,10 +16,13 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from paperwire.store.base import PaperStore
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import json_error
 from paperwire.web.openapi import DAILY_ITEMS, PAPER, PAPERS_PAGE, answers
-from paperwire.web.render.hf_shape import daily_item, paper_json
+from paperwire.web.render.code_links import code_links
+from paperwire.web.render.code_lists import code_trending_list
+from paperwire.web.render.hf_shape import daily_item, linked_artifacts, paper_json
 from paperwire.web.render.page_helpers import BadParameter
 from paperwire.web.render.periods import day_period, parse_period
 from paperwire.web.render.trending_lists import period_trending, trending_list
@@ -31,6 +34,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["papers"])
 
 MAX_LIMIT = 100
+LINKED_SHOWN = 10  # linked repositories of each kind in a paper object
 
 
 @router.get(
@@ -46,16 +50,30 @@ def daily_papers(
     p: Annotated[int, Query(ge=0, le=10_000, description="Page number, from 0")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = 50,
     sort: Annotated[
-        Literal["publishedAt", "trending"], Query(description="Newest first, or by trending score")
+        Literal["publishedAt", "trending", "code"],
+        Query(
+            description="Newest first, by trending score, or by code activity (GitHub stars "
+            "gained this week, with recency; the current ranking, no date)"
+        ),
     ] = "publishedAt",
 ) -> Response:
     """A list of items `{paper: {id, title, summary, authors: [{name}], publishedAt, upvotes,
     githubRepo, githubStars, projectPage, ...}, publishedAt, title, summary, numComments,
     organization}`. Without date, week or month: the newest listing day (or, sorted by
-    trending, the current trending papers)."""
+    trending, the current trending papers). `sort=code` gives the current ranking by code
+    activity (`/trending?by=code`): empty until a week of star history is recorded."""
     state = app_state(request)
     period = parse_period(date, week, month)
     offset = p * limit
+    if sort == "code":
+        if period is not None:
+            raise BadParameter(
+                "sort", "sort=code ranks the current week: give no date, week or month"
+            )
+        code_ranking = code_trending_list(state)
+        return JSONResponse(
+            [daily_item(item) for _, item in code_ranking.page(state, offset, limit)]
+        )
     if sort == "trending":
         ranking = (
             trending_list(state)
@@ -132,14 +150,28 @@ def list_papers(
 )
 def get_paper(request: Request, paper_id: str) -> Response:
     """The paper object: `{id, title, summary, authors: [{name}], publishedAt, upvotes,
-    githubRepo, githubStars, projectPage, ...}`. Any arXiv id form is accepted."""
+    githubRepo, githubStars, projectPage, ..., linkedModels, numTotalModels, linkedDatasets,
+    numTotalDatasets, linkedSpaces, numTotalSpaces}` (the Hub repositories citing it, most
+    liked first). Any arXiv id form is accepted."""
     wanted = canonical_id(paper_id)
     if wanted is None:
         return json_error(400, f"{paper_id!r} is not an arXiv id", "paper_id")
-    found = app_state(request).store.listed_with_votes([wanted])
+    store = app_state(request).store
+    found = store.listed_with_votes([wanted])
     if not found:
         return json_error(404, f"no paper {wanted} here", "paper_id")
-    return JSONResponse(paper_json(found[0]))
+    artifacts = linked_artifacts(store.paper_artifacts(wanted, top=LINKED_SHOWN))
+    return JSONResponse({**paper_json(found[0]), **_code(store, found[0]), **artifacts})
+
+
+def _code(store: PaperStore, listed: ListedPaper) -> dict[str, Any]:
+    """``githubRepo`` and ``githubStars`` as last checked: a renamed repository's new
+    link, the latest recorded count (the imported one until a check)."""
+    links = [link for link in code_links(store, listed.paper) if link.host == "GitHub"]
+    if not links:
+        return {}
+    first = links[0]
+    return {"githubRepo": first.url, "githubStars": first.stars}
 
 
 def _cursor(raw: str | None) -> int:

@@ -1,7 +1,7 @@
 """RSS and Atom feeds: the daily papers, trending, a search and an organisation.
 
-/feeds/daily.rss    /feeds/trending.rss    /feeds/search.rss?q=...    /feeds/orgs/{slug}.rss
-(and .atom for each)
+/feeds/daily.rss    /feeds/trending.rss    /feeds/trending-code.rss (by code activity)
+/feeds/search.rss?q=...    /feeds/orgs/{slug}.rss    (and .atom for each)
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from starlette.responses import Response
 from paperwire.search.query import QueryError
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import error_response
+from paperwire.web.render.code_lists import code_trending_list
 from paperwire.web.render.page_helpers import cached
 from paperwire.web.render.syndication import (
     MEDIA_TYPES,
@@ -90,6 +91,25 @@ def trending_feed(request: Request, kind: str) -> Response:
             "paperwire: trending papers",
             "Upvotes decayed by age, GitHub stars as a second signal.",
             "/trending",
+            [listed for _, listed in rows],
+            notes,
+        )
+
+    return cached(request, build)
+
+
+@router.get("/trending-code.{kind}", include_in_schema=False)
+def trending_code_feed(request: Request, kind: str) -> Response:
+    def build() -> Response:
+        state = app_state(request)
+        rows = code_trending_list(state).page(state, 0, ITEMS)
+        notes = {score.paper_id: score.explain() for score, _ in rows}
+        return _document(
+            request,
+            kind,
+            "paperwire: trending by code activity",
+            "GitHub stars gained this week, with recency.",
+            "/trending?by=code",
             [listed for _, listed in rows],
             notes,
         )

@@ -15,6 +15,7 @@ from paperwire.store.records import ListedPaper
 from paperwire.web.errors import error_response
 from paperwire.web.render.bibtex import bibtex
 from paperwire.web.render.cards import PaperCard, paper_url
+from paperwire.web.render.code_links import code_links
 from paperwire.web.render.page_helpers import cached, listed_cards
 from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
@@ -27,6 +28,7 @@ __all__ = ["canonical_id", "router"]
 router = APIRouter()
 
 SIMILAR = 5
+ARTIFACTS_SHOWN = 5  # of each kind, the most liked; the heading gives the total
 
 
 def canonical_id(raw: str) -> str | None:
@@ -89,11 +91,16 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
             arxiv=canonical_id(paper_id) == paper_id and ":" not in paper_id,
         )
     card = listed_cards(request, found)[0]
+    code = code_links(state.store, card.paper)
     return render(
         request,
         "paper.html",
         card=card,
         paper=card.paper,
+        code=code,
+        code_urls={link.url for link in code},
+        artifacts=state.store.paper_artifacts(paper_id, top=ARTIFACTS_SHOWN),
+        hub_url=state.settings.hf_api_url.rstrip("/"),
         bibtex=bibtex(card.paper),
         similar=_similar(request, state, card.paper),
         submitted=submitted,

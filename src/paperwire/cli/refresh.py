@@ -1,0 +1,159 @@
+"""``paperwire refresh code`` and ``refresh artifacts``: GitHub stars and Hub artifacts now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from paperwire.application import artifacts as artifact_jobs
+from paperwire.application import code_activity
+from paperwire.cli.options import (
+    counted_progress,
+    db_option,
+    emit_json,
+    json_option,
+    open_cli_store,
+)
+from paperwire.config import load_settings
+from paperwire.ingest.github_client import GithubClient
+from paperwire.ingest.hub_client import HubClient
+from paperwire.store import StoreLocation
+
+__all__ = ["refresh_group"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group("refresh", context_settings=CONTEXT)
+def refresh_group() -> None:
+    """Refresh code activity (GitHub stars) or linked artifacts (Hugging Face Hub)."""
+
+
+@refresh_group.command("code", context_settings=CONTEXT)
+@click.option(
+    "--cap",
+    type=click.IntRange(min=1),
+    default=code_activity.DEFAULT_CAP,
+    show_default=True,
+    help="Most repositories asked in this run.",
+)
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0),
+    default=3600.0,
+    show_default=True,
+    help="Seconds to wait for GitHub's rate limit to reset before stopping.",
+)
+@db_option
+@json_option
+def refresh_code_command(
+    cap: int, max_wait: float, db_path: StoreLocation | None, json_out: str | None
+) -> None:
+    """Refresh the GitHub stars of recent and trending papers (each repository once a day).
+
+    Asks about the repositories of papers listed in the last 30 days and of
+    the top 200 trending papers, never-asked first. Without a token GitHub
+    allows 60 requests an hour (about 1,400 repositories a day when the
+    background job runs hourly); with PAPERWIRE_GITHUB_TOKEN, 5,000.
+
+    \b
+    Example:
+      PAPERWIRE_GITHUB_TOKEN=ghp_... paperwire refresh code --cap 500
+    """
+    settings = load_settings()
+    if not settings.github_api_url:
+        raise click.ClickException("GitHub is switched off (PAPERWIRE_GITHUB_API_URL is empty)")
+    click.echo(_coverage(settings.github_token), err=True)
+    store = open_cli_store(db_path)
+    try:
+        with (
+            GithubClient.from_settings(settings, max_wait=max_wait) as client,
+            _bar("asking GitHub") as (on_plan, advance),
+        ):
+            report = code_activity.refresh_code(
+                store,
+                client,
+                datetime.now(UTC).date(),
+                cap=cap,
+                progress=advance,
+                on_plan=on_plan,
+            )
+    finally:
+        store.close()
+    click.echo(report.summary())
+    for line in report.renamed:
+        click.echo(f"renamed: {line}")
+    for line in report.refused:
+        click.echo(f"refused: {line}", err=True)
+    emit_json(_figures(report), json_out)
+
+
+@refresh_group.command("artifacts", context_settings=CONTEXT)
+@click.option(
+    "--cap",
+    type=click.IntRange(min=1),
+    default=artifact_jobs.DEFAULT_CAP,
+    show_default=True,
+    help="Most papers asked about in this run.",
+)
+@db_option
+@json_option
+def refresh_artifacts_command(
+    cap: int, db_path: StoreLocation | None, json_out: str | None
+) -> None:
+    """Refresh which Hub models, datasets and Spaces cite recent and trending papers.
+
+    Each paper listed in the last 30 days, and each of the top 200 trending,
+    is asked about at most once a day.
+
+    \b
+    Example:
+      paperwire refresh artifacts --cap 50
+    """
+    settings = load_settings()
+    store = open_cli_store(db_path)
+    try:
+        with (
+            HubClient.from_settings(settings) as client,
+            _bar("asking the Hugging Face Hub") as (on_plan, advance),
+        ):
+            report = artifact_jobs.refresh_artifacts(
+                store, client, cap=cap, progress=advance, on_plan=on_plan
+            )
+    finally:
+        store.close()
+    click.echo(report.summary())
+    for line in report.refused:
+        click.echo(f"refused: {line}", err=True)
+    emit_json(_figures(report), json_out)
+
+
+def _coverage(token: str | None) -> str:
+    if token:
+        return "GitHub: with a token, 5,000 requests an hour"
+    return (
+        "GitHub: no token, 60 requests an hour (set PAPERWIRE_GITHUB_TOKEN for 5,000); "
+        "the rest waits for the reset"
+    )
+
+
+@contextmanager
+def _bar(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    with counted_progress() as bar:
+        task = bar.add_task(label, total=None)
+
+        def on_plan(total: int) -> None:
+            bar.update(task, total=total)
+
+        def advance(step: int) -> None:
+            bar.advance(task, step)
+
+        yield on_plan, advance
+
+
+def _figures(report: Any) -> dict[str, Any]:
+    return {name: getattr(report, name) for name in report.__slots__}
