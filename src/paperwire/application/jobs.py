@@ -48,7 +48,7 @@ def run_jobs_once(
         return None
     record_sync_report(store, report)
     _send_due_digests(store)
-    run_due_refreshes(store, settings)
+    run_due_refreshes(store, settings, now)
     log.info("jobs done: sync of %s, %d new, ok=%s", ",".join(sources), report.new, report.ok)
     return report
 
