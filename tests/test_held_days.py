@@ -5,19 +5,15 @@ older store holds, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
 
+from old_stores import old_store_of
 from paperwire.model import Author, Paper
 from paperwire.store import PaperStore, StoreLocation, open_store_at
-from paperwire.store.migrations import MIGRATIONS
-from paperwire.store.pg_migrations import PG_MIGRATIONS
-from postgres_server import create_database, drop_database
 
 OCT = {n: date(2026, 10, n) for n in range(1, 32)}
 
@@ -93,10 +89,6 @@ def test_an_upsert_holds_each_records_day_in_the_categories_it_was_asked_for(
 # -- a store as an older paperwire left it ---------------------------------------------------
 
 
-def _version_before(migrations: list[str]) -> int:
-    return next(n for n, sql in enumerate(migrations) if "CREATE TABLE held_days" in sql)
-
-
 _PAPER_COLUMNS = (
     "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
     " organization, has_code, deleted_on"
@@ -125,41 +117,8 @@ def _listing_rows() -> list[tuple[object, ...]]:
     ]
 
 
-def _old_sqlite(path: Path) -> Path:
-    conn = sqlite3.connect(path)
-    version = _version_before(MIGRATIONS)
-    for migration in MIGRATIONS[:version]:
-        conn.executescript(migration)
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.executemany(_INSERT_PAPER, _paper_rows())
-    conn.executemany(_INSERT_LISTING, _listing_rows())
-    conn.commit()
-    conn.close()
-    return path
-
-
-def _old_postgres(url: str) -> str:
-    version = _version_before(PG_MIGRATIONS)
-    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        for migration in PG_MIGRATIONS[:version]:
-            conn.execute(migration.format(vector_type="bytea"))
-        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-        with conn.cursor() as cursor:
-            cursor.executemany(_INSERT_PAPER.replace("?", "%s"), _paper_rows())
-            cursor.executemany(_INSERT_LISTING.replace("?", "%s"), _listing_rows())
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreLocation]:
     """A store at the schema version before ``held_days``, holding ``OLD_PAPERS``."""
-    if request.param == "sqlite":
-        yield _old_sqlite(tmp_path / "old.db")
-        return
-    server = request.getfixturevalue("postgres_server")
-    url = create_database(server)
-    try:
-        yield _old_postgres(url)
-    finally:
-        drop_database(server, url)
+    inserts = [(_INSERT_PAPER, _paper_rows()), (_INSERT_LISTING, _listing_rows())]
+    yield from old_store_of(request, tmp_path, "CREATE TABLE held_days", inserts)

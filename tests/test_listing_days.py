@@ -8,24 +8,21 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from old_stores import old_store_of
 from paperwire.cli.main import cli
 from paperwire.ingest import import_paths
 from paperwire.ingest.formats.huggingface import api_item_to_paper
 from paperwire.model import Paper
 from paperwire.store import PaperStore, SQLiteStore, StoreLocation, open_store_at
 from paperwire.store.migrations import MIGRATIONS
-from paperwire.store.pg_migrations import PG_MIGRATIONS
-from postgres_server import create_database, drop_database
 from web_helpers import make_app
 
 FRI, MON, TUE, WED = date(2026, 11, 20), date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
@@ -196,10 +193,6 @@ _OLD_PAPER = api_item_to_paper(hf_item(AGAIN, FRI, 3))
 _NEVER_LISTED = Paper(id="2611.00009", title="Not listed", source="arxiv")
 
 
-def _version_before_listings(migrations: list[str]) -> int:
-    return next(n for n, sql in enumerate(migrations) if "CREATE TABLE listings" in sql)
-
-
 def _old_rows() -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for seq, paper in enumerate((_OLD_PAPER, _NEVER_LISTED), start=1):
@@ -220,42 +213,12 @@ _INSERT_OLD = (
 )
 
 
-def _old_sqlite(path: Path) -> Path:
-    conn = sqlite3.connect(path)
-    version = _version_before_listings(MIGRATIONS)
-    for migration in MIGRATIONS[:version]:
-        conn.executescript(migration)
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.executemany(_INSERT_OLD, _old_rows())
-    conn.commit()
-    conn.close()
-    return path
-
-
-def _old_postgres(url: str) -> str:
-    version = _version_before_listings(PG_MIGRATIONS)
-    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
-        for migration in PG_MIGRATIONS[:version]:
-            conn.execute(migration.format(vector_type="bytea"))
-        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-        with conn.cursor() as cursor:
-            cursor.executemany(_INSERT_OLD.replace("?", "%s"), _old_rows())
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreLocation]:
     """A store at the schema version before the listings table, holding two papers."""
-    if request.param == "sqlite":
-        yield _old_sqlite(tmp_path / "old.db")
-        return
-    server = request.getfixturevalue("postgres_server")
-    url = create_database(server)
-    try:
-        yield _old_postgres(url)
-    finally:
-        drop_database(server, url)
+    yield from old_store_of(
+        request, tmp_path, "CREATE TABLE listings", [(_INSERT_OLD, _old_rows())]
+    )
 
 
 def test_migration_fills_listings_from_the_first_days(
