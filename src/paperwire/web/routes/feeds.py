@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Protocol
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -27,7 +29,7 @@ from paperwire.web.render.syndication import (
 from paperwire.web.render.text import long_day
 from paperwire.web.render.trending_lists import trending_list
 from paperwire.web.routes.orgs import find_organization, moved
-from paperwire.web.state import app_state
+from paperwire.web.state import AppState, app_state
 
 __all__ = ["router"]
 
@@ -81,38 +83,57 @@ def daily_feed(request: Request, kind: str) -> Response:
 
 @router.get("/trending.{kind}", include_in_schema=False)
 def trending_feed(request: Request, kind: str) -> Response:
-    def build() -> Response:
-        state = app_state(request)
-        rows = trending_list(state).page(state, 0, ITEMS)
-        notes = {score.paper_id: score.explain() for score, _ in rows}
-        return _document(
-            request,
-            kind,
-            "paperwire: trending papers",
-            "Upvotes decayed by age, GitHub stars as a second signal.",
-            "/trending",
-            [listed for _, listed in rows],
-            notes,
-        )
-
-    return cached(request, build)
+    return _ranked_feed(
+        request,
+        kind,
+        trending_list,
+        "paperwire: trending papers",
+        "Upvotes decayed by age, GitHub stars as a second signal.",
+        "/trending",
+    )
 
 
 @router.get("/trending-code.{kind}", include_in_schema=False)
 def trending_code_feed(request: Request, kind: str) -> Response:
+    return _ranked_feed(
+        request,
+        kind,
+        code_trending_list,
+        "paperwire: trending by code activity",
+        "GitHub stars gained this week, with recency.",
+        "/trending?by=code",
+    )
+
+
+class _Explained(Protocol):
+    @property
+    def paper_id(self) -> str: ...
+
+    def explain(self) -> str: ...
+
+
+class _Ranked(Protocol):
+    def page(
+        self, state: AppState, offset: int, limit: int
+    ) -> Sequence[tuple[_Explained, ListedPaper]]: ...
+
+
+def _ranked_feed(
+    request: Request,
+    kind: str,
+    ranked: Callable[[AppState], _Ranked],
+    title: str,
+    description: str,
+    link: str,
+) -> Response:
+    """The first page of a ranked list as RSS or Atom, each item with why it is there."""
+
     def build() -> Response:
         state = app_state(request)
-        rows = code_trending_list(state).page(state, 0, ITEMS)
+        rows = ranked(state).page(state, 0, ITEMS)
         notes = {score.paper_id: score.explain() for score, _ in rows}
-        return _document(
-            request,
-            kind,
-            "paperwire: trending by code activity",
-            "GitHub stars gained this week, with recency.",
-            "/trending?by=code",
-            [listed for _, listed in rows],
-            notes,
-        )
+        listed = [paper for _, paper in rows]
+        return _document(request, kind, title, description, link, listed, notes)
 
     return cached(request, build)
 
