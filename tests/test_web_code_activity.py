@@ -109,11 +109,12 @@ def test_a_paper_page_lists_the_artifacts_citing_it_and_its_stars_as_of_a_day(
         "author": "org",
         "likes": 12,
         "downloads": 120,
+        "private": False,
         "repoType": "model",
     }
     assert data["numTotalDatasets"] == 0 and data["linkedDatasets"] == []
     assert data["linkedSpaces"] == [
-        {"id": "org/demo", "author": "org", "likes": 30, "repoType": "space"}
+        {"id": "org/demo", "author": "org", "likes": 30, "private": False, "repoType": "space"}
     ]
 
 
@@ -168,3 +169,14 @@ def test_every_list_and_the_feed_api_show_the_refreshed_star_count(
     assert stars[MOE] == 1204
     assert store.get_paper(COT).github_stars == 88  # type: ignore[union-attr]
     assert store.integrity_check() == "ok"  # the listings' sort keys moved with the counts
+
+
+def test_a_repository_named_without_an_owner_has_no_author_as_on_the_hub(
+    client: TestClient, store: PaperStore
+) -> None:
+    store.replace_artifacts(MOE, [Artifact("dataset", "squad", 7, 900)])
+    data = client.get(f"/api/papers/{MOE}").json()
+    assert data["numTotalDatasets"] == 1
+    assert data["linkedDatasets"] == [
+        {"id": "squad", "likes": 7, "downloads": 900, "private": False, "repoType": "dataset"}
+    ]
