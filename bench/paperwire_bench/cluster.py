@@ -200,6 +200,9 @@ def _environment(plan: ClusterPlan, work: Path) -> dict[str, str]:
         "PAPERWIRE_ARXIV_RSS_URL": closed,
         "PAPERWIRE_ARXIV_LISTING_URL": closed,
         "PAPERWIRE_GITHUB_API_URL": closed,
+        # The worker's Hugging Face sync reads node 0; the Hub's repository lists
+        # (artifact refresh) stay closed, as GitHub does: one failed connection, no 404s.
+        "PAPERWIRE_HUB_API_URL": closed,
         "PAPERWIRE_HTTP_RETRIES": "0",
     }
 
