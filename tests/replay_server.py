@@ -172,6 +172,7 @@ def live_settings(server: ReplayServer | str, home: Path, **changes: object) -> 
         "arxiv_rss_url": url,
         "arxiv_listing_url": url,
         "hf_api_url": url,
+        "hub_api_url": url,
         "github_api_url": url,
         "contact_email": "ops@example.org",
         "arxiv_interval": 0.0,

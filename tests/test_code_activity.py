@@ -309,3 +309,24 @@ def test_the_star_history_keeps_five_weeks(store: PaperStore) -> None:
     store.record_code_check(CodeRepoState("a/b", "a/b", 2, None, TODAY), ["2611.00001"])
     assert store.star_history(["2611.00001"]) == {"2611.00001": [(TODAY, 2)]}
     assert store.star_history_span() == (TODAY, TODAY)
+
+
+def test_githubs_count_replaces_the_imported_one_and_a_new_seq_only_when_it_changes(
+    store: PaperStore,
+) -> None:
+    add_paper(store, "2611.00001", "https://github.com/owner/repo")
+    store.upsert_papers([Paper("2611.00001", "Paper 2611.00001", github_stars=500)])
+    before = store.max_seq()
+    assert store.set_github_stars(["2611.00001", "2611.09999"], 480, TODAY) == ["2611.00001"]
+    paper = store.get_paper("2611.00001")
+    assert paper is not None and (paper.github_stars, paper.github_stars_on) == (480, TODAY)
+    assert store.max_seq() == before + 1 and store.integrity_check() == "ok"
+    assert store.set_github_stars(["2611.00001"], 480, TODAY + timedelta(days=1)) == []
+    assert store.max_seq() == before + 1
+    # An import carrying an older, larger count is still merged by the keep-the-largest
+    # rule; the day goes with the count kept.
+    store.upsert_papers([Paper("2611.00001", "Paper 2611.00001", github_stars=900)])
+    merged = store.get_paper("2611.00001")
+    assert merged is not None and (merged.github_stars, merged.github_stars_on) == (900, None)
+    store.upsert_papers([Paper("2611.00001", "Paper 2611.00001", github_stars=100)])
+    assert store.get_paper("2611.00001").github_stars_on is None  # type: ignore[union-attr]

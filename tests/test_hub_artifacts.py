@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from paperwire.application.artifacts import artifact_plan, refresh_artifacts
 from paperwire.cli.main import cli
+from paperwire.config import load_settings
 from paperwire.ingest.hub_client import HubClient, HubError
 from paperwire.model import Paper
 from paperwire.store import PaperStore, open_store_at
@@ -131,3 +132,18 @@ def test_refresh_artifacts_command_reports_what_it_stored(
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output[result.output.index("{") :])
     assert (figures["papers"], figures["artifacts"]) == (1, 122)
+
+
+def test_the_hub_follows_the_hugging_face_host_unless_set_and_empty_switches_it_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = {"PAPERWIRE_HOME": str(tmp_path)}
+    follows = load_settings({**home, "PAPERWIRE_HF_API_URL": "http://127.0.0.1:9"})
+    assert follows.hub_api_url == "http://127.0.0.1:9"
+    apart = {"PAPERWIRE_HF_API_URL": "http://127.0.0.1:9", "PAPERWIRE_HUB_API_URL": "http://h:1"}
+    assert load_settings({**home, **apart}).hub_api_url == "http://h:1"
+    off = load_settings({**home, "PAPERWIRE_HUB_API_URL": " "})
+    assert off.hub_api_url is None and off.hf_api_url == "https://huggingface.co"
+    monkeypatch.setenv("PAPERWIRE_HUB_API_URL", "")
+    result = CliRunner().invoke(cli, ["refresh", "artifacts", "--db", str(tmp_path / "a.db")])
+    assert result.exit_code != 0 and "switched off" in result.output

@@ -4,15 +4,20 @@ artifacts on a paper page and in /api/papers/{id}; on both stores."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from paperwire.store import PaperStore
+from paperwire.cli.main import cli
+from paperwire.store import PaperStore, StoreLocation
 from paperwire.store.code_records import Artifact, CodeRepoState
+from paperwire.web.render.text import long_day
+from replay_server import Reply, replay_server
 from web_helpers import fill_store, make_app
 
 LAST = date(2026, 11, 24)  # the newest day stars were recorded, the day before NOW
@@ -104,11 +109,12 @@ def test_a_paper_page_lists_the_artifacts_citing_it_and_its_stars_as_of_a_day(
         "author": "org",
         "likes": 12,
         "downloads": 120,
+        "private": False,
         "repoType": "model",
     }
     assert data["numTotalDatasets"] == 0 and data["linkedDatasets"] == []
     assert data["linkedSpaces"] == [
-        {"id": "org/demo", "author": "org", "likes": 30, "repoType": "space"}
+        {"id": "org/demo", "author": "org", "likes": 30, "private": False, "repoType": "space"}
     ]
 
 
@@ -116,3 +122,61 @@ def test_a_gone_repository_shows_without_stars(client: TestClient, store: PaperS
     store.record_code_check(CodeRepoState("example/moe", None, None, None, LAST, LAST), [MOE])
     page = client.get(f"/papers/{MOE}").text
     assert "GitHub no longer has this repository" in page
+
+
+def github_repo(full_name: str, stars: int) -> Reply:
+    """GET /repos/{owner}/{repo} as GitHub answers it (the fields read, and one beside)."""
+    body = {"full_name": full_name, "stargazers_count": stars, "forks_count": 2}
+    return Reply(200, json.dumps(body), {"Content-Type": "application/json", "ETag": '"s1"'})
+
+
+def star_badges(html: str) -> dict[str, str]:
+    """Each card's paper id and the text of its star badge, title included."""
+    cards = re.findall(
+        r'<h3 class="title"><a href="/papers/([^"]+)">.*?(?:<span class="stars"([^>]*)>([^<]*)'
+        r"</span>|</li>)",
+        html,
+        re.S,
+    )
+    return {paper_id: f"{title.strip()} {text.strip()}" for paper_id, title, text in cards if text}
+
+
+def test_every_list_and_the_feed_api_show_the_refreshed_star_count(
+    client: TestClient,
+    store: PaperStore,
+    store_location: StoreLocation,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Imported with 310 and 1,000 stars; GitHub now says 295 (a count may go down) and 1,204.
+    assert 'title="GitHub stars">★ 310' in client.get("/").text
+    with replay_server() as github:
+        github.add("/repos/example/video-dit", github_repo("example/video-dit", 295))
+        github.add("/repos/example/moe", github_repo("example/moe", 1204))
+        github.add("/repos/example/cot", github_repo("example/cot", 88))
+        monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", github.url)
+        done = CliRunner().invoke(cli, ["refresh", "code", "--db", str(store_location)])
+    assert done.exit_code == 0, done.output
+    today = long_day(datetime.now(UTC).date())  # the command's day, as pages write it
+    as_of = f'title="GitHub stars as of {today}"'
+    feed = client.get("/").text
+    assert star_badges(feed)[VIDEO] == f"{as_of} ★ 295"
+    trending = star_badges(client.get("/trending").text)
+    assert trending[VIDEO] == f"{as_of} ★ 295" and trending[MOE] == f"{as_of} ★ 1,204"
+    for query in ("", "?sort=trending"):
+        items = client.get(f"/api/daily_papers{query}").json()
+        stars = {item["paper"]["id"]: item["paper"]["githubStars"] for item in items}
+        assert stars[VIDEO] == 295, query
+    assert stars[MOE] == 1204
+    assert store.get_paper(COT).github_stars == 88  # type: ignore[union-attr]
+    assert store.integrity_check() == "ok"  # the listings' sort keys moved with the counts
+
+
+def test_a_repository_named_without_an_owner_has_no_author_as_on_the_hub(
+    client: TestClient, store: PaperStore
+) -> None:
+    store.replace_artifacts(MOE, [Artifact("dataset", "squad", 7, 900)])
+    data = client.get(f"/api/papers/{MOE}").json()
+    assert data["numTotalDatasets"] == 1
+    assert data["linkedDatasets"] == [
+        {"id": "squad", "likes": 7, "downloads": 900, "private": False, "repoType": "dataset"}
+    ]

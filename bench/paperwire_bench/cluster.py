@@ -4,13 +4,13 @@ Each node is its own ``paperwire serve`` process with its own data folder
 (its own search index, built once by ``paperwire reindex`` and copied), all
 sharing one secret key and one store. A ``paperwire worker`` runs beside them:
 its Hugging Face sync reads node 0's own HF-shaped API (the one source on
-loopback), its arXiv sources point at a closed port (they fail fast and are
-retried later). A loopback generator then keeps ``connections`` requests in
-flight, spread over the nodes, mixing feed pages, searches, paper pages and
-upvotes (logged-in users, CSRF header, JSON answers). The baseline, in the
-same run, is a static file fetched from the same nodes over as many
-connections. Afterwards every acknowledged vote is looked up in the store,
-and every tally checked.
+loopback), its arXiv sources, GitHub and the Hub's repository lists (the
+artifact refresh) point at a closed port (they fail fast and are retried
+later). A loopback generator then keeps ``connections`` requests in flight,
+spread over the nodes, mixing feed pages, searches, paper pages and upvotes
+(logged-in users, CSRF header, JSON answers). The baseline, in the same run,
+is a static file fetched from the same nodes over as many connections.
+Afterwards every acknowledged vote is looked up in the store, and every tally checked.
 """
 
 from __future__ import annotations
@@ -200,6 +200,9 @@ def _environment(plan: ClusterPlan, work: Path) -> dict[str, str]:
         "PAPERWIRE_ARXIV_RSS_URL": closed,
         "PAPERWIRE_ARXIV_LISTING_URL": closed,
         "PAPERWIRE_GITHUB_API_URL": closed,
+        # The worker's Hugging Face sync reads node 0; the Hub's repository lists
+        # (artifact refresh) stay closed, as GitHub does: one failed connection, no 404s.
+        "PAPERWIRE_HUB_API_URL": closed,
         "PAPERWIRE_HTTP_RETRIES": "0",
     }
 

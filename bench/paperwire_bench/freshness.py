@@ -232,6 +232,7 @@ def _settings(home: Path, url: str, categories: tuple[str, ...]) -> Settings:
         arxiv_rss_url=url,
         arxiv_listing_url=url,
         hf_api_url=url,
+        hub_api_url=url,
         contact_email="bench@example.org",
         arxiv_interval=0.0,  # the simulated sources charge the 3 s to the simulated clock
         http_retries=0,

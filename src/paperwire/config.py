@@ -47,6 +47,9 @@ class Settings:
     arxiv_rss_url: str = "https://rss.arxiv.org"
     arxiv_listing_url: str = "https://arxiv.org"  # the new listings, /list/CAT/new
     hf_api_url: str = "https://huggingface.co"
+    # The Hub's repository lists (the models, datasets and Spaces citing a paper):
+    # unset (PAPERWIRE_HUB_API_URL), the host of hf_api_url; set empty, switched off.
+    hub_api_url: str | None = "https://huggingface.co"
     # GitHub's REST API, for stars; None (PAPERWIRE_GITHUB_API_URL set empty) switches
     # it off. Without a token GitHub allows 60 requests an hour, with one 5,000.
     github_api_url: str | None = "https://api.github.com"
@@ -108,6 +111,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     home = Path(env.get("PAPERWIRE_HOME") or user_data_path("paperwire", appauthor=False))
     categories = tuple(env.get("PAPERWIRE_CATEGORIES", "").split()) or DEFAULT_CATEGORIES
     defaults = Settings(home=home)
+    hf_api_url = env.get("PAPERWIRE_HF_API_URL") or defaults.hf_api_url
     return Settings(
         home=home,
         database_url=env.get("PAPERWIRE_DATABASE_URL") or None,
@@ -116,7 +120,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         arxiv_oai_url=env.get("PAPERWIRE_ARXIV_OAI_URL") or defaults.arxiv_oai_url,
         arxiv_rss_url=env.get("PAPERWIRE_ARXIV_RSS_URL") or defaults.arxiv_rss_url,
         arxiv_listing_url=env.get("PAPERWIRE_ARXIV_LISTING_URL") or defaults.arxiv_listing_url,
-        hf_api_url=env.get("PAPERWIRE_HF_API_URL") or defaults.hf_api_url,
+        hf_api_url=hf_api_url,
+        hub_api_url=_switchable(env, "PAPERWIRE_HUB_API_URL", hf_api_url),
         github_api_url=_switchable(env, "PAPERWIRE_GITHUB_API_URL", defaults.github_api_url),
         github_token=env.get("PAPERWIRE_GITHUB_TOKEN") or None,
         contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,

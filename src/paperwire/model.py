@@ -100,6 +100,9 @@ class Paper:
     listed_days: list[date] = field(default_factory=list)
     upvotes: int | None = None
     github_stars: int | None = None
+    # The day GitHub itself gave ``github_stars`` (``paperwire refresh code``); None
+    # while the count is the one an imported record carried.
+    github_stars_on: date | None = None
     num_comments: int | None = None
     submitted_by: str | None = None
     # Whether the latest version is a withdrawal: arXiv keeps a withdrawn paper and
@@ -171,7 +174,7 @@ class Paper:
 
 
 _PLAIN_FIELDS = tuple(f.name for f in fields(Paper))
-_DAY_FIELDS = ("published", "updated", "listed_on", "deleted_on")
+_DAY_FIELDS = ("published", "updated", "listed_on", "github_stars_on", "deleted_on")
 
 
 def link_key(url: str) -> str:

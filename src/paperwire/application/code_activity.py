@@ -5,7 +5,9 @@ Which papers: those listed in the last ``RECENT_DAYS`` days and the top
 (the one pages show as the paper's code). Each repository is asked at most once
 a day, the never-asked first, then the longest unasked, up to a cap per run; a
 repository GitHub said is gone (404) is not asked again. A renamed repository
-is asked by its new name from then on, and pages link to that name.
+is asked by its new name from then on, and pages link to that name. The count
+GitHub gives becomes the paper's own ``github_stars`` (``set_github_stars``), so
+every list, feed and API shows it, not the count the paper was imported with.
 
 Coverage: without a token GitHub allows 60 requests an hour, so a run stops
 when the hour's budget is spent (``RateLimited``) and the next run, an hour
@@ -156,6 +158,9 @@ def _refresh(
         except GithubError as exc:
             state = _refused(before, today, str(exc), report)
         store.record_code_check(state, papers)
+        if state.stars is not None and state.gone_on is None and state.problem is None:
+            # Every list, feed and API reads the paper's own count: it becomes GitHub's.
+            store.set_github_stars(papers, state.stars, today)
         if progress is not None:
             progress(1)
     return report

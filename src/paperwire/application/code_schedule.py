@@ -41,7 +41,7 @@ def run_due_refreshes(store: PaperStore, settings: Settings, now: datetime | Non
     when = now or datetime.now(UTC)
     if settings.github_api_url and _due(store, _LAST_CODE, CODE_EVERY, when):
         _run(store, _LAST_CODE, when, lambda: _refresh_code(store, settings, when))
-    if settings.hf_api_url and _due(store, _LAST_ARTIFACTS, ARTIFACTS_EVERY, when):
+    if settings.hub_api_url and _due(store, _LAST_ARTIFACTS, ARTIFACTS_EVERY, when):
         _run(store, _LAST_ARTIFACTS, when, lambda: _refresh_artifacts(store, settings, when))
 
 

@@ -115,6 +115,8 @@ def refresh_artifacts_command(
       paperwire refresh artifacts --cap 50
     """
     settings = load_settings()
+    if not settings.hub_api_url:
+        raise click.ClickException("the Hub is switched off (PAPERWIRE_HUB_API_URL is empty)")
     store = open_cli_store(db_path)
     try:
         with (

@@ -45,8 +45,11 @@ class HubClient:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HubClient:
-        fetcher = Fetcher([settings.hf_api_url], options_from_settings(settings))
-        return cls(fetcher, settings.hf_api_url)
+        """The client of ``settings.hub_api_url``; ValueError when the Hub is switched off."""
+        if not settings.hub_api_url:
+            raise ValueError("the Hub is switched off (PAPERWIRE_HUB_API_URL is empty)")
+        fetcher = Fetcher([settings.hub_api_url], options_from_settings(settings))
+        return cls(fetcher, settings.hub_api_url)
 
     def __enter__(self) -> HubClient:
         return self

@@ -111,6 +111,13 @@ class PaperStore(CodeActivityStore, Protocol):
         number written."""
         ...
 
+    def set_github_stars(self, paper_ids: Iterable[str], stars: int, day: date) -> list[str]:
+        """Make ``stars`` (GitHub's own count on ``day``) the stars of each stored paper of
+        ``paper_ids``, past the merge's keep-the-largest rule (GitHub's count may go
+        down), in one transaction. Only a paper whose count changes is written, with a
+        new change seq and its listing rows' sort keys; returns their ids."""
+        ...
+
     def papers_from_older_rules(self) -> int:
         """How many papers' text an import by rules older than ``model.RECORD_RULES``
         wrote (a store noted rules only from schema 10; papers before count as 0)."""

@@ -6,9 +6,11 @@ The rules make imports idempotent and, for community facts, independent of order
 - the version history is the union of both;
 - links are the union, the winner's first;
 - community facts are never lost: upvotes, stars and comments keep the largest
-  count seen, ``listed_days`` the union of every listing day (a paper Hugging
-  Face features on several days is in each of those days' feeds), ``listed_on``
-  the earliest of them, the rest the latest known value;
+  count seen (``github_stars_on`` comes with the count kept), ``listed_days``
+  the union of every listing day (a paper Hugging Face features on several days
+  is in each of those days' feeds), ``listed_on`` the earliest of them, the rest
+  the latest known value. A count GitHub itself gives is authoritative, and may
+  go down: it is written past the merge (``PapersMixin.set_github_stars``);
 - ``withdrawn`` describes the latest version, so it comes with the text: from
   the winner;
 - deletion: a paper is deleted while the latest deletion reported for it
@@ -66,6 +68,7 @@ def merge_papers(stored: Paper, incoming: Paper) -> Paper:
     merged.listed_on = merged.listed_days[0] if merged.listed_days else None
     merged.upvotes = _max(stored.upvotes, incoming.upvotes)
     merged.github_stars = _max(stored.github_stars, incoming.github_stars)
+    merged.github_stars_on = _stars_day(stored, incoming, merged.github_stars)
     merged.num_comments = _max(stored.num_comments, incoming.num_comments)
     merged.withdrawn = winner.withdrawn
     merged.deleted_on = _deleted_on(
@@ -115,6 +118,13 @@ def outranks(incoming: Paper, stored: Paper) -> bool:
         return (paper.version or 0, SOURCE_RANK.get(paper.source, 0))
 
     return key(incoming) >= key(stored)
+
+
+def _stars_day(stored: Paper, incoming: Paper, stars: int | None) -> date | None:
+    """The day GitHub gave the kept count: that of the record whose count was kept
+    (None when it came with an import); the later day when both records had it."""
+    days = [p.github_stars_on for p in (stored, incoming) if p.github_stars == stars]
+    return _max(*days) if len(days) == 2 else (days[0] if days else None)
 
 
 def _merge_versions(a: list[Version], b: list[Version]) -> list[Version]:

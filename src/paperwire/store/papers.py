@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -146,6 +147,19 @@ class PapersMixin(SqlBackend):
             stored = [paper for paper_id, paper in wanted.items() if paper_id in rules]
             _write(conn, stored, rules)
         return len(stored)
+
+    def set_github_stars(self, paper_ids: Iterable[str], stars: int, day: date) -> list[str]:
+        with self._papers_transaction() as conn:
+            known = _fetch(conn, list(dict.fromkeys(paper_ids)))
+            # An unchanged count is left alone: a new change seq would make every
+            # search index re-read the paper for nothing.
+            changed = [
+                replace(paper, github_stars=stars, github_stars_on=day)
+                for paper in known.values()
+                if paper.github_stars != stars
+            ]
+            _write(conn, changed, _rules_of(conn, [paper.id for paper in changed]))
+        return [paper.id for paper in changed]
 
     def papers_from_older_rules(self) -> int:
         row = (

@@ -43,12 +43,13 @@ ERROR: dict[str, Any] = {
 
 _LINKED: dict[str, Any] = {
     "type": "object",
-    "required": ["id", "likes", "repoType"],
+    "required": ["id", "likes", "private", "repoType"],
     "properties": {
         "id": _TEXT,
-        "author": _MAYBE_TEXT,
+        "author": _TEXT,
         "likes": {"type": "integer", "minimum": 0},
         "downloads": {"type": "integer", "minimum": 0},
+        "private": {"type": "boolean"},
         "repoType": {"enum": ["model", "dataset", "space"]},
     },
 }

@@ -93,6 +93,11 @@ class PaperCard:
         return self.paper.github_stars or 0
 
     @property
+    def stars_on(self) -> date | None:
+        """The day GitHub gave the count (None: the count came with an import)."""
+        return self.paper.github_stars_on
+
+    @property
     def anchor(self) -> str:
         return "p-" + "".join(c if c.isalnum() else "-" for c in self.paper.id)
 

@@ -84,9 +84,21 @@ def daily_item(listed: ListedPaper) -> dict[str, Any]:
 
 def linked_artifacts(found: PaperArtifacts) -> dict[str, Any]:
     """The Hub repositories citing a paper as Hugging Face's paper object carries them:
-    ``linkedModels``, ``linkedDatasets``, ``linkedSpaces`` (the most liked of each, as
-    repository summaries: ``id``, ``author``, ``likes``, ``downloads``, ``repoType``) and
-    ``numTotalModels``, ``numTotalDatasets``, ``numTotalSpaces`` (every one stored)."""
+    ``linkedModels``, ``linkedDatasets``, ``linkedSpaces`` (the most liked of each) and
+    ``numTotalModels``, ``numTotalDatasets``, ``numTotalSpaces`` (every one stored).
+
+    Each repository is an item of the Hub's own lists (``GET /api/models``,
+    ``/api/datasets``, ``/api/spaces``), as huggingface.js types them
+    (packages/hub/src/types/api/api-model.ts ``ApiModelInfo``, api-space.ts
+    ``ApiSpaceInfo``; the fields a list gives by default in lib/list-models.ts,
+    list-datasets.ts, list-spaces.ts): ``id`` ("owner/name"), ``author`` (the owner;
+    left out, as the Hub leaves it out, for a model or dataset named without one),
+    ``likes``, ``downloads`` (models and datasets: a Space has none) and ``private``
+    (always false: an anonymous Hub query lists public repositories only). Beyond
+    those, ``repoType`` ("model", "dataset", "space") says which list an item is of.
+    Fields paperwire does not store (``_id``, ``lastModified``, ``gated``,
+    ``pipeline_tag``, ``sdk``) are left out rather than guessed.
+    """
     return {
         "linkedModels": [_repository(a) for a in found.shown.get("model", [])],
         "numTotalModels": found.totals.get("model", 0),
@@ -98,12 +110,13 @@ def linked_artifacts(found: PaperArtifacts) -> dict[str, Any]:
 
 
 def _repository(artifact: Artifact) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": artifact.artifact_id,
-        "author": artifact.artifact_id.split("/", 1)[0] if "/" in artifact.artifact_id else None,
-        "likes": artifact.likes,
-        "repoType": artifact.kind,
-    }
+    owner, slash, _ = artifact.artifact_id.partition("/")
+    data: dict[str, Any] = {"id": artifact.artifact_id}
+    if slash:
+        data["author"] = owner
+    data["likes"] = artifact.likes
     if artifact.kind != "space":
         data["downloads"] = artifact.downloads
+    data["private"] = False
+    data["repoType"] = artifact.kind
     return data
