@@ -74,6 +74,10 @@ def test_one_paper_from_oai_and_the_api_is_the_same_whatever_the_order(
         ('author:"ruzicka"', "2401.00001"),
         ("org:universite", "2401.00002"),
         ('org:"Université Paris-Saclay"', "2401.00002"),
+        # Free text folds accents too, both ways.
+        ("renyi", "2401.00003"),
+        ("Rényi", "2401.00003"),
+        ("Hölder", "2401.00004"),
     ],
 )
 def test_name_filters_fold_accents(
@@ -83,6 +87,8 @@ def test_name_filters_fold_accents(
         [
             make_paper("2401.00001", "Graphs", "Ramsey.", authors=["Paul Erdős", "J. Ružička"]),
             make_paper("2401.00002", "Lattices", "Codes.", organization="Université Paris-Saclay"),
+            make_paper("2401.00003", "Rényi entropy bounds", "Divergences."),
+            make_paper("2401.00004", "Inequalities", "A Holder bound for sums."),
         ]
     )
     engine = SearchEngine(store, tmp_path / "idx", None)

@@ -25,7 +25,7 @@ __all__ = ["INDEX_FORMAT", "Generation", "IndexLayout", "IndexState"]
 
 # Bump when the files of a generation change shape (the lexical schema, an
 # analyzer, the vector files): older generations are then rebuilt.
-INDEX_FORMAT = 4  # 4: author and organisation names folded to ASCII
+INDEX_FORMAT = 5  # 4: author and organisation names folded to ASCII; 5: all text
 
 _CURRENT = "CURRENT"
 _STATE = "state.json"

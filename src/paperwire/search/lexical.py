@@ -52,11 +52,14 @@ class LexicalHits:
 
 
 def _english() -> tantivy.TextAnalyzer:
-    """Words lowercased, English stop words dropped, then stemmed (Porter/Snowball)."""
+    """Words lowercased and folded to ASCII (``erdos`` finds "Erdős graphs", ``renyi``
+    "Rényi entropy", and the other way round), English stop words dropped, then
+    stemmed (Porter/Snowball)."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
         .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
         .filter(tantivy.Filter.stopword("english"))
         .filter(tantivy.Filter.stemmer("english"))
         .build()
