@@ -268,6 +268,20 @@ def test_refresh_code_command_reports_its_coverage_and_what_it_did(
     assert off.exit_code != 0 and "switched off" in off.output
 
 
+def test_refresh_code_exits_non_zero_when_github_cannot_be_reached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "cli.db"
+    store = open_store_at(db)
+    add_paper(store, "2611.00001", "https://github.com/owner/repo", date.today())
+    store.close()
+    monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", "http://127.0.0.1:9")  # nothing listens
+    monkeypatch.setenv("PAPERWIRE_HTTP_RETRIES", "0")
+    result = CliRunner().invoke(cli, ["refresh", "code", "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert "0 of 1" in result.output and "stopped early" in result.output
+
+
 def test_the_background_job_refreshes_on_its_own_schedule_under_its_lock(
     server: ReplayServer, tmp_path: Path, store: PaperStore
 ) -> None:

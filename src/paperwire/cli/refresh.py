@@ -30,7 +30,16 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group("refresh", context_settings=CONTEXT)
 def refresh_group() -> None:
-    """Refresh code activity (GitHub stars) or linked artifacts (Hugging Face Hub)."""
+    """Refresh code activity (GitHub stars) or linked artifacts (Hugging Face Hub).
+
+    Each exits with status 1 when it stopped early (the host unreachable, the
+    rate limit spent); what it asked before then is stored.
+
+    \b
+    Examples:
+      paperwire refresh code
+      paperwire refresh artifacts --cap 50
+    """
 
 
 @refresh_group.command("code", context_settings=CONTEXT)
@@ -90,6 +99,7 @@ def refresh_code_command(
     for line in report.refused:
         click.echo(f"refused: {line}", err=True)
     emit_json(_figures(report), json_out)
+    _fail_if_stopped(report.stopped)
 
 
 @refresh_group.command("artifacts", context_settings=CONTEXT)
@@ -132,6 +142,13 @@ def refresh_artifacts_command(
     for line in report.refused:
         click.echo(f"refused: {line}", err=True)
     emit_json(_figures(report), json_out)
+    _fail_if_stopped(report.stopped)
+
+
+def _fail_if_stopped(stopped: str | None) -> None:
+    # A run cut short is a failure a cron job must see; its summary is printed above.
+    if stopped:
+        raise click.ClickException(f"stopped early: {stopped}; run it again later")
 
 
 def _coverage(token: str | None) -> str:
