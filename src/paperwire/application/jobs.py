@@ -47,6 +47,8 @@ def run_jobs_once(
         log.info("sync skipped: %s", exc)
         return None
     record_sync_report(store, report)
+    for unfilled in report.unfilled:
+        log.warning("sync: %s", unfilled.describe(report.fill_limit))
     _send_due_digests(store)
     run_due_refreshes(store, settings, now)
     log.info("jobs done: sync of %s, %d new, ok=%s", ",".join(sources), report.new, report.ok)

@@ -198,8 +198,7 @@ def sync(
                 step.error = str(exc)
                 step.unreachable = isinstance(exc, NetworkUnavailable | FetchFailed)
                 log.info("sync of %s failed: %s", source, exc)  # reported in the result
-            for unfilled in step.unfilled:
-                log.warning("sync: %s", unfilled.describe(settings.sync_fill_days))
+                step.unfilled.clear()  # a source that did not answer: no advice to fill more
             report.steps.append(step)
     return report
 
