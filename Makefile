@@ -41,8 +41,10 @@ browser:
 	fi
 
 # Serves http://127.0.0.1:8000 and keeps the store in sync in the background.
+# PORT picks another port: make run PORT=8080
+PORT ?= 8000
 run: install-run
-	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000 --sync
+	$(BIN)/paperwire serve --host 127.0.0.1 --port $(PORT) --sync
 
 test: install
 	$(BIN)/ruff check src bench tests
