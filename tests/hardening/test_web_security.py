@@ -608,6 +608,7 @@ GET_SAMPLES: dict[str, str] = {
     "/api/papers/{paper_id}": "/api/papers/2611.00001",
     "/feeds/daily.{kind}": "/feeds/daily.atom",
     "/feeds/trending.{kind}": "/feeds/trending.rss",
+    "/feeds/trending-code.{kind}": "/feeds/trending-code.atom",
     "/feeds/search.{kind}": "/feeds/search.rss?q=protein",
     "/feeds/orgs/{slug}.{kind}": "/feeds/orgs/svg-onload-alert-1-org.atom",
     "/docs": "/docs",
