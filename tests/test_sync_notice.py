@@ -93,6 +93,29 @@ def test_sources_answering_503_give_one_plain_line_in_local_time(
     assert "The last sync could not complete" not in page
 
 
+def test_every_page_shows_the_notice_and_drops_it_after_a_good_sync(
+    filled: PaperStore, tmp_path: Path
+) -> None:
+    failed_sync(filled, REFUSED, tmp_path / "home", NOW)
+    beat(filled, NOW)
+    paper_id = next(filled.iter_papers()).id
+    pages = ["/trending", "/trending?by=code", "/orgs", f"/papers/{paper_id}", "/about/ranking"]
+    with TestClient(make_app(filled, None, clock_now=NOW)) as client:  # type: ignore[arg-type]
+        for path in pages:
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            assert len(notices(answer.text)) == 1, path  # and each cached page with it
+        for source in SOURCES:  # both sources answer again
+            record_sync_report(filled, _ok_report(source))
+        for path in pages:
+            assert notices(client.get(path).text) == [], path
+
+
+def _ok_report(source: str) -> SyncReport:
+    later = NOW + timedelta(minutes=1)
+    return SyncReport(later.isoformat(timespec="seconds"), steps=[StepReport(source)])
+
+
 def test_a_refused_connection_says_unreachable_and_the_first_failure_stays_the_since(
     filled: PaperStore, tmp_path: Path
 ) -> None:

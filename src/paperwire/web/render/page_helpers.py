@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from paperwire.store.records import ListedPaper
 from paperwire.web.render.cards import PaperCard, cards_for
+from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
 
@@ -78,10 +79,13 @@ def listed_cards(
 def cached(request: Request, build: Callable[[], Response], variant: str = "") -> Response:
     """``build()``'s response, reused for visitors who are not logged in while the store
     and the votes are unchanged (see ``PageCache``); ``variant`` is what else the page
-    shows that the store's versions do not follow (the sync notice), part of the key."""
+    shows that the store's versions do not follow, part of the key, as is the sync
+    notice every page shows."""
     state = app_state(request)
     if current_user(request) is not None or not state.cache.enabled:
         return build()
+    notice = current_sync_notice(state)
+    variant += "#" + notice.text if notice is not None else ""
     key = request.url.path + "?" + request.url.query + ("#" + variant if variant else "")
     version = state.version()
     page = state.cache.get(key, version)

@@ -15,8 +15,16 @@ from datetime import datetime, tzinfo
 
 from paperwire.ingest.sync_status import SyncStatus, read_sync_status
 from paperwire.store.base import PaperStore
+from paperwire.web.state import AppState
 
-__all__ = ["SOURCE_NAMES", "SyncNotice", "local_time", "read_sync_notice", "sync_notice"]
+__all__ = [
+    "SOURCE_NAMES",
+    "SyncNotice",
+    "current_sync_notice",
+    "local_time",
+    "read_sync_notice",
+    "sync_notice",
+]
 
 SOURCE_NAMES = {"arxiv": "arXiv", "hf": "Hugging Face"}
 STORED = "showing stored papers"
@@ -34,6 +42,11 @@ class SyncNotice:
     @property
     def text(self) -> str:
         return "; ".join(part for part in (self.lead, self.stored, self.retry) if part)
+
+
+def current_sync_notice(state: AppState) -> SyncNotice | None:
+    """The notice this server's pages show now (its store, clock and display zone)."""
+    return read_sync_notice(state.store, state.clock(), state.web.display_zone)
 
 
 def read_sync_notice(

@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse
 
 from paperwire import __version__
 from paperwire.web.render import text
+from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.csrf import apply_csrf_cookie, csrf_token
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
@@ -72,6 +73,10 @@ def render_string(request: Request, template: str, /, **context: Any) -> str:
     feeds: Sequence[FeedLink] = context.pop("feeds", DAILY_FEEDS)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     state = app_state(request)
+    if "sync_notice" not in context:
+        # Every page says when a source fails, not only the feeds (it is read per request:
+        # a few row lookups; the page cache keys on it, see ``page_helpers.cached``).
+        context["sync_notice"] = current_sync_notice(state)
     page = state.templates.get_template(template)
     return page.render(
         request=request,
