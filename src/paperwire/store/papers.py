@@ -34,10 +34,17 @@ _PAPER_COLUMNS = (
     "id, seq, record, title, source, published, listed_on, upvotes, github_stars,"
     " organization, has_code, deleted_on, record_rules"
 )
+# A new paper gets today's record rules; a stored one keeps its own (only an import
+# whose text wins changes them, ``_relabel``), so writes that only re-derive or mark
+# a paper need not read them first.
 _UPSERT_PAPER = (
     f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:])
+    + ", ".join(
+        f"{c} = excluded.{c}"
+        for c in _PAPER_COLUMNS.replace(" ", "").split(",")[1:]
+        if c != "record_rules"
+    )
 )
 # One row per day a paper was listed, repeating the paper's sort keys. Its days only
 # ever grow (the merge keeps their union), so a changed paper's rows are written
@@ -110,11 +117,9 @@ class PapersMixin(SqlBackend):
         if not incoming:
             return counts
         with self._papers_transaction() as conn:
-            ids = list({p.id for p in incoming})
-            known = _fetch(conn, ids)
-            rules = _rules_of(conn, ids)
+            known = _fetch(conn, list({p.id for p in incoming}))
             changed: dict[str, Paper] = {}
-            relabelled: set[str] = set()
+            winners: set[str] = set()
             for paper in incoming:
                 stored = known.get(paper.id)
                 if stored is None:
@@ -122,18 +127,15 @@ class PapersMixin(SqlBackend):
                     counts.new += 1
                 else:
                     merged = merge_papers(stored, paper)
-                    if outranks(paper, stored) and rules[paper.id] != RECORD_RULES:
-                        # Its text now comes from today's rules, even where nothing else changed.
-                        rules[paper.id] = RECORD_RULES
-                        relabelled.add(paper.id)
+                    if outranks(paper, stored):
+                        winners.add(paper.id)  # its text comes from today's rules now
                     if merged == stored:
                         counts.unchanged += 1
                         continue
                     counts.updated += 1
                 known[paper.id] = changed[paper.id] = merged
-                rules.setdefault(paper.id, RECORD_RULES)
-            _write(conn, changed.values(), rules)
-            _relabel(conn, [(rules[i], i) for i in relabelled if i not in changed])
+            _write(conn, changed.values())
+            _relabel(conn, winners)
             # From every record, changed or not: each tells which source listed it when.
             write_held_rows(conn, (row for p in incoming for row in held_rows(p, listed_in)))
         return counts
@@ -143,9 +145,9 @@ class PapersMixin(SqlBackend):
         if not wanted:
             return 0
         with self._papers_transaction() as conn:
-            rules = _rules_of(conn, list(wanted))
-            stored = [paper for paper_id, paper in wanted.items() if paper_id in rules]
-            _write(conn, stored, rules)
+            held = _stored_ids(conn, list(wanted))
+            stored = [paper for paper_id, paper in wanted.items() if paper_id in held]
+            _write(conn, stored)
         return len(stored)
 
     def set_github_stars(self, paper_ids: Iterable[str], stars: int, day: date) -> list[str]:
@@ -158,7 +160,7 @@ class PapersMixin(SqlBackend):
                 for paper in known.values()
                 if paper.github_stars != stars
             ]
-            _write(conn, changed, _rules_of(conn, [paper.id for paper in changed]))
+            _write(conn, changed)
         return [paper.id for paper in changed]
 
     def papers_from_older_rules(self) -> int:
@@ -188,7 +190,7 @@ class PapersMixin(SqlBackend):
                     continue
                 counts.deleted += 1
                 known[paper_id] = changed[paper_id] = marked
-            _write(conn, changed.values(), _rules_of(conn, list(changed)))
+            _write(conn, changed.values())
         return counts
 
     def iter_papers(self, batch_size: int = 1000) -> Iterator[Paper]:
@@ -348,17 +350,14 @@ def _load(record: str) -> Paper:
     return with_listing_days(Paper.from_dict(json.loads(record)))
 
 
-def _write(conn: SqlConnection, papers: Iterable[Paper], rules: dict[str, int]) -> None:
-    """Write ``papers`` (inside a papers transaction), each with the next change seq and
-    its record rules (``rules``, by paper id), and their listing rows. A deleted paper
+def _write(conn: SqlConnection, papers: Iterable[Paper]) -> None:
+    """Write ``papers`` (inside a papers transaction), each with the next change seq, and
+    their listing rows; a new paper gets today's record rules. A deleted paper
     is in no listing: its rows are removed, and come back with the paper if a newer
     version undoes the deletion."""
     papers = list(papers)
     seq = _max_seq(conn)
-    rows = [
-        _row(paper, seq + i, rules.get(paper.id, RECORD_RULES))
-        for i, paper in enumerate(papers, start=1)
-    ]
+    rows = [_row(paper, seq + i) for i, paper in enumerate(papers, start=1)]
     if rows:
         conn.executemany(_UPSERT_PAPER, rows)
     listed = [row for paper in papers if not paper.deleted for row in _listing_rows(paper)]
@@ -378,24 +377,26 @@ def _max_seq(conn: SqlConnection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
 
 
-def _rules_of(conn: SqlConnection, ids: list[str]) -> dict[str, int]:
-    """The record rules of each stored paper of ``ids`` (``model.RECORD_RULES``)."""
-    found: dict[str, int] = {}
+def _stored_ids(conn: SqlConnection, ids: list[str]) -> set[str]:
+    """Which of ``ids`` the store holds."""
+    found: set[str] = set()
     for chunk, marks in in_chunks(ids):
-        for paper_id, rules in conn.execute(
-            f"SELECT id, record_rules FROM papers WHERE id IN ({marks})", chunk
-        ):
-            found[str(paper_id)] = int(rules)
+        rows = conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", chunk)
+        found.update(str(paper_id) for (paper_id,) in rows)
     return found
 
 
-def _relabel(conn: SqlConnection, rules: list[tuple[int, str]]) -> None:
-    # Only the label: the record is unchanged, so no new change seq is due.
-    if rules:
-        conn.executemany("UPDATE papers SET record_rules = ? WHERE id = ?", rules)
+def _relabel(conn: SqlConnection, ids: set[str]) -> None:
+    # Only the label (no new change seq: the record may be unchanged), and only where
+    # it differs, so a re-import of today's records writes nothing.
+    if ids:
+        conn.executemany(
+            "UPDATE papers SET record_rules = ? WHERE id = ? AND record_rules <> ?",
+            [(RECORD_RULES, paper_id, RECORD_RULES) for paper_id in ids],
+        )
 
 
-def _row(paper: Paper, seq: int, rules: int) -> tuple[object, ...]:
+def _row(paper: Paper, seq: int) -> tuple[object, ...]:
     return (
         paper.id,
         seq,
@@ -409,7 +410,7 @@ def _row(paper: Paper, seq: int, rules: int) -> tuple[object, ...]:
         _text(paper.organization) if paper.organization else None,
         int(paper.has_code),
         paper.deleted_on.isoformat() if paper.deleted_on else None,
-        rules,
+        RECORD_RULES,  # written for a new paper only (see _UPSERT_PAPER)
     )
 
 
