@@ -16,6 +16,7 @@ from paperwire.store import PaperStore, SQLiteStore, open_store_at
 from paperwire.store.base import HarvestCheckpoint, StoredEmbedding
 from paperwire.store.code_records import Artifact, CodeRepoState
 from paperwire.store.mail_records import NewMessage
+from paperwire.store.thumbnails import StoredThumbnail, ThumbnailAttempt
 from paperwire.store.transfer import TABLES, checksums
 from web_helpers import fill_store
 
@@ -64,6 +65,13 @@ def fill_everything(store: PaperStore) -> None:
     store.replace_artifacts(
         ids[0], [Artifact("model", "org/model-ünï", 12, 3_000_000_000), Artifact("space", "o/s", 1)]
     )
+    image = b"RIFF\x00\x00WEBP binary \xff\x00"
+    store.record_thumbnail_attempt(
+        ThumbnailAttempt(
+            ids[0], "2026-11-24T10:00:00", StoredThumbnail(ids[0], image, 320, 414, "d1")
+        )
+    )
+    store.record_thumbnail_attempt(ThumbnailAttempt(ids[1], "2026-11-24T10:00:03", None, "404"))
 
 
 def migrate(*args: str) -> dict:

@@ -283,6 +283,20 @@ MIGRATIONS: list[str] = [
         checked_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 13: thumbnails of papers' first pages, WebP blobs; a row without an image
+    # records why none could be made, so that paper is not fetched again.
+    """
+    CREATE TABLE thumbnails (
+        paper_id TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        problem TEXT,
+        image BLOB,
+        width INTEGER,
+        height INTEGER,
+        digest TEXT,
+        size INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

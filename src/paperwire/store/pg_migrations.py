@@ -264,6 +264,19 @@ PG_MIGRATIONS: list[str] = [
         checked_at TEXT NOT NULL
     );
     """,
+    # 13: thumbnails of papers' first pages, WebP blobs (see migrations.py).
+    """
+    CREATE TABLE thumbnails (
+        paper_id TEXT COLLATE "C" PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        problem TEXT,
+        image BYTEA,
+        width INTEGER,
+        height INTEGER,
+        digest TEXT,
+        size INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 

@@ -34,6 +34,7 @@ from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
 from paperwire.store.sql import SqlConnection
 from paperwire.store.sync_state import SyncStateMixin
+from paperwire.store.thumbnails import ThumbnailsMixin
 
 __all__ = ["PostgresStore"]
 
@@ -51,6 +52,7 @@ class PostgresStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    ThumbnailsMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

@@ -23,6 +23,7 @@ from paperwire.store.migrations import migrate
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.sync_state import SyncStateMixin
+from paperwire.store.thumbnails import ThumbnailsMixin
 
 __all__ = ["SQLiteStore"]
 
@@ -38,6 +39,7 @@ class SQLiteStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    ThumbnailsMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

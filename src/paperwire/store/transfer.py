@@ -64,6 +64,10 @@ TABLES: dict[str, tuple[str, str]] = {
         "paper_id, kind, artifact_id",
     ),
     "artifact_checks": ("paper_id, checked_at", "paper_id"),
+    "thumbnails": (
+        "paper_id, fetched_at, problem, image, width, height, digest, size",
+        "paper_id",
+    ),
 }
 _BATCH = 2000
 _VECTOR_COLUMN = 4  # in the embeddings row

@@ -23,7 +23,9 @@ from paperwire.config import Settings
 from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, SearchService
 from paperwire.store import StoreLocation, open_store
 from paperwire.store.base import PaperStore
+from paperwire.web.compression import CompressionMiddleware
 from paperwire.web.errors import install_error_handlers
+from paperwire.web.head import HeadAsGetMiddleware
 from paperwire.web.openapi import install_openapi
 from paperwire.web.pagecache import PageCache
 from paperwire.web.render.templates import make_environment
@@ -98,6 +100,9 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware, https=web.secure_cookies)
+    # Added last, so outermost: HEAD runs the GET (compressed as a GET would be).
+    app.add_middleware(CompressionMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     return app
 
 

@@ -24,6 +24,9 @@ from paperwire.web.render.text import xml_safe
 __all__ = ["Channel", "Entry", "atom_document", "entries_for", "rss_document"]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# RSS 2.0's <author> wants an e-mail address; feed readers show Dublin Core's
+# creator instead, one element per author (https://www.rssboard.org/rss-profile#namespace-elements-dublin-creator).
+DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
@@ -89,7 +92,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def rss_document(channel: Channel) -> bytes:
-    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS})
+    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:dc": DC_NS})
     head = _sub(root, "channel")
     _sub(head, "title", channel.title)
     _sub(head, "link", channel.page_url)
@@ -104,6 +107,8 @@ def rss_document(channel: Channel) -> bytes:
         _sub(item, "guid", entry.url, isPermaLink="true")
         _sub(item, "description", html.escape(entry.summary, quote=False))
         _sub(item, "pubDate", format_datetime(_moment(entry.day)))
+        for name in entry.authors:
+            _sub(item, "dc:creator", name)
         for category in entry.categories:
             _sub(item, "category", category)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

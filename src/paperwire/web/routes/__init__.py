@@ -6,7 +6,8 @@
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
-``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``.
+``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``;
+``site`` ``/robots.txt`` and the sitemap.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -25,6 +26,7 @@ from paperwire.web.routes import (
     papers,
     personal,
     search,
+    site,
     status,
     submit,
     trending,
@@ -45,4 +47,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     docs.router,
     personal.router,
     status.router,
+    site.router,
 )

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from paperwire.store.base import PaperStore
 from paperwire.store.records import ListedPaper
+from paperwire.web.conditional import conditional_route
 from paperwire.web.errors import json_error
 from paperwire.web.openapi import DAILY_ITEMS, PAPER, PAPERS_PAGE, answers
 from paperwire.web.render.code_links import code_links
@@ -29,9 +30,12 @@ from paperwire.web.render.trending_lists import period_trending, trending_list
 from paperwire.web.routes.papers import canonical_id
 from paperwire.web.state import app_state
 
-__all__ = ["router"]
+__all__ = ["API_CACHE_CONTROL", "router"]
 
-router = APIRouter(prefix="/api", tags=["papers"])
+API_CACHE_CONTROL = "public, max-age=60"
+
+# Answers change with every sync and vote: a minute's freshness, then revalidation.
+router = APIRouter(prefix="/api", tags=["papers"], route_class=conditional_route(API_CACHE_CONTROL))
 
 MAX_LIMIT = 100
 LINKED_SHOWN = 10  # linked repositories of each kind in a paper object

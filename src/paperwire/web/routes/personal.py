@@ -56,7 +56,10 @@ def for_you_page(request: Request, user: LoggedIn) -> Response:
     cards = listed_cards(request, listed, {r.paper.id: r.why for r in found.items})
     secret = subscriptions.mail_settings(state).secret
     feed_url = SiteLinks(state.settings.base_url, secret).for_you_feed(user.id)
-    return render(request, "personal/for_you.html", found=found, cards=cards, feed_url=feed_url)
+    page = render(request, "personal/for_you.html", found=found, cards=cards, feed_url=feed_url)
+    # The private feed link is a secret no mask can hide: never compressed (BREACH).
+    page.headers["cache-control"] = "private, no-transform"
+    return page
 
 
 @router.post("/for-you/seen", include_in_schema=False, dependencies=[Depends(require_csrf)])

@@ -7,10 +7,19 @@ double-submit pattern; the signature stops a cookie planted from elsewhere
 being accepted). Either way the token arrives in the form field
 ``csrf_token`` or the ``X-CSRF-Token`` header (the page's script sends it).
 A request whose Origin header names another site is refused as well.
+
+Pages carry the token masked afresh on every response (``masked_csrf_token``:
+a random pad and the token XORed with it, as Django does), so that a page
+compressed in transit and echoing what a visitor typed does not reveal the
+token through its compressed length (the BREACH attack,
+https://www.breachattack.com/). The check accepts the masked form and the
+plain token alike.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import secrets
 from urllib.parse import urlsplit
@@ -28,7 +37,9 @@ __all__ = [
     "apply_csrf_cookie",
     "check_csrf",
     "csrf_token",
+    "masked_csrf_token",
     "require_csrf",
+    "unmask_csrf_token",
 ]
 
 ANON_COOKIE = "pw_csrf"
@@ -60,6 +71,31 @@ def csrf_token(request: Request) -> str:
     return fresh
 
 
+def masked_csrf_token(request: Request) -> str:
+    """``csrf_token`` under a fresh one-time pad: different bytes in every page, the same
+    token to ``check_csrf`` (see the module docstring: BREACH)."""
+    token = csrf_token(request).encode("utf-8")
+    pad = secrets.token_bytes(len(token))
+    masked = bytes(a ^ b for a, b in zip(token, pad, strict=True))
+    return "m." + base64.urlsafe_b64encode(pad + masked).decode("ascii").rstrip("=")
+
+
+def unmask_csrf_token(sent: str) -> str:
+    """The token a ``masked_csrf_token`` value carries; any other value unchanged."""
+    if not sent.startswith("m."):
+        return sent
+    body = sent[2:]
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        return sent
+    half = len(raw) // 2
+    if len(raw) % 2 or half == 0:
+        return sent
+    token = bytes(a ^ b for a, b in zip(raw[half:], raw[:half], strict=True))
+    return token.decode("utf-8", "replace")
+
+
 def apply_csrf_cookie(request: Request, response: Response) -> None:
     """Set the anonymous token's cookie if this request made one."""
     fresh = getattr(request.state, "pw_new_csrf", None)
@@ -81,7 +117,14 @@ def check_csrf(request: Request, sent: str | None) -> None:
     if expected is None:
         cookie = request.cookies.get(ANON_COOKIE)
         expected = cookie if cookie and _valid_signature(request, cookie) else None
-    if not sent or expected is None or not hmac.compare_digest(sent, expected):
+    if sent:
+        sent = unmask_csrf_token(sent)
+    if (
+        not sent
+        or expected is None
+        or not sent.isascii()
+        or not hmac.compare_digest(sent, expected)
+    ):
         raise CsrfFailed(
             "This form has expired or did not come from this site. "
             "Go back, reload the page and send it again."
