@@ -39,6 +39,10 @@ def test_bench_web_reports_every_page(tmp_path: Path) -> None:
     }
     assert set(figures["server_p50_ms_uncached"]) == pages
     assert all(v is not None and v > 0 for v in figures["server_p50_ms_cached"].values())
+    sent = figures["transferred_bytes"]
+    assert set(sent) == pages
+    assert sent["/"]["br"] < sent["/"]["gzip"] < sent["/"]["identity"]
+    assert sent["static (baseline)"]["br"] == sent["static (baseline)"]["identity"]
     assert figures["load_feed"]["requests"] > 0 and figures["load_feed"]["errors"] == 0
     assert figures["load_static_baseline"]["requests_per_second"] > 0
 

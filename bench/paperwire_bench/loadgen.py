@@ -59,15 +59,21 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, s
     return status, headers, body
 
 
-def _request(host: str, port: int, path: str) -> bytes:
-    return f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html\r\n\r\n".encode()
+def _request(host: str, port: int, path: str, accept_encoding: str | None = None) -> bytes:
+    extra = f"Accept-Encoding: {accept_encoding}\r\n" if accept_encoding else ""
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html\r\n{extra}\r\n"
+    ).encode()
 
 
-async def fetch_once(host: str, port: int, path: str) -> tuple[int, dict[str, str], bytes]:
-    """One request on a fresh connection: status, headers (lower-cased names), body."""
+async def fetch_once(
+    host: str, port: int, path: str, accept_encoding: str | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request on a fresh connection: status, headers (lower-cased names), body (as
+    sent: compressed where ``accept_encoding`` allowed it)."""
     reader, writer = await asyncio.open_connection(host, port)
     try:
-        writer.write(_request(host, port, path))
+        writer.write(_request(host, port, path, accept_encoding))
         await writer.drain()
         return await _read_response(reader)
     finally:

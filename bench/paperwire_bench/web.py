@@ -10,6 +10,8 @@ Real servers are started (``paperwire serve`` subprocesses on loopback):
     cache is warm, then requests per second for ``/`` under the load generator.
 The baseline, measured in the same runs, is a static file (the stylesheet):
 the framework's floor, so ratios say what each page adds to it.
+Transferred bytes: each page's median body as sent without compression, with
+gzip and with brotli (the ``Accept-Encoding`` a browser sends), and the ratio.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def bench_web(
         for urls in pages.values():  # fill the cache
             _server_p50(port, urls)
         cached = {name: _server_p50(port, urls) for name, urls in pages.items()}
+        transferred = {name: _transferred(port, urls[:10]) for name, urls in pages.items()}
         load = asyncio.run(run_load(HOST, port, "/", connections, seconds)).figures()
         floor = asyncio.run(run_load(HOST, port, BASELINE, connections, seconds)).figures()
     figures["server_p50_ms_uncached"] = uncached
@@ -72,6 +75,7 @@ def bench_web(
     figures["ratio_uncached_to_static"] = {
         name: _ratio(value, uncached["static (baseline)"]) for name, value in uncached.items()
     }
+    figures["transferred_bytes"] = transferred
     figures["load_feed"] = load
     figures["load_static_baseline"] = floor
     figures["feed_rps_ratio_to_static"] = _ratio(
@@ -118,8 +122,21 @@ def _server_p50(port: int, urls: list[str]) -> float | None:
     return round(statistics.median(times), 2) if times else None
 
 
-def _ratio(value: float | None, base: float | None) -> float | None:
-    return round(value / base, 1) if value and base else None
+ENCODINGS = {"identity": None, "gzip": "gzip", "br": "gzip, deflate, br"}
+
+
+def _transferred(port: int, urls: list[str]) -> dict[str, float | None]:
+    """The median body bytes each encoding puts on the wire for ``urls``, and br's ratio."""
+    sizes: dict[str, float | None] = {}
+    for name, accept in ENCODINGS.items():
+        lengths = [len(asyncio.run(fetch_once(HOST, port, url, accept))[2]) for url in urls]
+        sizes[name] = float(statistics.median(lengths))
+    sizes["br_ratio"] = _ratio(sizes["br"], sizes["identity"], digits=3)
+    return sizes
+
+
+def _ratio(value: float | None, base: float | None, digits: int = 1) -> float | None:
+    return round(value / base, digits) if value and base else None
 
 
 @contextmanager

@@ -29,8 +29,9 @@ def bench_web_command(
     workers: int,
     json_out: str | None,
 ) -> None:
-    """Server time (p50) of the main pages, uncached and cached, and requests per second
-    for the daily feed under a loopback load generator; a static file is the baseline.
+    """Server time (p50) of the main pages, uncached and cached, the bytes each page puts
+    on the wire uncompressed, with gzip and with brotli, and requests per second for
+    the daily feed under a loopback load generator; a static file is the baseline.
 
     \b
     Example:
@@ -44,11 +45,21 @@ def bench_web_command(
     table.add_column("page")
     table.add_column("p50 ms, uncached", justify="right")
     table.add_column("p50 ms, cached", justify="right")
+    table.add_column("bytes sent", justify="right")
+    table.add_column("gzip", justify="right")
+    table.add_column("brotli", justify="right")
     uncached = figures["server_p50_ms_uncached"]
     cached = figures["server_p50_ms_cached"]
-    assert isinstance(uncached, dict) and isinstance(cached, dict)
+    sent = figures["transferred_bytes"]
+    assert isinstance(uncached, dict) and isinstance(cached, dict) and isinstance(sent, dict)
     for page, value in uncached.items():
-        table.add_row(page, str(value), str(cached.get(page)))
+        size = sent.get(page, {})
+        table.add_row(
+            page,
+            str(value),
+            str(cached.get(page)),
+            *(f"{size.get(name, 0):,.0f}" for name in ("identity", "gzip", "br")),
+        )
     console = Console(stderr=json_out == "-")
     console.print(table)
     for name in ("load_feed", "load_static_baseline"):
