@@ -98,4 +98,6 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # GitHub is switched off unless a test points it at a loopback server: a background
     # job run by a test must not reach api.github.com.
     monkeypatch.setenv("PAPERWIRE_GITHUB_API_URL", "")
+    # Nor fetch PDFs for thumbnails from arxiv.org.
+    monkeypatch.setenv("PAPERWIRE_PDF_URL", "")
     return home

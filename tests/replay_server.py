@@ -174,6 +174,7 @@ def live_settings(server: ReplayServer | str, home: Path, **changes: object) -> 
         "hf_api_url": url,
         "hub_api_url": url,
         "github_api_url": url,
+        "pdf_url": url,
         "contact_email": "ops@example.org",
         "arxiv_interval": 0.0,
         "http_timeout": 2.0,

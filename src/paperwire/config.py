@@ -54,6 +54,12 @@ class Settings:
     # it off. Without a token GitHub allows 60 requests an hour, with one 5,000.
     github_api_url: str | None = "https://api.github.com"
     github_token: str | None = None
+    # Where papers' PDFs are fetched for thumbnails (/pdf/ID); None (PAPERWIRE_PDF_URL
+    # set empty) switches thumbnails off. thumbnail_max_bytes caps all thumbnails
+    # together, thumbnail_pdf_max_bytes one PDF.
+    pdf_url: str | None = "https://arxiv.org"
+    thumbnail_max_bytes: int = 200 * 1024 * 1024
+    thumbnail_pdf_max_bytes: int = 25 * 1024 * 1024
     contact_email: str | None = None  # sent in the User-Agent, as arXiv asks
     arxiv_interval: float = 3.0  # seconds between arXiv requests, process-wide
     backfill_days: int = 7  # what the first sync of an empty store pulls
@@ -124,6 +130,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         hub_api_url=_switchable(env, "PAPERWIRE_HUB_API_URL", hf_api_url),
         github_api_url=_switchable(env, "PAPERWIRE_GITHUB_API_URL", defaults.github_api_url),
         github_token=env.get("PAPERWIRE_GITHUB_TOKEN") or None,
+        pdf_url=_switchable(env, "PAPERWIRE_PDF_URL", defaults.pdf_url),
+        thumbnail_max_bytes=_number(
+            env, "PAPERWIRE_THUMBNAILS_MAX_BYTES", defaults.thumbnail_max_bytes, int
+        ),
+        thumbnail_pdf_max_bytes=_number(
+            env, "PAPERWIRE_THUMBNAIL_PDF_MAX_BYTES", defaults.thumbnail_pdf_max_bytes, int
+        ),
         contact_email=env.get("PAPERWIRE_CONTACT_EMAIL") or None,
         arxiv_interval=_number(env, "PAPERWIRE_ARXIV_INTERVAL", defaults.arxiv_interval, float),
         backfill_days=_number(env, "PAPERWIRE_BACKFILL_DAYS", defaults.backfill_days, int),

@@ -1,4 +1,5 @@
-"""``paperwire refresh code`` and ``refresh artifacts``: GitHub stars and Hub artifacts now."""
+"""``paperwire refresh code``, ``refresh artifacts`` and ``refresh thumbnails``: GitHub
+stars, Hub artifacts and papers' thumbnails now."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import click
 
 from paperwire.application import artifacts as artifact_jobs
 from paperwire.application import code_activity
+from paperwire.application import thumbnails as thumbnail_jobs
 from paperwire.cli.options import (
     counted_progress,
     db_option,
@@ -30,7 +32,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group("refresh", context_settings=CONTEXT)
 def refresh_group() -> None:
-    """Refresh code activity (GitHub stars) or linked artifacts (Hugging Face Hub).
+    """Refresh code activity (GitHub stars), linked artifacts (Hugging Face Hub) or thumbnails.
 
     Each exits with status 1 when it stopped early (the host unreachable, the
     rate limit spent); what it asked before then is stored.
@@ -39,6 +41,7 @@ def refresh_group() -> None:
     Examples:
       paperwire refresh code
       paperwire refresh artifacts --cap 50
+      paperwire refresh thumbnails --cap 20
     """
 
 
@@ -141,6 +144,47 @@ def refresh_artifacts_command(
     click.echo(report.summary())
     for line in report.refused:
         click.echo(f"refused: {line}", err=True)
+    emit_json(_figures(report), json_out)
+    _fail_if_stopped(report.stopped)
+
+
+@refresh_group.command("thumbnails", context_settings=CONTEXT)
+@click.option(
+    "--cap",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Most PDFs fetched in this run (one every PAPERWIRE_ARXIV_INTERVAL seconds).",
+)
+@db_option
+@json_option
+def refresh_thumbnails_command(
+    cap: int, db_path: StoreLocation | None, json_out: str | None
+) -> None:
+    """Make thumbnails of the papers people are likely to see, from their PDFs.
+
+    The top of each day's feed over the last 14 days and the papers readers
+    upvoted, saved or marked seen; never a bulk backfill. A paper is fetched
+    once: a 404, a corrupt or an oversized PDF is recorded and not asked again.
+
+    \b
+    Example:
+      paperwire refresh thumbnails --cap 20
+    """
+    settings = load_settings()
+    if not settings.pdf_url:
+        raise click.ClickException("thumbnails are switched off (PAPERWIRE_PDF_URL is empty)")
+    store = open_cli_store(db_path)
+    try:
+        with store.job_lock("thumbnails"):
+            report = thumbnail_jobs.refresh_thumbnails(
+                store, settings, datetime.now(UTC).date(), cap=cap
+            )
+    finally:
+        store.close()
+    click.echo(report.summary())
+    for line in report.problems:
+        click.echo(f"no thumbnail: {line}", err=True)
     emit_json(_figures(report), json_out)
     _fail_if_stopped(report.stopped)
 

@@ -11,7 +11,8 @@ Every live client (arXiv API, OAI-PMH, RSS, Hugging Face) fetches through a
   jitter; it does not retry a refused connection or a failed name lookup:
   without a network a sync should fail at once, not after minutes;
 - sends a User-Agent that carries the operator's contact address;
-- runs each request inside a shared ``RateLimiter`` slot where one is given.
+- runs each request inside a shared ``RateLimiter`` slot where one is given,
+  behind every other client of it when ``background`` (thumbnails' PDFs).
 """
 
 from __future__ import annotations
@@ -126,8 +127,10 @@ class Fetcher:
         *,
         limiter: RateLimiter | None = None,
         interval: float = 0.0,
+        background: bool = False,
     ) -> None:
         self.options = options
+        self._background = background  # yields the limiter to every other client
         self._allowed = {_origin(url) for url in allowed}
         self._limiter = limiter
         self._interval = interval
@@ -195,7 +198,11 @@ class Fetcher:
     ) -> HttpResponse:
         for _ in range(MAX_REDIRECTS + 1):
             self._check_allowed(url)
-            slot = self._limiter.slot(self._interval) if self._limiter else nullcontext()
+            slot = (
+                self._limiter.slot(self._interval, background=self._background)
+                if self._limiter
+                else nullcontext()
+            )
             with slot:
                 response = self._send(url, params, headers)
             location = response.headers.get("location")

@@ -66,6 +66,8 @@ class ThumbnailStore(Protocol):
 
     def thumbnail_bytes_total(self) -> int: ...
 
+    def papers_readers_chose(self, limit: int) -> list[str]: ...
+
     def thumbnails_version(self) -> int: ...
 
     def sitemap_count(self) -> int: ...
@@ -151,6 +153,15 @@ class ThumbnailsMixin(SqlBackend):
         """The bytes of every stored thumbnail image together."""
         row = self._reader().execute("SELECT COALESCE(SUM(size), 0) FROM thumbnails").fetchone()
         return column_int(row[0])
+
+    def papers_readers_chose(self, limit: int) -> list[str]:
+        """Up to ``limit`` ids of papers some reader upvoted, saved or marked seen."""
+        rows = self._reader().execute(
+            "SELECT paper_id FROM (SELECT paper_id FROM votes UNION SELECT paper_id FROM library"
+            " UNION SELECT paper_id FROM seen_papers) AS chosen ORDER BY paper_id LIMIT ?",
+            (limit,),
+        )
+        return [str(row[0]) for row in rows]
 
     def thumbnails_version(self) -> int:
         """A counter bumped by every stored thumbnail."""

@@ -35,11 +35,19 @@ class PaperCard:
     title_html: Markup | None = None  # highlighted title (search)
     snippet_html: Markup | None = None  # highlighted passage (search)
     listed_day: date | None = None  # the day it was listed in the feed shown
+    thumbnail: tuple[int, int, str] | None = None  # width, height, digest
     _authors: list[str] = field(default_factory=list, repr=False)
 
     @property
     def id(self) -> str:
         return self.paper.id
+
+    @property
+    def thumbnail_url(self) -> str | None:
+        """Where the thumbnail is, its digest in the address (served as immutable)."""
+        if self.thumbnail is None:
+            return None
+        return f"/thumbnails/{self.paper.id}.webp?v={self.thumbnail[2]}"
 
     @property
     def url(self) -> str:

@@ -68,12 +68,17 @@ def pager_for(request: Request, page: int, total: int, per_page: int) -> Pager:
 def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
-    """Cards for ``listed``, marked with the logged-in user's votes."""
+    """Cards for ``listed``, marked with the logged-in user's votes, with their thumbnails."""
     user = current_user(request)
+    store = app_state(request).store
     voted: set[str] = set()
     if user is not None:
-        voted = app_state(request).store.user_votes(user.id, [i.paper.id for i in listed])
-    return cards_for(listed, voted, why)
+        voted = store.user_votes(user.id, [i.paper.id for i in listed])
+    cards = cards_for(listed, voted, why)
+    sizes = store.thumbnail_sizes(card.id for card in cards)
+    for card in cards:
+        card.thumbnail = sizes.get(card.id)
+    return cards
 
 
 def cached(request: Request, build: Callable[[], Response], variant: str = "") -> Response:

@@ -63,6 +63,7 @@ def make_environment() -> Environment:
         plural=text.plural,
         path_quote=lambda value: quote(str(value), safe="/:"),
         query_quote=lambda value: quote(str(value), safe=""),
+        path_quote_query=lambda value: quote(str(value), safe="/:?=&"),
     )
     env.globals.update(version=__version__)
     return env

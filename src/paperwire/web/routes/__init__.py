@@ -7,7 +7,7 @@
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
 ``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``;
-``site`` ``/robots.txt`` and the sitemap.
+``site`` ``/robots.txt`` and the sitemap; ``thumbnails`` ``/thumbnails/{id}.webp``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -29,6 +29,7 @@ from paperwire.web.routes import (
     site,
     status,
     submit,
+    thumbnails,
     trending,
 )
 
@@ -48,4 +49,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     personal.router,
     status.router,
     site.router,
+    thumbnails.router,
 )
