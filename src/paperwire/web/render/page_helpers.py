@@ -1,5 +1,5 @@
-"""What every page router shares: the page cache, paging links, the user's votes,
-and the error a bad parameter raises.
+"""What every page router shares: the page cache, paging links, the user's votes and
+marks on the cards, and the error a bad parameter raises.
 """
 
 from __future__ import annotations
@@ -68,12 +68,15 @@ def pager_for(request: Request, page: int, total: int, per_page: int) -> Pager:
 def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
-    """Cards for ``listed``, marked with the logged-in user's votes."""
+    """Cards for ``listed``, marked with the logged-in user's votes, saved, dismissed and
+    seen papers (one query for the whole list). These pages are never cached: ``cached``
+    serves only visitors who are not logged in."""
     user = current_user(request)
-    voted: set[str] = set()
-    if user is not None:
-        voted = app_state(request).store.user_votes(user.id, [i.paper.id for i in listed])
-    return cards_for(listed, voted, why)
+    if user is None:
+        return cards_for(listed, None, why)
+    marks = app_state(request).store.paper_marks(user.id, [i.paper.id for i in listed])
+    voted = {paper_id for paper_id, mark in marks.items() if mark.voted}
+    return cards_for(listed, voted, why, marks)
 
 
 def cached(request: Request, build: Callable[[], Response], variant: str = "") -> Response:
