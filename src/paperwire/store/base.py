@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from paperwire.model import Paper
 from paperwire.store.code_records import CodeActivityStore
 from paperwire.store.mail_records import NewMessage, OutboxRow, Subscriber
-from paperwire.store.personal_records import Folder, Follow, SavedPaper, Signals
+from paperwire.store.personal_records import Folder, Follow, PaperMarks, SavedPaper, Signals
 from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow, User
 from paperwire.store.thumbnails import ThumbnailStore
 
@@ -274,6 +274,13 @@ class PaperStore(CodeActivityStore, ThumbnailStore, Protocol):
     def follows(self, user_id: int) -> list[Follow]: ...
 
     def mark_seen(self, user_id: int, paper_ids: list[str]) -> None: ...
+
+    def unmark_seen(self, user_id: int, paper_id: str) -> None: ...
+
+    def paper_marks(self, user_id: int, paper_ids: list[str]) -> dict[str, PaperMarks]:
+        """The reader's marks (vote, saved, dismissed, seen) on each of ``paper_ids`` that
+        has one, read in one query per 100 ids."""
+        ...
 
     def user_signals(self, user_id: int) -> Signals: ...
 

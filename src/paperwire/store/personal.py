@@ -3,20 +3,33 @@
 A query mixin of both stores. These rows are what the per-user recommender
 learns from (saved papers and votes are positives, "not interested" are
 negatives, follows seed a user who has saved nothing yet) and what the
-"for you" feed hides (papers saved, dismissed or already seen).
+"for you" feed hides (papers saved, dismissed or already seen); their marks on
+a page's papers come back in one read (``paper_marks``), for every card to show.
 """
 
 from __future__ import annotations
 
 import time
 
-from paperwire.store.personal_records import FOLLOW_KINDS, Folder, Follow, SavedPaper, Signals
+from paperwire.store.personal_records import (
+    FOLLOW_KINDS,
+    Folder,
+    Follow,
+    PaperMarks,
+    SavedPaper,
+    Signals,
+)
 from paperwire.store.sql import SqlBackend, SqlConnection
 
 __all__ = ["PersonalMixin"]
 
 _MAX_FOLDER_NAME = 80
 _MAX_FOLLOW_VALUE = 200
+# Ids per marks query: the ids appear once for each of the four tables, and the
+# statement stays under SQLite's oldest limit of 999 parameters.
+_MARKS_CHUNK = 100
+# Each table a mark comes from, with the letter the marks query tags its rows with.
+_MARK_TABLES = (("votes", "v"), ("library", "s"), ("not_interested", "d"), ("seen_papers", "n"))
 
 
 class PersonalMixin(SqlBackend):
@@ -158,6 +171,39 @@ class PersonalMixin(SqlBackend):
                 " ON CONFLICT DO NOTHING",
                 [(user_id, paper_id, now) for paper_id in dict.fromkeys(paper_ids)],
             )
+
+    def unmark_seen(self, user_id: int, paper_id: str) -> None:
+        """Take back "seen": the paper may be recommended again."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM seen_papers WHERE user_id = ? AND paper_id = ?", (user_id, paper_id)
+            )
+
+    # -- what a page shows of the reader's own marks ---------------------------
+
+    def paper_marks(self, user_id: int, paper_ids: list[str]) -> dict[str, PaperMarks]:
+        """The reader's marks on each of ``paper_ids`` that has any: their upvote, saved
+        (library), dismissed ("not interested") and seen. One query per
+        ``_MARKS_CHUNK`` ids, so a page of cards costs one read whatever its length."""
+        wanted = list(dict.fromkeys(paper_ids))
+        tags: dict[str, set[str]] = {}
+        conn = self._reader()
+        for start in range(0, len(wanted), _MARKS_CHUNK):
+            chunk = wanted[start : start + _MARKS_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = " UNION ALL ".join(
+                f"SELECT paper_id, '{tag}' FROM {table} WHERE user_id = ? AND paper_id IN ({marks})"
+                for table, tag in _MARK_TABLES
+            )
+            params = [value for _ in _MARK_TABLES for value in (user_id, *chunk)]
+            for paper_id, tag in conn.execute(sql, params):
+                tags.setdefault(str(paper_id), set()).add(str(tag))
+        return {
+            paper_id: PaperMarks(
+                voted="v" in found, saved="s" in found, dismissed="d" in found, seen="n" in found
+            )
+            for paper_id, found in tags.items()
+        }
 
     # -- everything the recommender reads --------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FOLLOW_KINDS", "Folder", "Follow", "SavedPaper", "Signals"]
+__all__ = ["FOLLOW_KINDS", "Folder", "Follow", "PaperMarks", "SavedPaper", "Signals"]
 
 # What a reader can follow: an author's name, an organisation, a keyword, a saved search query.
 FOLLOW_KINDS = ("author", "organization", "keyword", "search")
@@ -28,6 +28,16 @@ class Follow:
     id: int
     kind: str  # one of FOLLOW_KINDS
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMarks:
+    """What one reader has done with one paper, as every card and page shows it."""
+
+    voted: bool = False
+    saved: bool = False  # in the library
+    dismissed: bool = False  # "not interested"
+    seen: bool = False  # marked seen in "for you", which then leaves it out
 
 
 @dataclass(slots=True)

@@ -14,11 +14,13 @@ from markupsafe import Markup
 
 from paperwire.model import Paper
 from paperwire.organizations import canonical_organization, organization_slug
+from paperwire.store.personal_records import PaperMarks
 from paperwire.store.records import ListedPaper
 
 __all__ = ["PaperCard", "card_for", "cards_for", "paper_url"]
 
 AUTHORS_SHOWN = 6
+NO_MARKS = PaperMarks()
 
 
 def paper_url(paper_id: str) -> str:
@@ -31,6 +33,7 @@ class PaperCard:
     upvotes: int
     local_votes: int = 0
     voted: bool = False
+    marks: PaperMarks = NO_MARKS  # the logged-in reader's: saved, dismissed, seen
     why: str | None = None  # why it ranks where it does (trending)
     title_html: Markup | None = None  # highlighted title (search)
     snippet_html: Markup | None = None  # highlighted passage (search)
@@ -111,20 +114,32 @@ class PaperCard:
 
 
 def card_for(
-    listed: ListedPaper, voted: set[str] | None = None, why: str | None = None
+    listed: ListedPaper,
+    voted: set[str] | None = None,
+    why: str | None = None,
+    marks: PaperMarks = NO_MARKS,
 ) -> PaperCard:
     return PaperCard(
         listed.paper,
         listed.upvotes,
         listed.local_votes,
         voted=bool(voted) and listed.paper.id in (voted or ()),
+        marks=marks,
         why=why,
         listed_day=listed.day,
     )
 
 
 def cards_for(
-    listed: list[ListedPaper], voted: set[str] | None = None, why: dict[str, str] | None = None
+    listed: list[ListedPaper],
+    voted: set[str] | None = None,
+    why: dict[str, str] | None = None,
+    marks: dict[str, PaperMarks] | None = None,
 ) -> list[PaperCard]:
+    """A card for each of ``listed``; ``marks`` are the reader's, by paper id (none: no marks)."""
     why = why or {}
-    return [card_for(item, voted, why.get(item.paper.id)) for item in listed]
+    marks = marks or {}
+    return [
+        card_for(item, voted, why.get(item.paper.id), marks.get(item.paper.id, NO_MARKS))
+        for item in listed
+    ]

@@ -1,5 +1,5 @@
-"""What every page router shares: the page cache, paging links, the user's votes,
-and the error a bad parameter raises.
+"""What every page router shares: the page cache, paging links, the user's votes and
+marks on the cards, and the error a bad parameter raises.
 """
 
 from __future__ import annotations
@@ -68,13 +68,17 @@ def pager_for(request: Request, page: int, total: int, per_page: int) -> Pager:
 def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
-    """Cards for ``listed``, marked with the logged-in user's votes, with their thumbnails."""
+    """Cards for ``listed``, marked with the logged-in user's votes, saved, dismissed and
+    seen papers (one query for the whole list), with their thumbnails. These pages are
+    never cached: ``cached`` serves only visitors who are not logged in."""
     user = current_user(request)
     store = app_state(request).store
-    voted: set[str] = set()
-    if user is not None:
-        voted = store.user_votes(user.id, [i.paper.id for i in listed])
-    cards = cards_for(listed, voted, why)
+    if user is None:
+        cards = cards_for(listed, None, why)
+    else:
+        marks = store.paper_marks(user.id, [i.paper.id for i in listed])
+        voted = {paper_id for paper_id, mark in marks.items() if mark.voted}
+        cards = cards_for(listed, voted, why, marks)
     sizes = store.thumbnail_sizes(card.id for card in cards)
     for card in cards:
         card.thumbnail = sizes.get(card.id)

@@ -94,4 +94,7 @@ def render_string(request: Request, template: str, /, **context: Any) -> str:
 def render(request: Request, template: str, /, status: int = 200, **context: Any) -> HTMLResponse:
     response = HTMLResponse(render_string(request, template, **context), status_code=status)
     apply_csrf_cookie(request, response)
+    if current_user(request) is not None:
+        # A logged-in page shows the reader's own marks and token: no shared cache keeps it.
+        response.headers.setdefault("cache-control", "private, no-store")
     return response

@@ -6,8 +6,9 @@
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
-``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``;
-``site`` ``/robots.txt`` and the sitemap; ``thumbnails`` ``/thumbnails/{id}.webp``.
+``/unsubscribe``) and ``triage`` (the undo of "not interested" and "seen")
+hung under it; ``status`` ``/status`` and ``/status.json``; ``site``
+``/robots.txt`` and the sitemap; ``thumbnails`` ``/thumbnails/{id}.webp``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """

@@ -14,7 +14,7 @@ from paperwire.search.query import QueryError
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import error_response
 from paperwire.web.render.bibtex import bibtex
-from paperwire.web.render.cards import PaperCard, paper_url
+from paperwire.web.render.cards import paper_url
 from paperwire.web.render.code_links import code_links
 from paperwire.web.render.page_helpers import cached, listed_cards
 from paperwire.web.render.templates import render
@@ -90,7 +90,8 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
             paper_id=paper_id,
             arxiv=canonical_id(paper_id) == paper_id and ":" not in paper_id,
         )
-    card = listed_cards(request, found)[0]
+    # One list, so the reader's marks on the paper and its similar ones are one read.
+    card, *similar = listed_cards(request, found + _similar(state, found[0].paper))
     code = code_links(state.store, card.paper)
     return render(
         request,
@@ -102,12 +103,12 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
         artifacts=state.store.paper_artifacts(paper_id, top=ARTIFACTS_SHOWN),
         hub_url=state.settings.hf_api_url.rstrip("/"),
         bibtex=bibtex(card.paper),
-        similar=_similar(request, state, card.paper),
+        similar=similar,
         submitted=submitted,
     )
 
 
-def _similar(request: Request, state: AppState, paper: Paper) -> list[PaperCard]:
+def _similar(state: AppState, paper: Paper) -> list[ListedPaper]:
     engine = state.search_engine()
     if engine is None:
         return []
@@ -116,5 +117,4 @@ def _similar(request: Request, state: AppState, paper: Paper) -> list[PaperCard]
     except QueryError:
         return []
     votes = state.store.local_votes(hit.paper_id for hit in results.hits)
-    listed = [ListedPaper(h.paper, votes.get(h.paper_id, 0)) for h in results.hits if h.paper]
-    return listed_cards(request, listed)
+    return [ListedPaper(h.paper, votes.get(h.paper_id, 0)) for h in results.hits if h.paper]

@@ -6,7 +6,9 @@
 /follows                 authors, organisations, keywords, saved searches; POST /follows
 POST /for-you/dismiss   "not interested"
 Every POST is CSRF-checked and needs a logged-in user; email subscriptions
-live in ``subscriptions`` and hang under this router.
+live in ``subscriptions`` and the undo routes of triage in ``triage``, both hung
+under this router. Saving, removing, dismissing and marking seen answer the
+page's script with JSON and a plain form with a redirect (``triage.triaged``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from paperwire.web.errors import error_response
 from paperwire.web.render.page_helpers import listed_cards
 from paperwire.web.render.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
 from paperwire.web.render.templates import render
-from paperwire.web.routes import subscriptions
+from paperwire.web.routes import subscriptions, triage
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import LoggedIn
@@ -34,6 +36,7 @@ __all__ = ["router"]
 
 router = APIRouter()
 router.include_router(subscriptions.router)
+router.include_router(triage.router)
 
 FEED_ITEMS = 30
 
@@ -48,7 +51,11 @@ def _for_you(request: Request, user: User, limit: int) -> ForYou:
 
 
 @router.get("/for-you", include_in_schema=False)
-def for_you_page(request: Request, user: LoggedIn) -> Response:
+def for_you_page(
+    request: Request, user: LoggedIn, done: str | None = None, paper: str | None = None
+) -> Response:
+    """The recommendations; ``done`` and ``paper`` (set by a triage form's redirect) name
+    what was just done, shown as a note with its undo."""
     state = app_state(request)
     found = _for_you(request, user, state.web.page_size)
     votes = state.store.local_votes(r.paper.id for r in found.items)
@@ -56,18 +63,34 @@ def for_you_page(request: Request, user: LoggedIn) -> Response:
     cards = listed_cards(request, listed, {r.paper.id: r.why for r in found.items})
     secret = subscriptions.mail_settings(state).secret
     feed_url = SiteLinks(state.settings.base_url, secret).for_you_feed(user.id)
-    page = render(request, "personal/for_you.html", found=found, cards=cards, feed_url=feed_url)
+    page = render(
+        request,
+        "personal/for_you.html",
+        found=found,
+        cards=cards,
+        feed_url=feed_url,
+        triage_in="for-you",
+        notice=triage.notice_for(request, done, paper),
+    )
     # The private feed link is a secret no mask can hide: never compressed (BREACH).
-    page.headers["cache-control"] = "private, no-transform"
+    page.headers["cache-control"] = "private, no-store, no-transform"
     return page
 
 
 @router.post("/for-you/seen", include_in_schema=False, dependencies=[Depends(require_csrf)])
 async def mark_seen(request: Request, user: LoggedIn) -> Response:
+    """Mark the papers ``paper_id`` (one, from a card, or a whole page of them) seen."""
     form = await request.form()
     ids = [str(v)[:64] for v in form.getlist("paper_id")][:200]
+    next_path = str(form.get("next") or "")
+    if len(ids) == 1:
+        if (missing := triage.unknown_paper(request, ids[0])) is not None:
+            return missing
+        app_state(request).store.mark_seen(user.id, ids)
+        view = str(form.get("view") or "")
+        return triage.triaged(request, ids[0], "seen", next_path, "/for-you", view)
     app_state(request).store.mark_seen(user.id, ids)
-    return _back(str(form.get("next") or ""), "/for-you")
+    return _back(next_path, "/for-you")
 
 
 @router.get("/for-you/feed.rss", include_in_schema=False)
@@ -109,24 +132,29 @@ def save(
     paper_id: str = Form(""),
     folder: str = Form(""),
     next: str = Form(""),
+    view: str = Form(""),
 ) -> Response:
     store = app_state(request).store
-    if store.get_paper(paper_id) is None:
-        return error_response(request, 404, f"There is no paper {paper_id[:64]!r} here.")
+    if (missing := triage.unknown_paper(request, paper_id)) is not None:
+        return missing
     try:
         folder_id = store.create_folder(user.id, folder).id if folder.strip() else None
         store.save_paper(user.id, paper_id, folder_id)
     except ValueError as exc:
         return error_response(request, 400, str(exc))
-    return _back(next, "/library")
+    return triage.triaged(request, paper_id, "saved", next, "/library", view)
 
 
 @router.post("/library/remove", include_in_schema=False, dependencies=[Depends(require_csrf)])
 def remove(
-    request: Request, user: LoggedIn, paper_id: str = Form(""), next: str = Form("")
+    request: Request,
+    user: LoggedIn,
+    paper_id: str = Form(""),
+    next: str = Form(""),
+    view: str = Form(""),
 ) -> Response:
     app_state(request).store.unsave_paper(user.id, paper_id)
-    return _back(next, "/library")
+    return triage.triaged(request, paper_id, "unsaved", next, "/library", view)
 
 
 @router.post(
@@ -139,10 +167,16 @@ def delete_folder(request: Request, user: LoggedIn, folder: int = Form(0)) -> Re
 
 @router.post("/for-you/dismiss", include_in_schema=False, dependencies=[Depends(require_csrf)])
 def dismiss(
-    request: Request, user: LoggedIn, paper_id: str = Form(""), next: str = Form("")
+    request: Request,
+    user: LoggedIn,
+    paper_id: str = Form(""),
+    next: str = Form(""),
+    view: str = Form(""),
 ) -> Response:
+    if (missing := triage.unknown_paper(request, paper_id)) is not None:
+        return missing
     app_state(request).store.set_not_interested(user.id, paper_id)
-    return _back(next, "/for-you")
+    return triage.triaged(request, paper_id, "dismissed", next, "/for-you", view)
 
 
 @router.get("/follows", include_in_schema=False)
