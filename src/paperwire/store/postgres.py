@@ -24,7 +24,9 @@ from psycopg_pool import ConnectionPool
 
 from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.authors import AuthorsMixin
 from paperwire.store.code_activity import CodeActivityMixin
+from paperwire.store.collections import CollectionsMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import advisory_lock
@@ -51,6 +53,8 @@ class PostgresStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    CollectionsMixin,
+    AuthorsMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 
