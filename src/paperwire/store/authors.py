@@ -11,6 +11,7 @@ out, as everywhere a list is shown.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from paperwire.model import Paper
 from paperwire.organizations import canonical_organization, organization_group, preferred_name
@@ -25,6 +26,12 @@ _ORGANIZATION_SAMPLE = 300
 
 
 class AuthorsMixin(SqlBackend):
+    def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]:
+        raise NotImplementedError  # provided by PapersMixin
+
+    def local_votes(self, ids: Iterable[str]) -> dict[str, int]:
+        raise NotImplementedError  # provided by FeedQueriesMixin
+
     def author_page(
         self, name: str, *, offset: int = 0, limit: int = 25, related: int = 10
     ) -> AuthorPage:

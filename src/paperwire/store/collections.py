@@ -23,8 +23,7 @@ MAX_DESCRIPTION = 5000
 MAX_NOTE = 2000
 _MAX_SLUG = 60
 _COLUMNS = (
-    "f.id, f.user_id, u.username, f.name, f.slug, f.title, f.description, f.public,"
-    " f.published_at"
+    "f.id, f.user_id, u.username, f.name, f.slug, f.title, f.description, f.public, f.published_at"
 )
 _FROM = " FROM folders f JOIN users u ON u.id = f.user_id"
 

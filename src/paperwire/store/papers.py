@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from paperwire.model import RECORD_RULES, Paper
 from paperwire.organizations import organization_group
-from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.authors import write_author_rows
+from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.held_days import held_rows, write_held_rows
 from paperwire.store.merge import apply_deletion, merge_papers, outranks, with_listing_days
 from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int, in_chunks

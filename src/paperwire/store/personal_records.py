@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FOLLOW_KINDS", "Collection", "CollectionItem", "Folder", "Follow", "SavedPaper", "Signals"]
+__all__ = [
+    "FOLLOW_KINDS",
+    "Collection",
+    "CollectionItem",
+    "Folder",
+    "Follow",
+    "SavedPaper",
+    "Signals",
+]
 
 # What a reader can follow: an author's name, an organisation, a keyword, a saved search query.
 FOLLOW_KINDS = ("author", "organization", "keyword", "search")

@@ -53,9 +53,37 @@ _COMMAND = re.compile(r"\\([A-Za-z@]+)")
 # Commands that read or write files, run programs or redefine TeX: math holding one
 # is escaped as text, since whoever compiles the file would run it.
 _UNSAFE = frozenset(
-    "input include write immediate openin openout read readline def edef gdef xdef let"
-    " catcode csname expandafter newcommand renewcommand providecommand usepackage"
-    " special directlua write18 end endinput jobname loop shipout everyjob".split()
+    [
+        "input",
+        "include",
+        "write",
+        "immediate",
+        "openin",
+        "openout",
+        "read",
+        "readline",
+        "def",
+        "edef",
+        "gdef",
+        "xdef",
+        "let",
+        "catcode",
+        "csname",
+        "expandafter",
+        "newcommand",
+        "renewcommand",
+        "providecommand",
+        "usepackage",
+        "special",
+        "directlua",
+        "write18",
+        "end",
+        "endinput",
+        "jobname",
+        "loop",
+        "shipout",
+        "everyjob",
+    ]
 )
 
 

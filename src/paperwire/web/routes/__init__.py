@@ -6,7 +6,8 @@
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
-``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``.
+``/unsubscribe``) hung under it; ``collections`` a folder's BibTeX and RSS,
+``/collections/{user}/{slug}`` and ``/users/{name}``; ``status`` ``/status`` and ``/status.json``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -18,6 +19,7 @@ from fastapi import APIRouter
 from paperwire.web.routes import (
     accounts,
     api,
+    collections,
     daily,
     docs,
     feeds,
@@ -44,5 +46,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     feeds.router,
     docs.router,
     personal.router,
+    collections.router,
     status.router,
 )
