@@ -2,7 +2,7 @@
 
 ``daily`` serves ``/`` and ``/papers?date=|week=|month=``; ``trending``
 ``/trending`` and ``/about/ranking``; ``search`` ``/search``; ``papers``
-``/papers/{id}`` and its upvote; ``orgs`` ``/orgs``; ``submit`` ``/submit``;
+``/papers/{id}`` and its upvote; ``orgs`` ``/orgs``; ``authors`` ``/authors/{name}``; ``submit`` ``/submit``;
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
@@ -19,6 +19,7 @@ from fastapi import APIRouter
 from paperwire.web.routes import (
     accounts,
     api,
+    authors,
     collections,
     daily,
     docs,
@@ -40,6 +41,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     search.router,
     papers.router,
     orgs.router,
+    authors.router,
     submit.router,
     accounts.router,
     api.router,
