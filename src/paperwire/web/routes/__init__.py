@@ -2,7 +2,8 @@
 
 ``daily`` serves ``/`` and ``/papers?date=|week=|month=``; ``trending``
 ``/trending`` and ``/about/ranking``; ``search`` ``/search``; ``papers``
-``/papers/{id}`` and its upvote; ``orgs`` ``/orgs``; ``authors`` ``/authors/{name}``; ``submit`` ``/submit``;
+``/papers/{id}`` and its upvote; ``orgs`` ``/orgs``; ``authors``
+``/authors/{name}``; ``submit`` ``/submit``;
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
