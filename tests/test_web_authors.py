@@ -4,13 +4,18 @@ names shown as text."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 
+from old_stores import old_store_of
 from paperwire.model import Author, Paper
-from paperwire.store import PaperStore
+from paperwire.store import PaperStore, StoreLocation, open_store_at
 from web_helpers import HOSTILE_ID, csrf_of, fill_store, log_in, make_app, register
 
 
@@ -64,6 +69,38 @@ def test_the_index_follows_updates_and_deletions(store: PaperStore) -> None:
         "2401.00003",
     ]
     assert [c.name for c in store.author_page("Bo Li").coauthors] == ["ana ruiz"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreLocation]:
+    """A store from before the author index, holding ``_papers()`` (one record's
+    authors are not a list, as a damaged record might have them)."""
+    records = [p.to_dict() for p in _papers()]
+    records[3]["authors"] = "ana ruiz"
+    rows = [
+        (p["id"], seq, json.dumps(p), p["title"], "arxiv", p["published"])
+        for seq, p in enumerate(records, start=1)
+    ]
+    insert = (
+        "INSERT INTO papers (id, seq, record, title, source, published) VALUES (?, ?, ?, ?, ?, ?)"
+    )
+    yield from old_store_of(request, tmp_path, "CREATE TABLE paper_authors", [(insert, rows)])
+
+
+def test_the_migration_indexes_the_stored_papers(old_store: StoreLocation) -> None:
+    store = open_store_at(old_store)
+    try:
+        found = store.author_page("Ana Ruiz")
+        assert [i.paper.id for i in found.items] == [
+            "2401.00005",
+            "2401.00003",
+            "2401.00002",
+            "2401.00001",
+        ]
+        assert [(c.name, c.papers) for c in found.coauthors] == [("Bo Li", 2), ("Cy Doe", 1)]
+        assert store.author_page("ana ruiz").total == 0  # its record had no author list
+    finally:
+        store.close()
 
 
 def test_the_page_links_pages_and_offers_a_follow(store: PaperStore) -> None:

@@ -22,7 +22,7 @@ __all__ = ["AuthorsMixin", "write_author_rows"]
 
 # The newest papers of a name read for its organisations: a bound on the work of a
 # page, and the recent affiliations are the ones a reader looks for.
-_ORGANIZATION_SAMPLE = 300
+_ORGANIZATION_SAMPLE = 100
 
 
 class AuthorsMixin(SqlBackend):
