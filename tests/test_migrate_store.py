@@ -39,6 +39,8 @@ def fill_everything(store: PaperStore) -> None:
     store.set_vote(bob.id, ids[0], True, 3.5)
     folder = store.create_folder(ada.id, "Reading — ünïcode")
     store.save_paper(ada.id, ids[1], folder.id)
+    store.publish_folder(ada.id, folder.id, "Lecture — ünï", "Read <b>these</b>")
+    store.set_folder_note(ada.id, folder.id, ids[1], "Start here: § 3")
     store.set_not_interested(bob.id, ids[2])
     store.follow(ada.id, "author", "Grace Hopper")
     store.mark_seen(ada.id, ids)

@@ -15,8 +15,23 @@ from typing import TYPE_CHECKING, Protocol
 from paperwire.model import Paper
 from paperwire.store.code_records import CodeActivityStore
 from paperwire.store.mail_records import NewMessage, OutboxRow, Subscriber
-from paperwire.store.personal_records import Folder, Follow, PaperMarks, SavedPaper, Signals
-from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow, User
+from paperwire.store.personal_records import Collection as FolderCollection
+from paperwire.store.personal_records import (
+    CollectionItem,
+    Folder,
+    Follow,
+    PaperMarks,
+    SavedPaper,
+    Signals,
+)
+from paperwire.store.records import (
+    AuthorPage,
+    FeedPage,
+    ListedPaper,
+    OrganizationCount,
+    TrendingRow,
+    User,
+)
 from paperwire.store.thumbnails import ThumbnailStore
 
 if TYPE_CHECKING:
@@ -283,6 +298,30 @@ class PaperStore(CodeActivityStore, ThumbnailStore, Protocol):
         ...
 
     def user_signals(self, user_id: int) -> Signals: ...
+
+    # -- public collections (library folders made public) --------------------------
+
+    def folder_collection(self, user_id: int, folder_id: int) -> FolderCollection | None: ...
+
+    def publish_folder(
+        self, user_id: int, folder_id: int, title: str, description: str
+    ) -> FolderCollection: ...
+
+    def unpublish_folder(self, user_id: int, folder_id: int) -> None: ...
+
+    def set_folder_note(self, user_id: int, folder_id: int, paper_id: str, note: str) -> None: ...
+
+    def public_collection(self, username: str, slug: str) -> FolderCollection | None: ...
+
+    def public_collections(self, user_id: int) -> list[FolderCollection]: ...
+
+    def collection_items(self, folder_id: int) -> list[CollectionItem]: ...
+
+    # -- author pages ----------------------------------------------------------------
+
+    def author_page(
+        self, name: str, *, offset: int = 0, limit: int = 25, related: int = 10
+    ) -> AuthorPage: ...
 
     # -- email digests: subscribers and the outbox --------------------------------
 

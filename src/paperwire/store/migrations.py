@@ -297,6 +297,36 @@ MIGRATIONS: list[str] = [
         size INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     """,
+    # 14: public collections. A library folder can be published at
+    # /collections/{user}/{slug} with a title and a description; each paper in it
+    # can carry a note. A folder made private again keeps these, and shows nowhere.
+    """
+    ALTER TABLE folders ADD COLUMN slug TEXT;
+    ALTER TABLE folders ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE folders ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    ALTER TABLE folders ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE folders ADD COLUMN published_at REAL;
+    CREATE UNIQUE INDEX folders_by_slug ON folders(user_id, slug) WHERE slug IS NOT NULL;
+    CREATE INDEX folders_public ON folders(user_id, public);
+    ALTER TABLE folder_papers ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    """,
+    # 15: each paper's author names, one row per (name, paper): the author pages read
+    # a key range by name, and co-authors by paper. Written with the paper, in its
+    # transaction; filled here from the stored records (names are stored as ingest
+    # normalised them, so the name is the key).
+    """
+    CREATE TABLE paper_authors (
+        name TEXT NOT NULL,
+        paper_id TEXT NOT NULL,
+        PRIMARY KEY (name, paper_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX paper_authors_by_paper ON paper_authors(paper_id, name);
+    INSERT OR IGNORE INTO paper_authors (name, paper_id)
+        SELECT json_extract(a.value, '$.name'), p.id
+        FROM papers p, json_each(p.record, '$.authors') a
+        WHERE a.type = 'object' AND json_type(a.value, '$.name') = 'text'
+            AND json_extract(a.value, '$.name') <> '';
+    """,
 ]
 
 

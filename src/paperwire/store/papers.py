@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from paperwire.model import RECORD_RULES, Paper
 from paperwire.organizations import organization_group
+from paperwire.store.authors import write_author_rows
 from paperwire.store.base import DeletionCounts, StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.held_days import held_rows, write_held_rows
 from paperwire.store.merge import apply_deletion, merge_papers, outranks, with_listing_days
@@ -371,6 +372,7 @@ def _write(conn: SqlConnection, papers: Iterable[Paper]) -> None:
     ]
     if unlisted:
         conn.executemany("DELETE FROM listings WHERE day = ? AND paper_id = ?", unlisted)
+    write_author_rows(conn, papers)
 
 
 def _max_seq(conn: SqlConnection) -> int:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FOLLOW_KINDS", "Folder", "Follow", "PaperMarks", "SavedPaper", "Signals"]
+__all__ = [
+    "FOLLOW_KINDS",
+    "Collection",
+    "CollectionItem",
+    "Folder",
+    "Follow",
+    "PaperMarks",
+    "SavedPaper",
+    "Signals",
+]
 
 # What a reader can follow: an author's name, an organisation, a keyword, a saved search query.
 FOLLOW_KINDS = ("author", "organization", "keyword", "search")
@@ -14,6 +23,36 @@ FOLLOW_KINDS = ("author", "organization", "keyword", "search")
 class Folder:
     id: int
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A library folder with what its public page shows: a title, a description, and
+    the URL name ``slug`` under its owner (``/collections/{owner}/{slug}``). ``slug`` is
+    None until the folder is first made public; ``public`` says whether it is now."""
+
+    id: int
+    user_id: int
+    owner: str  # the owner's username
+    name: str  # the folder's own name, as the library shows it
+    slug: str | None
+    title: str
+    description: str
+    public: bool
+    published_at: float | None  # Unix time it was last made public
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionItem:
+    """One paper of a folder, with the note its owner wrote for it ("" for none)."""
+
+    paper_id: str
+    note: str
+    saved_at: float  # Unix time
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,6 +277,33 @@ PG_MIGRATIONS: list[str] = [
         size INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 14: public collections (see the SQLite migration 14).
+    """
+    ALTER TABLE folders ADD COLUMN slug TEXT COLLATE "C";
+    ALTER TABLE folders ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE folders ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    ALTER TABLE folders ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE folders ADD COLUMN published_at DOUBLE PRECISION;
+    CREATE UNIQUE INDEX folders_by_slug ON folders(user_id, slug) WHERE slug IS NOT NULL;
+    CREATE INDEX folders_public ON folders(user_id, public);
+    ALTER TABLE folder_papers ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    """,
+    # 15: each paper's author names (see the SQLite migration 15).
+    """
+    CREATE TABLE paper_authors (
+        name TEXT COLLATE "C" NOT NULL,
+        paper_id TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (name, paper_id)
+    );
+    CREATE INDEX paper_authors_by_paper ON paper_authors(paper_id, name);
+    INSERT INTO paper_authors (name, paper_id)
+        SELECT DISTINCT a.value ->> 'name', p.id FROM papers p,
+            json_array_elements(
+                CASE WHEN json_typeof(p.record::json -> 'authors') = 'array'
+                    THEN p.record::json -> 'authors' ELSE '[]'::json END) a
+        WHERE json_typeof(a.value) = 'object' AND COALESCE(a.value ->> 'name', '') <> ''
+        ON CONFLICT DO NOTHING;
+    """,
 ]
 
 

@@ -24,7 +24,9 @@ from psycopg_pool import ConnectionPool
 
 from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.authors import AuthorsMixin
 from paperwire.store.code_activity import CodeActivityMixin
+from paperwire.store.collections import CollectionsMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import advisory_lock
@@ -53,6 +55,8 @@ class PostgresStore(
     MailMixin,
     CodeActivityMixin,
     ThumbnailsMixin,
+    CollectionsMixin,
+    AuthorsMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

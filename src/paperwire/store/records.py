@@ -13,8 +13,10 @@ from paperwire.model import Paper
 from paperwire.organizations import known_organization, organization_slug
 
 __all__ = [
+    "AuthorPage",
     "FeedPage",
     "ListedPaper",
+    "NameCount",
     "OrganizationCount",
     "TrendingRow",
     "User",
@@ -41,6 +43,26 @@ class ListedPaper:
 class FeedPage:
     items: list[ListedPaper]
     total: int  # papers in the whole range, not only on this page
+
+
+@dataclass(frozen=True, slots=True)
+class NameCount:
+    """A name and how many papers it is on (a co-author, an organisation)."""
+
+    name: str
+    papers: int
+
+
+@dataclass(slots=True)
+class AuthorPage:
+    """One page of the papers that list an author name, with the name's most
+    frequent co-authors and organisations over its papers."""
+
+    name: str
+    total: int  # papers listing the name, not only on this page
+    items: list[ListedPaper]
+    coauthors: list[NameCount]
+    organizations: list[NameCount]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from paperwire.store.accounts import AccountsMixin
+from paperwire.store.authors import AuthorsMixin
 from paperwire.store.code_activity import CodeActivityMixin
+from paperwire.store.collections import CollectionsMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import file_lock
@@ -40,6 +42,8 @@ class SQLiteStore(
     MailMixin,
     CodeActivityMixin,
     ThumbnailsMixin,
+    CollectionsMixin,
+    AuthorsMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

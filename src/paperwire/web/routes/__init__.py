@@ -2,13 +2,16 @@
 
 ``daily`` serves ``/`` and ``/papers?date=|week=|month=``; ``trending``
 ``/trending`` and ``/about/ranking``; ``search`` ``/search``; ``papers``
-``/papers/{id}`` and its upvote; ``orgs`` ``/orgs``; ``submit`` ``/submit``;
+``/papers/{id}`` and its upvote; ``orgs`` ``/orgs``; ``authors``
+``/authors/{name}``; ``submit`` ``/submit``;
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
 ``/unsubscribe``) and ``triage`` (the undo of "not interested" and "seen")
-hung under it; ``status`` ``/status`` and ``/status.json``; ``site``
-``/robots.txt`` and the sitemap; ``thumbnails`` ``/thumbnails/{id}.webp``.
+hung under it; ``collections`` a folder's BibTeX and RSS,
+``/collections/{user}/{slug}`` and ``/users/{name}``; ``status`` ``/status`` and
+``/status.json``; ``site`` ``/robots.txt`` and the sitemap; ``thumbnails``
+``/thumbnails/{id}.webp``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -20,6 +23,8 @@ from fastapi import APIRouter
 from paperwire.web.routes import (
     accounts,
     api,
+    authors,
+    collections,
     daily,
     docs,
     feeds,
@@ -42,12 +47,14 @@ ROUTERS: tuple[APIRouter, ...] = (
     search.router,
     papers.router,
     orgs.router,
+    authors.router,
     submit.router,
     accounts.router,
     api.router,
     feeds.router,
     docs.router,
     personal.router,
+    collections.router,
     status.router,
     site.router,
     thumbnails.router,
