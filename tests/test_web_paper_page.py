@@ -128,7 +128,8 @@ def test_versions_and_categories(store: SQLiteStore, client: TestClient) -> None
         ]
     )
     html = client.get("/papers/2611.00077").text
-    assert "v1 (Nov 1, 2026), v2 (Nov 9, 2026)" in html
+    assert '>v1 (<time datetime="2026-11-01">Nov 1, 2026</time>)</a>' in html
+    assert '>v2 (<time datetime="2026-11-09">Nov 9, 2026</time>)</a>' in html
     assert 'href="/search?q=cat%3Acs.LG"' in html and "12 pages" in html
 
 

@@ -26,6 +26,7 @@ is kept as text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 from xml.etree.ElementTree import Element
@@ -105,24 +106,26 @@ def math_spans(text: str) -> list[MathSpan]:
     return spans
 
 
-def math_html(text: str | None) -> Markup:
+def math_html(text: str | None, plain: Callable[[str], Markup] = escape) -> Markup:
     """``text`` as escaped HTML with each math span as MathML (or as its TeX, set apart).
 
-    White space is left as it is: callers that undo line wraps do it first.
+    ``plain`` renders the text between the spans (``links.linked_html`` also links
+    its addresses). White space is left as it is: callers that undo line wraps do
+    it first.
     """
     if not text:
         return Markup("")
     if "$" not in text and "\\" not in text:
-        return escape(text)
+        return plain(text)
     out: list[str] = []
     at = 0
     for span in math_spans(text):
-        out.append(str(escape(text[at : span.start])))
+        out.append(str(plain(text[at : span.start])))
         source = text[span.start : span.end]
         mathml = formula_mathml(span.tex, source, span.display)
         out.append(mathml if mathml is not None else f'<span class="tex">{escape(source)}</span>')
         at = span.end
-    out.append(str(escape(text[at:])))
+    out.append(str(plain(text[at:])))
     return Markup("".join(out))
 
 

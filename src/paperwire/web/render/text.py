@@ -11,6 +11,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from paperwire.search.results import Snippet
+from paperwire.web.render.links import linked_html
 from paperwire.web.render.mathml import math_html
 
 __all__ = ["abstract_html", "count", "long_day", "plural", "short_day", "snippet_html", "xml_safe"]
@@ -23,15 +24,17 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def abstract_html(text: str | None) -> Markup:
     """Paragraphs of escaped text; hard line wraps (arXiv's 80 columns) are undone.
 
-    Math spans become MathML (``mathml.math_html``). Text without any is
-    escaped once, then split and wrapped: a page lists many abstracts, and
-    escaping piece by piece was most of its rendering time.
+    Math spans become MathML (``mathml.math_html``), web addresses links
+    (``links.linked_html``). Text with neither is escaped once, then split and
+    wrapped: a page lists many abstracts, and escaping piece by piece was most of
+    its rendering time.
     """
     if not text:
         return Markup("")
-    if "$" in text or "\\" in text:
+    if "$" in text or "\\" in text or "://" in text:
         paragraphs = (" ".join(part.split()) for part in _PARAGRAPHS.split(text.strip()))
-        return Markup("".join(f"<p>{math_html(p)}</p>" for p in paragraphs if p))
+        html = (math_html(p, plain=linked_html) for p in paragraphs if p)
+        return Markup("".join(f"<p>{p}</p>" for p in html))
     escaped = str(escape(text.strip()))
     paragraphs = (" ".join(part.split()) for part in _PARAGRAPHS.split(escaped))
     return Markup("".join(f"<p>{p}</p>" for p in paragraphs if p))

@@ -71,7 +71,10 @@ def vote(
 
 
 @router.get("/papers/{paper_id:path}", include_in_schema=False)
-def paper_page(request: Request, paper_id: str, submitted: str | None = None) -> Response:
+def paper_page(
+    request: Request, paper_id: str, submitted: str | None = None, authors: str | None = None
+) -> Response:
+    """The paper's page; ``authors=all`` lists every author of a long list."""
     wanted = canonical_id(paper_id)
     if wanted is None:
         return error_response(request, 404, f"{paper_id!r} is not an arXiv id.")
@@ -79,10 +82,14 @@ def paper_page(request: Request, paper_id: str, submitted: str | None = None) ->
         return RedirectResponse(paper_url(wanted), status_code=301)
     # The page names its own absolute URL (og:url): cached per host, so a forged
     # Host header never reaches another visitor.
-    return cached(request, lambda: _page(request, wanted, submitted == "1"), str(request.base_url))
+    return cached(
+        request,
+        lambda: _page(request, wanted, submitted == "1", authors == "all"),
+        str(request.base_url),
+    )
 
 
-def _page(request: Request, paper_id: str, submitted: bool) -> Response:
+def _page(request: Request, paper_id: str, submitted: bool, all_authors: bool) -> Response:
     state = app_state(request)
     found = state.store.listed_with_votes([paper_id])
     if not found:
@@ -108,6 +115,7 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
         meta=paper_meta(card.paper, _absolute(request, card.url), card.paper.ai_summary),
         similar=_similar(request, state, card.paper),
         submitted=submitted,
+        all_authors=all_authors,
     )
 
 
