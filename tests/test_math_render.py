@@ -133,6 +133,22 @@ def test_a_pathological_formula_is_answered_quickly(tex: str) -> None:
     assert time.perf_counter() - started < 1.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\(" * 20_000,  # openers with no closer: each must not read to the end
+        "\\[" * 20_000,
+        "$a" * 30_000,  # thousands of formulas: past MAX_SPANS they stay TeX
+        "https://x.io/" + ")" * 50_000,
+    ],
+)
+def test_a_hostile_abstract_renders_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    html = str(abstract_html(text))
+    assert time.perf_counter() - started < 2.0  # 0.13 s at most here; quadratic took 9 s
+    assert html.count("<math ") <= mathml.MAX_SPANS
+
+
 def test_abstracts_get_mathml_paragraph_by_paragraph() -> None:
     html = str(abstract_html("We bound it by\n$O(n \\log n)$.\n\nAnd $\\ours$ too."))
     assert html.startswith('<p>We bound it by <math display="inline" alttext="$O(n \\log n)$">')

@@ -16,8 +16,9 @@ __all__ = ["REL", "linked_html", "url_spans"]
 
 REL = "nofollow noopener ugc"
 
-# An address runs to white space or a character no address holds unescaped.
-_URL = re.compile(r"\bhttps?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
+# An address runs to white space or a character no address holds unescaped (and
+# stops at 2,000 characters, beyond what browsers and servers take).
+_URL = re.compile(r"\bhttps?://[^\s<>\"'`{}|\\^]{1,2000}", re.IGNORECASE)
 # Sentence punctuation after an address is the sentence's, not the address's.
 _TRAILING = ".,;:!?*"
 _CLOSERS = {")": "(", "]": "["}

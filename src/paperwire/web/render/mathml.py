@@ -11,7 +11,8 @@ comes out as raw markup and ``\\href``, ``\\style`` and ``\\class`` add
 attributes, so every result is parsed and rebuilt from an allow-list of MathML
 elements and attributes (anything else rejects the span). A span over
 ``MAX_FORMULA`` characters, or nested deeper than ``MAX_DEPTH`` braces, is not
-converted at all: the converter is recursive, and a page must not wait on it.
+converted at all, nor are a text's spans after its ``MAX_SPANS``th: the
+converter is recursive, and a page must not wait on it.
 
 Where a span starts and ends follows Pandoc's ``tex_math_dollars`` rule
 (https://pandoc.org/MANUAL.html#extension-tex_math_dollars): an opening ``$``
@@ -38,6 +39,7 @@ from markupsafe import Markup, escape
 __all__ = [
     "MAX_DEPTH",
     "MAX_FORMULA",
+    "MAX_SPANS",
     "MathSpan",
     "formula_mathml",
     "has_math",
@@ -47,6 +49,7 @@ __all__ = [
 
 MAX_FORMULA = 300  # characters of TeX; titles' and abstracts' formulas are far shorter
 MAX_DEPTH = 12  # nested braces
+MAX_SPANS = 200  # converted per text; any more stay TeX (arXiv's abstracts hold at most ~40)
 
 _MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 # MathML Core's presentation elements (https://www.w3.org/TR/mathml-core/#mathml-elements-and-attributes).
@@ -70,12 +73,13 @@ _ATTRIBUTES = frozenset({
 # fmt: on
 _SAFE_VALUE = re.compile(r"[\w .%+-]*")
 
-# The span's delimiters; the TeX inside is group "dd", "d", "p" or "b".
+# The span's delimiters; the TeX inside is group "dd", "d", "p" or "b". Bounded, so
+# that a text of many openers and no closer is read in linear time.
 _SPAN = re.compile(
-    r"(?<!\\)\$\$(?P<dd>[^$]+?)\$\$"
-    r"|(?<![\\$])\$(?![\s$])(?P<d>[^$\n]*?[^\s\\])\$(?!\$)"
-    r"|\\\((?P<p>.+?)\\\)"
-    r"|\\\[(?P<b>.+?)\\\]",
+    rf"(?<!\\)\$\$(?P<dd>[^$]{{1,{MAX_FORMULA}}}?)\$\$"
+    rf"|(?<![\\$])\$(?![\s$])(?P<d>[^$\n]{{0,{MAX_FORMULA}}}?[^\s\\])\$(?!\$)"
+    rf"|\\\((?P<p>.{{1,{MAX_FORMULA}}}?)\\\)"
+    rf"|\\\[(?P<b>.{{1,{MAX_FORMULA}}}?)\\\]",
     re.DOTALL,
 )
 _LEFTOVER_COMMAND = re.compile(r"^\\[A-Za-z]+$")
@@ -119,10 +123,10 @@ def math_html(text: str | None, plain: Callable[[str], Markup] = escape) -> Mark
         return plain(text)
     out: list[str] = []
     at = 0
-    for span in math_spans(text):
+    for number, span in enumerate(math_spans(text)):
         out.append(str(plain(text[at : span.start])))
         source = text[span.start : span.end]
-        mathml = formula_mathml(span.tex, source, span.display)
+        mathml = formula_mathml(span.tex, source, span.display) if number < MAX_SPANS else None
         out.append(mathml if mathml is not None else f'<span class="tex">{escape(source)}</span>')
         at = span.end
     out.append(str(plain(text[at:])))
