@@ -72,7 +72,7 @@ def test_the_paper_page_shows_every_hostile_field_as_text(client: TestClient) ->
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;b onmouseover=alert(1)&gt;Mallory&lt;/b&gt;" in html
     assert "&lt;svg onload=alert(1)&gt;Org" in html
-    assert '<span class="tex">$x&lt;y$</span>' in html
+    assert '<math display="inline" alttext="$x&lt;y$"><mrow><mi>x</mi><mo>&lt;</mo>' in html
 
 
 def test_search_snippets_escape_around_our_marks(client: TestClient) -> None:

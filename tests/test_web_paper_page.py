@@ -38,9 +38,10 @@ def test_the_page_shows_the_paper(client: TestClient) -> None:
     assert 'href="/papers?date=2026-11-24"' in html
 
 
-def test_tex_is_kept_as_text_and_lines_are_joined(client: TestClient) -> None:
+def test_math_is_mathml_and_lines_are_joined(client: TestClient) -> None:
     html = client.get("/papers/2611.00001").text
-    assert '<span class="tex">$L(N) = aN^{-b}$</span>' in html
+    assert '<math display="inline" alttext="$L(N) = aN^{-b}$">' in html
+    assert "<msup><mi>N</mi><mrow><mo>−</mo><mi>b</mi></mrow></msup>" in html
     # The hard line break inside the first paragraph is undone; the blank line is a new one.
     assert "<p>We scale diffusion transformers to long video. The loss follows" in html
     assert "<p>Code and weights are released.</p>" in html
@@ -127,7 +128,8 @@ def test_versions_and_categories(store: SQLiteStore, client: TestClient) -> None
         ]
     )
     html = client.get("/papers/2611.00077").text
-    assert "v1 (Nov 1, 2026), v2 (Nov 9, 2026)" in html
+    assert '>v1 (<time datetime="2026-11-01">Nov 1, 2026</time>)</a>' in html
+    assert '>v2 (<time datetime="2026-11-09">Nov 9, 2026</time>)</a>' in html
     assert 'href="/search?q=cat%3Acs.LG"' in html and "12 pages" in html
 
 

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from paperwire import __version__
-from paperwire.web.render import text
+from paperwire.web.render import links, mathml, text
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.csrf import apply_csrf_cookie, masked_csrf_token
 from paperwire.web.security.sessions import current_user
@@ -56,6 +56,8 @@ def make_environment() -> Environment:
     )
     env.filters.update(
         abstract_html=text.abstract_html,
+        math_html=mathml.math_html,
+        linked_html=links.linked_html,
         snippet_html=text.snippet_html,
         long_day=text.long_day,
         short_day=text.short_day,

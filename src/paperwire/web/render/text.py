@@ -1,6 +1,7 @@
-"""Turning stored text into safe HTML: abstracts with their TeX kept readable, and
-search snippets with highlights. Everything is escaped; the only markup added
-is our own (<p>, <span class="tex">, <mark>)."""
+"""Turning stored text into safe HTML: abstracts with their math as MathML (TeX that
+does not convert kept readable, see ``mathml``), and search snippets with
+highlights. Everything is escaped; the only markup added is our own (<p>,
+<math>, <span class="tex">, <mark>)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from paperwire.search.results import Snippet
+from paperwire.web.render.links import linked_html
+from paperwire.web.render.mathml import math_html
 
 __all__ = ["abstract_html", "count", "long_day", "plural", "short_day", "snippet_html", "xml_safe"]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-# $...$ and $$...$$ spans (not across a blank line): kept as TeX, set apart.
-_TEX = re.compile(r"(\$\$[^$]+?\$\$|\$[^$\n]+?\$)")
-_TEX_SPAN = r'<span class="tex">\1</span>'
 # Characters XML 1.0 forbids; a hostile title must not break a feed.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -24,17 +24,20 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def abstract_html(text: str | None) -> Markup:
     """Paragraphs of escaped text; hard line wraps (arXiv's 80 columns) are undone.
 
-    The whole text is escaped once, then split and wrapped: a page lists many
-    abstracts, and escaping piece by piece was most of its rendering time.
+    Math spans become MathML (``mathml.math_html``), web addresses links
+    (``links.linked_html``). Text with neither is escaped once, then split and
+    wrapped: a page lists many abstracts, and escaping piece by piece was most of
+    its rendering time.
     """
     if not text:
         return Markup("")
+    if "$" in text or "\\" in text or "://" in text:
+        paragraphs = (" ".join(part.split()) for part in _PARAGRAPHS.split(text.strip()))
+        html = (math_html(p, plain=linked_html) for p in paragraphs if p)
+        return Markup("".join(f"<p>{p}</p>" for p in html))
     escaped = str(escape(text.strip()))
     paragraphs = (" ".join(part.split()) for part in _PARAGRAPHS.split(escaped))
-    # "$" and the characters between are escaped already, so wrapping them adds no markup
-    # but ours; the span keeps TeX readable as TeX.
-    html = "".join(f"<p>{_TEX.sub(_TEX_SPAN, p)}</p>" for p in paragraphs if p)
-    return Markup(html)
+    return Markup("".join(f"<p>{p}</p>" for p in paragraphs if p))
 
 
 def snippet_html(snippet: Snippet | None) -> Markup:

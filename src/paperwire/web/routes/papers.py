@@ -17,6 +17,7 @@ from paperwire.web.render.bibtex import bibtex
 from paperwire.web.render.cards import paper_url
 from paperwire.web.render.code_links import code_links
 from paperwire.web.render.page_helpers import cached, listed_cards
+from paperwire.web.render.paper_meta import paper_meta
 from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
@@ -70,16 +71,25 @@ def vote(
 
 
 @router.get("/papers/{paper_id:path}", include_in_schema=False)
-def paper_page(request: Request, paper_id: str, submitted: str | None = None) -> Response:
+def paper_page(
+    request: Request, paper_id: str, submitted: str | None = None, authors: str | None = None
+) -> Response:
+    """The paper's page; ``authors=all`` lists every author of a long list."""
     wanted = canonical_id(paper_id)
     if wanted is None:
         return error_response(request, 404, f"{paper_id!r} is not an arXiv id.")
     if wanted != paper_id:
         return RedirectResponse(paper_url(wanted), status_code=301)
-    return cached(request, lambda: _page(request, wanted, submitted == "1"))
+    # The page names its own absolute URL (og:url): cached per host, so a forged
+    # Host header never reaches another visitor.
+    return cached(
+        request,
+        lambda: _page(request, wanted, submitted == "1", authors == "all"),
+        str(request.base_url),
+    )
 
 
-def _page(request: Request, paper_id: str, submitted: bool) -> Response:
+def _page(request: Request, paper_id: str, submitted: bool, all_authors: bool) -> Response:
     state = app_state(request)
     found = state.store.listed_with_votes([paper_id])
     if not found:
@@ -103,9 +113,15 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
         artifacts=state.store.paper_artifacts(paper_id, top=ARTIFACTS_SHOWN),
         hub_url=state.settings.hf_api_url.rstrip("/"),
         bibtex=bibtex(card.paper),
+        meta=paper_meta(card.paper, _absolute(request, card.url), card.paper.ai_summary),
         similar=similar,
         submitted=submitted,
+        all_authors=all_authors,
     )
+
+
+def _absolute(request: Request, path: str) -> str:
+    return str(request.base_url).rstrip("/") + quote(path, safe="/:")
 
 
 def _similar(state: AppState, paper: Paper) -> list[ListedPaper]:
