@@ -17,6 +17,7 @@ from paperwire.store.code_records import CodeActivityStore
 from paperwire.store.mail_records import NewMessage, OutboxRow, Subscriber
 from paperwire.store.personal_records import Folder, Follow, SavedPaper, Signals
 from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow, User
+from paperwire.store.summary_records import SummaryStore
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,7 +91,7 @@ class HarvestCheckpoint:
     updated_at: str = ""
 
 
-class PaperStore(CodeActivityStore, Protocol):
+class PaperStore(CodeActivityStore, SummaryStore, Protocol):
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]: ...
 
     def get_paper(self, paper_id: str) -> Paper | None: ...

@@ -283,6 +283,16 @@ MIGRATIONS: list[str] = [
         checked_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # Each paper's one-line summary (paperwire.understanding.summaries): derived data,
+    # with the rules that made it and the paper's change seq it was made from.
+    """
+    CREATE TABLE paper_summaries (
+        paper_id TEXT PRIMARY KEY,
+        summary TEXT NOT NULL,
+        rules INTEGER NOT NULL,
+        seq INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -264,6 +264,15 @@ PG_MIGRATIONS: list[str] = [
         checked_at TEXT NOT NULL
     );
     """,
+    # Each paper's one-line summary (paperwire.understanding.summaries).
+    """
+    CREATE TABLE paper_summaries (
+        paper_id TEXT COLLATE "C" PRIMARY KEY,
+        summary TEXT NOT NULL,
+        rules INTEGER NOT NULL,
+        seq BIGINT NOT NULL
+    );
+    """,
 ]
 
 

@@ -33,6 +33,7 @@ from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
 from paperwire.store.sql import SqlConnection
+from paperwire.store.summaries import SummariesMixin
 from paperwire.store.sync_state import SyncStateMixin
 
 __all__ = ["PostgresStore"]
@@ -51,6 +52,7 @@ class PostgresStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    SummariesMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

@@ -22,6 +22,7 @@ from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
+from paperwire.store.summaries import SummariesMixin
 from paperwire.store.sync_state import SyncStateMixin
 
 __all__ = ["SQLiteStore"]
@@ -38,6 +39,7 @@ class SQLiteStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    SummariesMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

@@ -64,6 +64,7 @@ TABLES: dict[str, tuple[str, str]] = {
         "paper_id, kind, artifact_id",
     ),
     "artifact_checks": ("paper_id, checked_at", "paper_id"),
+    "paper_summaries": ("paper_id, summary, rules, seq", "paper_id"),
 }
 _BATCH = 2000
 _VECTOR_COLUMN = 4  # in the embeddings row
