@@ -1,8 +1,9 @@
 """What a page shows of a paper (``PaperCard``), built from store records.
 
 One card per paper in every list (feed, trending, search, organisation,
-similar papers), so all lists show the same facts: title, authors (count and
-names), date, upvotes (imported plus local), organisation, code and stars.
+similar papers), so all lists show the same facts: title, the one-line summary
+(Hugging Face's, else ours), authors (count and names), date, upvotes (imported
+plus local), organisation, code and stars.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from paperwire.model import Paper
 from paperwire.organizations import canonical_organization, organization_slug
-from paperwire.store.records import ListedPaper
+from paperwire.store.records import ListedPaper, SummaryLine
 
 __all__ = ["PaperCard", "card_for", "cards_for", "paper_url"]
 
@@ -35,6 +36,7 @@ class PaperCard:
     title_html: Markup | None = None  # highlighted title (search)
     snippet_html: Markup | None = None  # highlighted passage (search)
     listed_day: date | None = None  # the day it was listed in the feed shown
+    summary: SummaryLine | None = None  # Hugging Face's one-line summary, else ours
     _authors: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -112,6 +114,7 @@ def card_for(
         voted=bool(voted) and listed.paper.id in (voted or ()),
         why=why,
         listed_day=listed.day,
+        summary=listed.summary_line,
     )
 
 

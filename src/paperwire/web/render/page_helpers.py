@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from paperwire.store.records import ListedPaper
 from paperwire.web.render.cards import PaperCard, cards_for
+from paperwire.web.render.summary_lines import attach_summaries
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
@@ -68,11 +69,13 @@ def pager_for(request: Request, page: int, total: int, per_page: int) -> Pager:
 def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
-    """Cards for ``listed``, marked with the logged-in user's votes."""
+    """Cards for ``listed``, marked with the logged-in user's votes, with their summaries."""
     user = current_user(request)
     voted: set[str] = set()
+    store = app_state(request).store
+    attach_summaries(store, listed)
     if user is not None:
-        voted = app_state(request).store.user_votes(user.id, [i.paper.id for i in listed])
+        voted = store.user_votes(user.id, [i.paper.id for i in listed])
     return cards_for(listed, voted, why)
 
 
