@@ -75,8 +75,9 @@ def test_import_fills_summaries_and_an_export_round_trip_keeps_them(
     runner = CliRunner()
     theirs = tmp_path / "hf.json"
     theirs.write_text(
-        '[{"paper": {"id": "2608.00003", "title": "Theirs", "summary": "We study X in depth. It works.",'
-        ' "ai_summary": "X works.", "publishedAt": "2026-08-19T10:00:00.000Z"}}]'
+        '[{"paper": {"id": "2608.00003", "title": "Theirs",'
+        ' "summary": "We study X in depth. It works.", "ai_summary": "X works.",'
+        ' "publishedAt": "2026-08-19T10:00:00.000Z"}}]'
     )
     paths = [str(fixtures / "oai_arxivraw.xml"), str(fixtures / "hf_daily_papers.json")]
     result = runner.invoke(
