@@ -16,6 +16,7 @@ from paperwire.store import PaperStore, SQLiteStore, open_store_at
 from paperwire.store.base import HarvestCheckpoint, StoredEmbedding
 from paperwire.store.code_records import Artifact, CodeRepoState
 from paperwire.store.mail_records import NewMessage
+from paperwire.store.summary_records import StoredSummary
 from paperwire.store.thumbnails import StoredThumbnail, ThumbnailAttempt
 from paperwire.store.transfer import TABLES, checksums
 from web_helpers import fill_store
@@ -74,6 +75,7 @@ def fill_everything(store: PaperStore) -> None:
         )
     )
     store.record_thumbnail_attempt(ThumbnailAttempt(ids[1], "2026-11-24T10:00:03", None, "404"))
+    store.put_summaries([StoredSummary(ids[0], "We propose a model — ünïcode.", 1, 1)])
 
 
 def migrate(*args: str) -> dict:
@@ -105,6 +107,7 @@ def test_sqlite_to_postgresql_and_back_is_identical(tmp_path: Path, postgres_url
         assert copy.outbox_counts() == {"pending": 1}
         embedded = copy.get_embeddings([p.id for p in copy.iter_papers()][:3], "test-model")
         assert len(embedded) == 3 and all(e.vector.dtype == np.float32 for e in embedded.values())
+        assert list(copy.get_summaries(embedded).values()) == ["We propose a model — ünïcode."]
     finally:
         copy.close()
 

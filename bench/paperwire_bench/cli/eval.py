@@ -1,4 +1,5 @@
-"""``paperwire eval``: the group of quality evaluations (search on BEIR sets, recommendations).
+"""``paperwire eval``: the group of quality evaluations (search on BEIR sets, recommendations,
+one-line summaries).
 
 Each evaluation command lives in its own module and is added here, in one
 list; the product's CLI finds this group through the ``paperwire.commands``
@@ -11,6 +12,7 @@ import click
 
 from paperwire.cli.engine_options import CONTEXT
 from paperwire_bench.cli.eval_recs import eval_recs_command
+from paperwire_bench.cli.eval_summaries import eval_summaries_command
 from paperwire_bench.cli.search_eval import eval_search_command
 
 __all__ = ["eval_group"]
@@ -37,8 +39,9 @@ def eval_group() -> None:
     Example:
       paperwire eval ../shared/data/scifact --split test --json scifact.json
       paperwire eval recs --json recs.json
+      paperwire eval summaries --json summaries.json
     """
 
 
-for _command in (eval_search_command, eval_recs_command):
+for _command in (eval_search_command, eval_recs_command, eval_summaries_command):
     eval_group.add_command(_command)

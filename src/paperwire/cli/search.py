@@ -19,7 +19,8 @@ from paperwire.cli.engine_options import (
     progress_bar,
     report_index_state,
 )
-from paperwire.cli.options import db_option, emit_json, json_option
+from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
+from paperwire.cli.understanding import fill_summaries_with_progress
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.search.engine import SORTS
 from paperwire.search.indexer import IndexReport
@@ -129,12 +130,18 @@ def reindex_command(
     by default the index keeps its own (a new index takes
     $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a keyword-only
     index and embeds nothing. With --catch-up, only the papers changed since the
-    last run are indexed, with the index's own model.
+    last run are indexed, with the index's own model. Every paper whose
+    one-line summary is missing or stale gets one first.
 
     \b
     Example:
       paperwire reindex
     """
+    store = open_cli_store(db_path)
+    try:
+        fill_summaries_with_progress(store, quiet=json_out == "-")
+    finally:
+        store.close()
     with (
         opened_search(db_path, model, catch_up=False, rebuilding=not catch_up) as service,
         progress_bar("indexing") as bar,

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from paperwire.mail.links import SiteLinks
 from paperwire.mail.outbox import message_id_for
 from paperwire.store.mail_records import NewMessage, Subscriber
+from paperwire.store.records import SummaryLine
 
 __all__ = ["DigestItem", "DigestSection", "confirmation_message", "digest_message"]
 
@@ -34,6 +35,7 @@ class DigestItem:
     why: str
     url: str
     withdrawn: bool = False  # marked in the message: its latest arXiv version withdraws it
+    summary: SummaryLine | None = None  # Hugging Face's one-line summary, else ours
 
 
 @dataclass(frozen=True, slots=True)

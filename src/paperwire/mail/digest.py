@@ -4,14 +4,15 @@ Each paper appears at most once per subscriber, ever: papers already
 emailed to them are skipped, and a paper in an earlier section is not
 repeated in a later one. A paper arXiv deleted is never sent (the store's
 listings leave it out, and ``_item`` callers skip one read since); a
-withdrawn one is sent marked. "For you" and alerts need an account (the
+withdrawn one is sent marked. Each paper comes with its one-line summary
+(Hugging Face's, else ours), marked with whose. "For you" and alerts need an account (the
 subscriber's user); an address alone gets trending. A digest with nothing
 new is not sent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from paperwire.mail.compose import DigestItem, DigestSection
@@ -22,6 +23,7 @@ from paperwire.rank.recommend import recommend_for_user
 from paperwire.rank.trending import DEFAULT_WEIGHTS, rank_trending, window_start
 from paperwire.store.base import PaperStore
 from paperwire.store.mail_records import Subscriber
+from paperwire.store.records import SummaryLine, summary_line
 
 __all__ = ["DEFAULT_LIMITS", "DigestLimits", "digest_sections", "period_key"]
 
@@ -60,14 +62,35 @@ def digest_sections(
     if subscriber.user_id is not None:
         sections.append(_for_you(store, subscriber.user_id, links, today, taken, limits.for_you))
         sections.append(_alerts(store, subscriber.user_id, links, today, taken, limits))
-    return [s for s in sections if s.items]
+    return [_with_summaries(store, s) for s in sections if s.items]
+
+
+def _with_summaries(store: PaperStore, section: DigestSection) -> DigestSection:
+    """``section`` with our one-line summary on each item Hugging Face gave none."""
+    wanted = [item.paper_id for item in section.items if item.summary is None]
+    ours = store.get_summaries(wanted) if wanted else {}
+    items = [
+        replace(item, summary=SummaryLine(ours[item.paper_id], "paperwire"))
+        if item.summary is None and item.paper_id in ours
+        else item
+        for item in section.items
+    ]
+    return DigestSection(section.heading, items)
 
 
 def _item(paper: Paper, why: str, links: SiteLinks) -> DigestItem:
     names = [a.name for a in paper.authors]
     authors = ", ".join(names[:_AUTHORS_SHOWN]) + (" et al." if len(names) > _AUTHORS_SHOWN else "")
     title = " ".join(paper.title.split())
-    return DigestItem(paper.id, title, authors, why, links.paper(paper.id), paper.withdrawn)
+    return DigestItem(
+        paper.id,
+        title,
+        authors,
+        why,
+        links.paper(paper.id),
+        paper.withdrawn,
+        summary_line(paper, None),  # Hugging Face's; ours is read for the rest at once
+    )
 
 
 def _trending(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from paperwire.config import Settings
 from paperwire.store.base import PaperStore, StoredEmbedding, StoreStats, UpsertCounts
 from paperwire.store.sqlite import SQLiteStore
+from paperwire.store.summary_records import StoredSummary
 
 if TYPE_CHECKING:
     from paperwire.store.postgres import PostgresStore
@@ -23,6 +24,7 @@ __all__ = [
     "StoreLocation",
     "StoreStats",
     "StoredEmbedding",
+    "StoredSummary",
     "UpsertCounts",
     "is_postgres_url",
     "open_store",

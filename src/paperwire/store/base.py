@@ -32,6 +32,7 @@ from paperwire.store.records import (
     TrendingRow,
     User,
 )
+from paperwire.store.summary_records import SummaryStore
 from paperwire.store.thumbnails import ThumbnailStore
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class HarvestCheckpoint:
     updated_at: str = ""
 
 
-class PaperStore(CodeActivityStore, ThumbnailStore, Protocol):
+class PaperStore(CodeActivityStore, ThumbnailStore, SummaryStore, Protocol):
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]: ...
 
     def get_paper(self, paper_id: str) -> Paper | None: ...

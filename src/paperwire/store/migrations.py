@@ -327,6 +327,16 @@ MIGRATIONS: list[str] = [
         WHERE a.type = 'object' AND json_type(a.value, '$.name') = 'text'
             AND json_extract(a.value, '$.name') <> '';
     """,
+    # 16: each paper's one-line summary (paperwire.understanding.summaries): derived data,
+    # with the rules that made it and the paper's change seq it was made from.
+    """
+    CREATE TABLE paper_summaries (
+        paper_id TEXT PRIMARY KEY,
+        summary TEXT NOT NULL,
+        rules INTEGER NOT NULL,
+        seq INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -304,6 +304,15 @@ PG_MIGRATIONS: list[str] = [
         WHERE json_typeof(a.value) = 'object' AND COALESCE(a.value ->> 'name', '') <> ''
         ON CONFLICT DO NOTHING;
     """,
+    # 16: each paper's one-line summary (paperwire.understanding.summaries).
+    """
+    CREATE TABLE paper_summaries (
+        paper_id TEXT COLLATE "C" PRIMARY KEY,
+        summary TEXT NOT NULL,
+        rules INTEGER NOT NULL,
+        seq BIGINT NOT NULL
+    );
+    """,
 ]
 
 

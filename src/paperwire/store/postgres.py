@@ -35,6 +35,7 @@ from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
 from paperwire.store.sql import SqlConnection
+from paperwire.store.summaries import SummariesMixin
 from paperwire.store.sync_state import SyncStateMixin
 from paperwire.store.thumbnails import ThumbnailsMixin
 
@@ -57,6 +58,7 @@ class PostgresStore(
     ThumbnailsMixin,
     CollectionsMixin,
     AuthorsMixin,
+    SummariesMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

@@ -18,10 +18,39 @@ __all__ = [
     "ListedPaper",
     "NameCount",
     "OrganizationCount",
+    "SummaryLine",
     "TrendingRow",
     "User",
     "organization_slug",
+    "summary_line",
 ]
+
+# Whose one-line summary a page shows: Hugging Face's ``ai_summary`` (their model's),
+# else the one paperwire made from the abstract (``paperwire.understanding.summaries``).
+SUMMARY_SOURCES = {"huggingface": "Hugging Face", "paperwire": "paperwire"}
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    """The one-line summary shown for a paper, and whose it is: ``source`` is
+    "huggingface" or "paperwire" (the API's ``ai_summary_source``)."""
+
+    text: str
+    source: str
+
+    @property
+    def source_name(self) -> str:
+        """The source as a page names it ("Hugging Face", "paperwire")."""
+        return SUMMARY_SOURCES[self.source]
+
+
+def summary_line(paper: Paper, ours: str | None) -> SummaryLine | None:
+    """Hugging Face's summary where they gave one, else ``ours``, else None."""
+    if paper.ai_summary:
+        return SummaryLine(paper.ai_summary, "huggingface")
+    if ours:
+        return SummaryLine(ours, "paperwire")
+    return None
 
 
 @dataclass(slots=True)
@@ -32,6 +61,14 @@ class ListedPaper:
     paper: Paper
     local_votes: int = 0
     day: date | None = None
+    # paperwire's own one-line summary, where the caller read it from the store
+    # (``get_summaries``); None otherwise.
+    summary: str | None = None
+
+    @property
+    def summary_line(self) -> SummaryLine | None:
+        """The summary to show: Hugging Face's, else ours (``summary_line``)."""
+        return summary_line(self.paper, self.summary)
 
     @property
     def upvotes(self) -> int:

@@ -24,6 +24,7 @@ from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
+from paperwire.store.summaries import SummariesMixin
 from paperwire.store.sync_state import SyncStateMixin
 from paperwire.store.thumbnails import ThumbnailsMixin
 
@@ -44,6 +45,7 @@ class SQLiteStore(
     ThumbnailsMixin,
     CollectionsMixin,
     AuthorsMixin,
+    SummariesMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

@@ -72,6 +72,7 @@ TABLES: dict[str, tuple[str, str]] = {
         "paper_id, fetched_at, problem, image, width, height, digest, size",
         "paper_id",
     ),
+    "paper_summaries": ("paper_id, summary, rules, seq", "paper_id"),
 }
 _BATCH = 2000
 _VECTOR_COLUMN = 4  # in the embeddings row

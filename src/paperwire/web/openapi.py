@@ -69,6 +69,7 @@ PAPER: dict[str, Any] = {
         "projectPage",
         "ai_keywords",
         "ai_summary",
+        "ai_summary_source",
         "categories",
         "primaryCategory",
         "dailyDates",
@@ -97,6 +98,12 @@ PAPER: dict[str, Any] = {
         "projectPage": _MAYBE_TEXT,
         "ai_keywords": {"type": "array", "items": _TEXT},
         "ai_summary": _MAYBE_TEXT,
+        "ai_summary_source": {
+            "type": ["string", "null"],
+            "enum": ["huggingface", "paperwire", None],
+            "description": "Whose ai_summary: Hugging Face's model, or paperwire's own"
+            " (a sentence of the abstract)",
+        },
         "categories": {"type": "array", "items": _TEXT},
         "primaryCategory": _MAYBE_TEXT,
         "dailyDates": {

@@ -45,11 +45,12 @@ class AppState:
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int, str, int, int]:
+    def version(self) -> tuple[int, int, str, int, int, int]:
         """What cached pages depend on: the store's change seq, the votes version,
         the search mode (a page made with keyword results is not reused once the
-        vectors are in), the code-activity version (stars and artifacts) and the
-        thumbnails version (a card shows its paper's thumbnail once there is one)."""
+        vectors are in), the code-activity version (stars and artifacts), the
+        thumbnails version (a card shows its paper's thumbnail once there is one) and the
+        understanding version (one-line summaries written after their papers)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
         return (
             self.store.max_seq(),
@@ -57,6 +58,7 @@ class AppState:
             mode,
             self.store.code_activity_version(),
             self.store.thumbnails_version(),
+            self.store.understanding_version(),
         )
 
     def mail_settings(self) -> MailSettings:

@@ -1,8 +1,9 @@
 """What a page shows of a paper (``PaperCard``), built from store records.
 
 One card per paper in every list (feed, trending, search, organisation,
-similar papers), so all lists show the same facts: title, authors (count and
-names), date, upvotes (imported plus local), organisation, code and stars.
+similar papers), so all lists show the same facts: title, the one-line summary
+(Hugging Face's, else ours), authors (count and names), date, upvotes (imported
+plus local), organisation, code and stars.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from markupsafe import Markup
 from paperwire.model import Paper
 from paperwire.organizations import canonical_organization, organization_slug
 from paperwire.store.personal_records import PaperMarks
-from paperwire.store.records import ListedPaper
+from paperwire.store.records import ListedPaper, SummaryLine
 
 __all__ = ["PaperCard", "card_for", "cards_for", "paper_url"]
 
@@ -39,6 +40,7 @@ class PaperCard:
     snippet_html: Markup | None = None  # highlighted passage (search)
     listed_day: date | None = None  # the day it was listed in the feed shown
     thumbnail: tuple[int, int, str] | None = None  # width, height, digest
+    summary: SummaryLine | None = None  # Hugging Face's one-line summary, else ours
     _authors: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -127,6 +129,7 @@ def card_for(
         marks=marks,
         why=why,
         listed_day=listed.day,
+        summary=listed.summary_line,
     )
 
 

@@ -8,7 +8,10 @@ pages: the imported count plus votes cast here. ``submittedOnDailyAt`` is the
 day the paper was in the daily list asked for (Hugging Face features a paper
 again on later days, and each day's answer gives that day), elsewhere the first
 day it was listed. Beyond Hugging Face's fields, ``dailyDates`` lists every
-such day, and a paper says whether it is ``withdrawn`` (its latest arXiv
+such day; ``ai_summary`` is Hugging Face's where they gave one, else the one
+paperwire made from the abstract (``listed.summary``, read by the caller), and
+``ai_summary_source`` says whose ("huggingface", "paperwire"; null with none);
+a paper says whether it is ``withdrawn`` (its latest arXiv
 version withdraws it) and ``deleted`` (arXiv deleted the record; ``deletedAt``
 says when).
 """
@@ -38,6 +41,7 @@ def _organization(paper: Paper) -> dict[str, str] | None:
 
 def paper_json(listed: ListedPaper) -> dict[str, Any]:
     paper = listed.paper
+    line = listed.summary_line
     data: dict[str, Any] = {
         "id": paper.id,
         "authors": [{"name": a.name} for a in paper.authors],
@@ -50,7 +54,8 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
         "githubStars": paper.github_stars,
         "projectPage": paper.project_pages[0] if paper.project_pages else None,
         "ai_keywords": list(paper.keywords),
-        "ai_summary": paper.ai_summary,
+        "ai_summary": line.text if line else None,
+        "ai_summary_source": line.source if line else None,
         "categories": list(paper.categories),
         "primaryCategory": paper.primary_category,
         "dailyDates": [day.isoformat() for day in paper.listing_days()],

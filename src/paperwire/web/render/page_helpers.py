@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from paperwire.store.records import ListedPaper
 from paperwire.web.render.cards import PaperCard, cards_for
+from paperwire.web.render.summary_lines import attach_summaries
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
@@ -69,10 +70,12 @@ def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
     """Cards for ``listed``, marked with the logged-in user's votes, saved, dismissed and
-    seen papers (one query for the whole list), with their thumbnails. These pages are
+    seen papers (one query for the whole list), with their summaries
+    and thumbnails. These pages are
     never cached: ``cached`` serves only visitors who are not logged in."""
     user = current_user(request)
     store = app_state(request).store
+    attach_summaries(store, listed)
     if user is None:
         cards = cards_for(listed, None, why)
     else:

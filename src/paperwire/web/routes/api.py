@@ -26,6 +26,7 @@ from paperwire.web.render.code_lists import code_trending_list
 from paperwire.web.render.hf_shape import daily_item, linked_artifacts, paper_json
 from paperwire.web.render.page_helpers import BadParameter
 from paperwire.web.render.periods import day_period, parse_period
+from paperwire.web.render.summary_lines import attach_summaries
 from paperwire.web.render.trending_lists import period_trending, trending_list
 from paperwire.web.routes.papers import canonical_id
 from paperwire.web.state import app_state
@@ -75,24 +76,21 @@ def daily_papers(
                 "sort", "sort=code ranks the current week: give no date, week or month"
             )
         code_ranking = code_trending_list(state)
-        return JSONResponse(
-            [daily_item(item) for _, item in code_ranking.page(state, offset, limit)]
-        )
+        return _daily(state.store, [item for _, item in code_ranking.page(state, offset, limit)])
     if sort == "trending":
         ranking = (
             trending_list(state)
             if period is None
             else period_trending(state, period.first, period.last)
         )
-        listed = [item for _, item in ranking.page(state, offset, limit)]
-        return JSONResponse([daily_item(item) for item in listed])
+        return _daily(state.store, [item for _, item in ranking.page(state, offset, limit)])
     if period is None:
         latest = state.store.latest_listed_day(state.today())
         if latest is None:
             return JSONResponse([])
         period = day_period(latest)
     found = state.store.listed_papers(period.first, period.last, "published", limit, offset)
-    return JSONResponse([daily_item(item) for item in found.items])
+    return _daily(state.store, found.items)
 
 
 @router.get(
@@ -115,12 +113,13 @@ def search_papers(
         return json_error(503, "search is switched off on this server", "q")
     results = engine.search(q, page=1, per_page=limit)  # QueryError: the handler's 400
     votes = state.store.local_votes(hit.paper_id for hit in results.hits)
-    return JSONResponse(
+    return _daily(
+        state.store,
         [
-            daily_item(ListedPaper(hit.paper, votes.get(hit.paper_id, 0)))
+            ListedPaper(hit.paper, votes.get(hit.paper_id, 0))
             for hit in results.hits
             if hit.paper is not None
-        ]
+        ],
     )
 
 
@@ -140,9 +139,11 @@ def list_papers(
     after = _cursor(cursor)
     changes = state.store.changes_since(after, limit)
     votes = state.store.local_votes(paper.id for _, paper in changes)
+    listed = [ListedPaper(paper, votes.get(paper.id, 0)) for _, paper in changes]
+    attach_summaries(state.store, listed)
     papers: list[dict[str, Any]] = []
-    for seq, paper in changes:
-        papers.append({**paper_json(ListedPaper(paper, votes.get(paper.id, 0))), "seq": seq})
+    for (seq, _), item in zip(changes, listed, strict=True):
+        papers.append({**paper_json(item), "seq": seq})
     more = bool(changes) and len(changes) == limit and changes[-1][0] < state.store.max_seq()
     return JSONResponse({"papers": papers, "nextCursor": str(changes[-1][0]) if more else None})
 
@@ -164,8 +165,15 @@ def get_paper(request: Request, paper_id: str) -> Response:
     found = store.listed_with_votes([wanted])
     if not found:
         return json_error(404, f"no paper {wanted} here", "paper_id")
+    attach_summaries(store, found)
     artifacts = linked_artifacts(store.paper_artifacts(wanted, top=LINKED_SHOWN))
     return JSONResponse({**paper_json(found[0]), **_code(store, found[0]), **artifacts})
+
+
+def _daily(store: PaperStore, listed: list[ListedPaper]) -> JSONResponse:
+    """Daily items of ``listed``, each with its one-line summary."""
+    attach_summaries(store, listed)
+    return JSONResponse([daily_item(item) for item in listed])
 
 
 def _code(store: PaperStore, listed: ListedPaper) -> dict[str, Any]:
