@@ -76,7 +76,13 @@ def paper_page(request: Request, paper_id: str, submitted: str | None = None) ->
         return error_response(request, 404, f"{paper_id!r} is not an arXiv id.")
     if wanted != paper_id:
         return RedirectResponse(paper_url(wanted), status_code=301)
-    return cached(request, lambda: _page(request, wanted, submitted == "1"))
+    page = cached(request, lambda: _page(request, wanted, submitted == "1"))
+    user = current_user(request)
+    if user is not None and page.status_code == 200:
+        # A paper a reader opened is one people see: it gets a thumbnail.
+        state = app_state(request)
+        state.store.record_opened(user.id, wanted, state.clock().timestamp())
+    return page
 
 
 def _page(request: Request, paper_id: str, submitted: bool) -> Response:
