@@ -36,10 +36,18 @@ from paperwire.rank.follows import fold, follow_matches
 from paperwire.store.base import PaperStore
 from paperwire.store.thumbnails import StoredThumbnail, ThumbnailAttempt
 
-__all__ = ["DAYS", "FEED_TOP", "ThumbnailReport", "refresh_thumbnails", "wanted_papers"]
+__all__ = [
+    "DAYS",
+    "FEED_TOP",
+    "THUMBNAIL_JOB",
+    "ThumbnailReport",
+    "refresh_thumbnails",
+    "wanted_papers",
+]
 
 log = logging.getLogger(__name__)
 
+THUMBNAIL_JOB = "thumbnail refresh"
 DAYS = 14
 FEED_TOP = 30  # a day's first page, as the feed shows it
 READERS_CHOSE = 2000
@@ -102,12 +110,20 @@ def refresh_thumbnails(
     store: PaperStore, settings: Settings, today: date, cap: int = 100
 ) -> ThumbnailReport:
     """Fetch and store up to ``cap`` thumbnails (see the module docstring). Raises nothing
-    for a paper's bad PDF; a host that cannot be reached ends the run (``stopped``)."""
-    report = ThumbnailReport()
+    for a paper's bad PDF; a host that cannot be reached ends the run (``stopped``).
+    Holds the job lock ``THUMBNAIL_JOB``: ``JobBusy`` when another process runs it."""
     if not settings.pdf_url:
+        report = ThumbnailReport()
         report.stopped = "thumbnails are switched off (PAPERWIRE_PDF_URL is empty)"
         return report
-    base = settings.pdf_url.rstrip("/")
+    with store.job_lock(THUMBNAIL_JOB):
+        return _refresh(store, settings, settings.pdf_url.rstrip("/"), today, cap)
+
+
+def _refresh(
+    store: PaperStore, settings: Settings, base: str, today: date, cap: int
+) -> ThumbnailReport:
+    report = ThumbnailReport()
     options = replace(options_from_settings(settings), max_bytes=settings.thumbnail_pdf_max_bytes)
     with Fetcher(
         [base],
