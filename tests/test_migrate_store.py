@@ -45,6 +45,7 @@ def fill_everything(store: PaperStore) -> None:
     store.set_not_interested(bob.id, ids[2])
     store.follow(ada.id, "author", "Grace Hopper")
     store.mark_seen(ada.id, ids)
+    store.record_opened(bob.id, ids[1], 4.75)
     subscriber, _ = store.add_subscriber("Ada@Example.org", "daily", ada.id)
     store.confirm_subscriber(subscriber.id)
     store.add_subscriber("pending@example.org", "weekly")

@@ -85,9 +85,7 @@ def _refresh_code(store: PaperStore, settings: Settings, now: datetime) -> str:
 
 
 def _refresh_thumbnails(store: PaperStore, settings: Settings, now: datetime) -> str:
-    with store.job_lock("thumbnails"):
-        report = thumbnails.refresh_thumbnails(store, settings, now.date(), THUMBNAILS_CAP)
-    return report.summary()
+    return thumbnails.refresh_thumbnails(store, settings, now.date(), THUMBNAILS_CAP).summary()
 
 
 def _refresh_artifacts(store: PaperStore, settings: Settings, now: datetime) -> str:

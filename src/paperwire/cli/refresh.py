@@ -24,6 +24,7 @@ from paperwire.config import load_settings
 from paperwire.ingest.github_client import GithubClient
 from paperwire.ingest.hub_client import HubClient
 from paperwire.store import StoreLocation
+from paperwire.store.locks import JobBusy
 
 __all__ = ["refresh_group"]
 
@@ -94,6 +95,8 @@ def refresh_code_command(
                 progress=advance,
                 on_plan=on_plan,
             )
+    except JobBusy as exc:
+        raise _busy(exc) from exc
     finally:
         store.close()
     click.echo(report.summary())
@@ -139,6 +142,8 @@ def refresh_artifacts_command(
             report = artifact_jobs.refresh_artifacts(
                 store, client, cap=cap, progress=advance, on_plan=on_plan
             )
+    except JobBusy as exc:
+        raise _busy(exc) from exc
     finally:
         store.close()
     click.echo(report.summary())
@@ -163,8 +168,9 @@ def refresh_thumbnails_command(
 ) -> None:
     """Make thumbnails of the papers people are likely to see, from their PDFs.
 
-    The top of each day's feed over the last 14 days and the papers readers
-    upvoted, saved or marked seen; never a bulk backfill. A paper is fetched
+    The top of each day's feed over the last 14 days, the papers readers
+    upvoted, saved, marked seen or opened, and the last 14 days' papers by the
+    authors and organisations they follow; never a bulk backfill. A paper is fetched
     once: a 404, a corrupt or an oversized PDF is recorded and not asked again.
 
     \b
@@ -176,10 +182,11 @@ def refresh_thumbnails_command(
         raise click.ClickException("thumbnails are switched off (PAPERWIRE_PDF_URL is empty)")
     store = open_cli_store(db_path)
     try:
-        with store.job_lock("thumbnails"):
-            report = thumbnail_jobs.refresh_thumbnails(
-                store, settings, datetime.now(UTC).date(), cap=cap
-            )
+        report = thumbnail_jobs.refresh_thumbnails(
+            store, settings, datetime.now(UTC).date(), cap=cap
+        )
+    except JobBusy as exc:
+        raise _busy(exc) from exc
     finally:
         store.close()
     click.echo(report.summary())
@@ -187,6 +194,12 @@ def refresh_thumbnails_command(
         click.echo(f"no thumbnail: {line}", err=True)
     emit_json(_figures(report), json_out)
     _fail_if_stopped(report.stopped)
+
+
+def _busy(exc: JobBusy) -> click.ClickException:
+    # The background job (serve --sync or worker) runs the same refresh under the same
+    # lock on every node: the command has nothing to add while it runs.
+    return click.ClickException(f"{exc}; nothing was asked, try again when it is done")
 
 
 def _fail_if_stopped(stopped: str | None) -> None:

@@ -337,6 +337,16 @@ MIGRATIONS: list[str] = [
         seq INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 17: the papers each logged-in reader opened (their page), one row per reader and
+    # paper, the first time: papers people look at get a thumbnail.
+    """
+    CREATE TABLE opened_papers (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -1,10 +1,13 @@
-"""A reader's own signals: library and folders, "not interested", follows, seen papers.
+"""A reader's own signals: library and folders, "not interested", follows, seen and
+opened papers.
 
 A query mixin of both stores. These rows are what the per-user recommender
 learns from (saved papers and votes are positives, "not interested" are
 negatives, follows seed a user who has saved nothing yet) and what the
 "for you" feed hides (papers saved, dismissed or already seen); their marks on
 a page's papers come back in one read (``paper_marks``), for every card to show.
+Papers opened and what readers follow also tell the thumbnail fetcher which
+papers people see.
 """
 
 from __future__ import annotations
@@ -204,6 +207,52 @@ class PersonalMixin(SqlBackend):
             )
             for paper_id, found in tags.items()
         }
+
+    def followed_by_readers(self, kinds: tuple[str, ...], limit: int) -> list[Follow]:
+        """What any reader follows of ``kinds``, each value once (its first follow's id),
+        the most followed first, at most ``limit``."""
+        if not kinds:
+            return []
+        marks = ", ".join("?" for _ in kinds)
+        rows = self._reader().execute(
+            f"SELECT MIN(id), kind, value FROM follows WHERE kind IN ({marks})"
+            " GROUP BY kind, value ORDER BY COUNT(*) DESC, MIN(id) LIMIT ?",
+            (*kinds, limit),
+        )
+        return [Follow(int(i), str(k), str(v)) for i, k, v in rows]
+
+    # -- opened ----------------------------------------------------------------
+
+    def record_opened(self, user_id: int, paper_id: str, at: float) -> bool:
+        """Note that the reader opened the paper's page; True when this is the first time.
+
+        A reader opens the same pages again and again: a pair already noted is
+        read, not written, so a repeat view takes no write lock."""
+        known = (
+            self._reader()
+            .execute(
+                "SELECT 1 FROM opened_papers WHERE user_id = ? AND paper_id = ?",
+                (user_id, paper_id),
+            )
+            .fetchone()
+        )
+        if known is not None:
+            return False
+        with self.transaction() as conn:
+            added = conn.execute(
+                "INSERT INTO opened_papers (user_id, paper_id, at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING paper_id",
+                (user_id, paper_id, at),
+            ).fetchone()
+        return added is not None
+
+    def opened_papers(self, user_id: int) -> list[str]:
+        """The papers the reader opened, the latest first."""
+        rows = self._reader().execute(
+            "SELECT paper_id FROM opened_papers WHERE user_id = ? ORDER BY at DESC, paper_id",
+            (user_id,),
+        )
+        return [str(row[0]) for row in rows]
 
     # -- everything the recommender reads --------------------------------------
 

@@ -313,6 +313,15 @@ PG_MIGRATIONS: list[str] = [
         seq BIGINT NOT NULL
     );
     """,
+    # 17: the papers each logged-in reader opened (see migrations.py).
+    """
+    CREATE TABLE opened_papers (
+        user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT COLLATE "C" NOT NULL,
+        at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    );
+    """,
 ]
 
 

@@ -155,10 +155,16 @@ class ThumbnailsMixin(SqlBackend):
         return column_int(row[0])
 
     def papers_readers_chose(self, limit: int) -> list[str]:
-        """Up to ``limit`` ids of papers some reader upvoted, saved or marked seen."""
+        """Up to ``limit`` ids of papers some reader upvoted, saved, marked seen or opened,
+        and whose PDF was never fetched: the most recently chosen first, so a long past
+        cannot keep new choices out of the limit."""
         rows = self._reader().execute(
-            "SELECT paper_id FROM (SELECT paper_id FROM votes UNION SELECT paper_id FROM library"
-            " UNION SELECT paper_id FROM seen_papers) AS chosen ORDER BY paper_id LIMIT ?",
+            "SELECT paper_id FROM (SELECT paper_id, created_at AS at FROM votes"
+            " UNION ALL SELECT paper_id, saved_at FROM library"
+            " UNION ALL SELECT paper_id, at FROM seen_papers"
+            " UNION ALL SELECT paper_id, at FROM opened_papers) AS chosen"
+            " WHERE NOT EXISTS (SELECT 1 FROM thumbnails t WHERE t.paper_id = chosen.paper_id)"
+            " GROUP BY paper_id ORDER BY MAX(at) DESC, paper_id LIMIT ?",
             (limit,),
         )
         return [str(row[0]) for row in rows]

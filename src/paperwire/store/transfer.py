@@ -51,6 +51,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "not_interested": ("user_id, paper_id, at", "user_id, paper_id"),
     "follows": ("id, user_id, kind, value, created_at", "id"),
     "seen_papers": ("user_id, paper_id, at", "user_id, paper_id"),
+    "opened_papers": ("user_id, paper_id, at", "user_id, paper_id"),
     "subscribers": (
         "id, email, user_id, frequency, status, created_at, confirmed_at, unsubscribed_at",
         "id",

@@ -82,11 +82,17 @@ def paper_page(
         return RedirectResponse(paper_url(wanted), status_code=301)
     # The page names its own absolute URL (og:url): cached per host, so a forged
     # Host header never reaches another visitor.
-    return cached(
+    page = cached(
         request,
         lambda: _page(request, wanted, submitted == "1", authors == "all"),
         str(request.base_url),
     )
+    user = current_user(request)
+    if user is not None and page.status_code == 200:
+        # A paper a reader opened is one people see: it gets a thumbnail.
+        state = app_state(request)
+        state.store.record_opened(user.id, wanted, state.clock().timestamp())
+    return page
 
 
 def _page(request: Request, paper_id: str, submitted: bool, all_authors: bool) -> Response:
