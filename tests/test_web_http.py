@@ -47,7 +47,15 @@ def get_paths() -> list[str]:
 
 
 def concrete(path: str, paper_id: str, slug: str) -> str:
-    values = {"paper_id:path": paper_id, "kind": "rss", "slug": slug, "number": "1"}
+    values = {
+        "paper_id:path": paper_id,
+        "kind": "rss",
+        "slug": slug,
+        "number": "1",
+        "name:path": "Ada Lovelace",
+        "folder": "1",
+        "username": "nobody",
+    }
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)

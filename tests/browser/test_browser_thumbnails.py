@@ -28,6 +28,7 @@ from web_helpers import NOW, fill_store
 
 MONTH = "/papers?month=2026-11"
 GOOD_CLS = 0.1  # web.dev's threshold for a good page
+SEEN_SHIFT = 0.02  # a shift no rounding or stray repaint makes
 
 # Installed before any page script runs; buffered, so shifts before it started count too.
 CLS_OBSERVER = """
@@ -130,5 +131,7 @@ def test_the_measure_sees_the_shift_of_images_without_a_reserved_box(
 
     cls, page = _cumulative_layout_shift(browser, thumbnail_server, strip_size)
     assert page.locator("img.thumbnail[height]").count() == 0
-    assert cls >= GOOD_CLS, cls
+    # How much it shifts depends on how tall the cards are; that it shifts at all
+    # (against 0.0 with the boxes reserved) is what shows the measure works.
+    assert cls > SEEN_SHIFT, cls
     page.context.close()
