@@ -25,10 +25,12 @@ from psycopg_pool import ConnectionPool
 from paperwire.config import without_password
 from paperwire.store.accounts import AccountsMixin
 from paperwire.store.code_activity import CodeActivityMixin
+from paperwire.store.discussion import DiscussionMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import advisory_lock
 from paperwire.store.mail import MailMixin
+from paperwire.store.notifications import NotificationsMixin
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
@@ -51,6 +53,8 @@ class PostgresStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    DiscussionMixin,
+    NotificationsMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from paperwire.store.accounts import AccountsMixin
 from paperwire.store.code_activity import CodeActivityMixin
+from paperwire.store.discussion import DiscussionMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import file_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
+from paperwire.store.notifications import NotificationsMixin
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.sync_state import SyncStateMixin
@@ -38,6 +40,8 @@ class SQLiteStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    DiscussionMixin,
+    NotificationsMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 
