@@ -26,6 +26,7 @@ from paperwire.store.records import User
 __all__ = [
     "MAX_COMMENT_CHARS",
     "MAX_REPORT_CHARS",
+    "MENTION",
     "CommentRejected",
     "DiscussionLimits",
     "Forbidden",
@@ -50,7 +51,7 @@ MODERATING_ROLES = frozenset({"admin", "moderator"})
 
 # @name where a name starts (not inside an email address or a word); the user-name rule
 # of registration (web.routes.accounts.USERNAME_RULE).
-_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9_.-]{2,31})")
+MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9_.-]{2,31})")
 # Anything a reader's browser or Markdown would make a link of: a scheme's URL or www.
 _LINK = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)")
 
@@ -107,7 +108,7 @@ def load_discussion_limits(environ: Mapping[str, str] | None = None) -> Discussi
 
 def mentioned_names(body: str) -> list[str]:
     """The user names ``body`` @mentions, once each, in order (a trailing dot is punctuation)."""
-    return list(dict.fromkeys(m.group(1).rstrip(".-") for m in _MENTION.finditer(body)))
+    return list(dict.fromkeys(m.group(1).rstrip(".-") for m in MENTION.finditer(body)))
 
 
 def link_count(body: str) -> int:

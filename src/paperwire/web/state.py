@@ -45,16 +45,18 @@ class AppState:
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int, str, int]:
+    def version(self) -> tuple[int, int, str, int, int]:
         """What cached pages depend on: the store's change seq, the votes version,
         the search mode (a page made with keyword results is not reused once the
-        vectors are in) and the code-activity version (stars and artifacts)."""
+        vectors are in), the code-activity version (stars and artifacts) and the
+        discussion version (comments)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
         return (
             self.store.max_seq(),
             self.store.votes_version(),
             mode,
             self.store.code_activity_version(),
+            self.store.discussion_version(),
         )
 
     def mail_settings(self) -> MailSettings:

@@ -6,7 +6,10 @@
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
-``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``.
+``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``;
+``discussion`` the comments under each paper, their permalinks and feeds, and
+``/discussions``; ``moderation`` ``/moderation``; ``notifications``
+``/notifications``; ``api_comments`` ``/api/papers/{id}/comments``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -18,9 +21,13 @@ from fastapi import APIRouter
 from paperwire.web.routes import (
     accounts,
     api,
+    api_comments,
     daily,
+    discussion,
     docs,
     feeds,
+    moderation,
+    notifications,
     orgs,
     papers,
     personal,
@@ -40,9 +47,13 @@ ROUTERS: tuple[APIRouter, ...] = (
     orgs.router,
     submit.router,
     accounts.router,
+    api_comments.router,  # before api: /api/papers/{id:path} would take its paths
     api.router,
     feeds.router,
     docs.router,
     personal.router,
     status.router,
+    discussion.router,
+    moderation.router,
+    notifications.router,
 )

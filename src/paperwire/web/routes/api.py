@@ -27,7 +27,7 @@ from paperwire.web.render.page_helpers import BadParameter
 from paperwire.web.render.periods import day_period, parse_period
 from paperwire.web.render.trending_lists import period_trending, trending_list
 from paperwire.web.routes.papers import canonical_id
-from paperwire.web.state import app_state
+from paperwire.web.state import AppState, app_state
 
 __all__ = ["router"]
 
@@ -71,9 +71,7 @@ def daily_papers(
                 "sort", "sort=code ranks the current week: give no date, week or month"
             )
         code_ranking = code_trending_list(state)
-        return JSONResponse(
-            [daily_item(item) for _, item in code_ranking.page(state, offset, limit)]
-        )
+        return _items(state, [item for _, item in code_ranking.page(state, offset, limit)])
     if sort == "trending":
         ranking = (
             trending_list(state)
@@ -81,14 +79,14 @@ def daily_papers(
             else period_trending(state, period.first, period.last)
         )
         listed = [item for _, item in ranking.page(state, offset, limit)]
-        return JSONResponse([daily_item(item) for item in listed])
+        return _items(state, listed)
     if period is None:
         latest = state.store.latest_listed_day(state.today())
         if latest is None:
             return JSONResponse([])
         period = day_period(latest)
     found = state.store.listed_papers(period.first, period.last, "published", limit, offset)
-    return JSONResponse([daily_item(item) for item in found.items])
+    return _items(state, found.items)
 
 
 @router.get(
@@ -111,12 +109,13 @@ def search_papers(
         return json_error(503, "search is switched off on this server", "q")
     results = engine.search(q, page=1, per_page=limit)  # QueryError: the handler's 400
     votes = state.store.local_votes(hit.paper_id for hit in results.hits)
-    return JSONResponse(
+    return _items(
+        state,
         [
-            daily_item(ListedPaper(hit.paper, votes.get(hit.paper_id, 0)))
+            ListedPaper(hit.paper, votes.get(hit.paper_id, 0))
             for hit in results.hits
             if hit.paper is not None
-        ]
+        ],
     )
 
 
@@ -162,6 +161,12 @@ def get_paper(request: Request, paper_id: str) -> Response:
         return json_error(404, f"no paper {wanted} here", "paper_id")
     artifacts = linked_artifacts(store.paper_artifacts(wanted, top=LINKED_SHOWN))
     return JSONResponse({**paper_json(found[0]), **_code(store, found[0]), **artifacts})
+
+
+def _items(state: AppState, listed: list[ListedPaper]) -> JSONResponse:
+    """Daily items, each ``numComments`` counting the comments posted here too."""
+    local = state.store.comment_counts([item.paper.id for item in listed])
+    return JSONResponse([daily_item(item, local.get(item.paper.id, 0)) for item in listed])
 
 
 def _code(store: PaperStore, listed: ListedPaper) -> dict[str, Any]:

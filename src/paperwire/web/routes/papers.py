@@ -18,6 +18,7 @@ from paperwire.web.render.cards import PaperCard, paper_url
 from paperwire.web.render.code_links import code_links
 from paperwire.web.render.page_helpers import cached, listed_cards
 from paperwire.web.render.templates import render
+from paperwire.web.routes.discussion import discussion_context
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import current_user
@@ -104,6 +105,7 @@ def _page(request: Request, paper_id: str, submitted: bool) -> Response:
         bibtex=bibtex(card.paper),
         similar=_similar(request, state, card.paper),
         submitted=submitted,
+        discussion=discussion_context(request, paper_id),
     )
 
 
