@@ -145,7 +145,9 @@ def send_notification_mail(
     return run
 
 
-def scheduled_notification_mail(store: PaperStore, settings: Settings) -> NotifyRun | None:
+def scheduled_notification_mail(
+    store: PaperStore, settings: Settings, now: float | None = None
+) -> NotifyRun | None:
     """The job as a scheduler or a web request's background task calls it; None when no
     SMTP server is set or another process is at it."""
     mail = load_mail_settings(settings)
@@ -153,7 +155,7 @@ def scheduled_notification_mail(store: PaperStore, settings: Settings) -> Notify
         return None
     try:
         with SmtpSender(mail) as mailer:
-            return send_notification_mail(store, settings, mail, mailer)
+            return send_notification_mail(store, settings, mail, mailer, now)
     except JobBusy:
         return None
 
