@@ -183,3 +183,13 @@ def test_users_grant_gives_a_role_from_the_command_line(tmp_path) -> None:  # ty
     store = SQLiteStore(db)
     assert store.user_roles(user.id) == {"moderator"}
     store.close()
+
+
+def test_limits_come_from_the_environment() -> None:
+    limits = discussion.load_discussion_limits(
+        {"PAPERWIRE_COMMENTS_PER_HOUR": "3", "PAPERWIRE_NEW_ACCOUNT_LINKS": "0"}
+    )
+    assert (limits.comments_per_hour, limits.new_account_links) == (3, 0)
+    assert limits.new_account_hours == 24  # the default
+    with pytest.raises(ValueError, match="PAPERWIRE_COMMENTS_PER_HOUR"):
+        discussion.load_discussion_limits({"PAPERWIRE_COMMENTS_PER_HOUR": "ten"})

@@ -13,6 +13,7 @@ Mentions are ``@name`` with the user-name rule of registration.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 MAX_COMMENT_CHARS = 10_000
+_HOUR = 3600
 MAX_REPORT_CHARS = 500
 MODERATING_ROLES = frozenset({"admin", "moderator"})
 
@@ -253,9 +255,14 @@ def _checked_body(body: str) -> str:
 def _check_rate(store: PaperStore, limits: DiscussionLimits, user: User, now: float) -> None:
     if limits.comments_per_hour <= 0:
         return
-    if store.comments_since(user.id, now - 3600) >= limits.comments_per_hour:
+    count, oldest = store.comments_since(user.id, now - _HOUR)
+    if count >= limits.comments_per_hour and oldest is not None:
+        wait = max(1, math.ceil(oldest + _HOUR - now))
+        minutes = max(1, math.ceil(wait / 60))
         raise RateLimited(
-            f"You can post {limits.comments_per_hour} comments an hour. Try again later.", 3600
+            f"You can post {limits.comments_per_hour} comments an hour. "
+            f"Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            wait,
         )
 
 

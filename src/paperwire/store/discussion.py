@@ -166,17 +166,19 @@ class DiscussionMixin(SqlBackend):
             found.update({str(p): column_int(n) for p, n in rows})
         return found
 
-    def comments_since(self, user_id: int, since: float) -> int:
-        """How many comments ``user_id`` posted at or after ``since`` (deleted ones count)."""
+    def comments_since(self, user_id: int, since: float) -> tuple[int, float | None]:
+        """How many comments ``user_id`` posted at or after ``since`` (deleted ones count),
+        and when the oldest of them was."""
         row = (
             self._reader()
             .execute(
-                "SELECT COUNT(*) FROM comments WHERE user_id = ? AND created_at >= ?",
+                "SELECT COUNT(*), MIN(created_at) FROM comments WHERE user_id = ?"
+                " AND created_at >= ?",
                 (user_id, since),
             )
             .fetchone()
         )
-        return column_int(row[0])
+        return column_int(row[0]), (None if row[1] is None else _float(row[1]))
 
     def edit_comment(self, comment_id: int, body: str, now: float) -> Comment:
         """Give a comment a new text, kept as its next revision. Raises ``NotFound`` for
