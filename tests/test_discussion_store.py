@@ -132,6 +132,10 @@ def test_comment_text_rules(store: PaperStore, paper_id: str) -> None:
     with pytest.raises(CommentRejected, match="10,000"):
         discussion.post_comment(store, LIMITS, a, paper_id, "x" * 10_001, NOW)
     discussion.post_comment(store, LIMITS, a, paper_id, "x" * 10_000, NOW)
+    with pytest.raises(CommentRejected, match="NUL"):
+        discussion.post_comment(store, LIMITS, a, paper_id, "a\x00b", NOW)
+    with pytest.raises(CommentRejected, match="surrogates"):
+        discussion.post_comment(store, LIMITS, a, paper_id, "a\ud800b", NOW)
     with pytest.raises(NotFound):
         discussion.post_comment(store, LIMITS, a, "2401.99999", "hello", NOW)
     with pytest.raises(NotFound):

@@ -181,6 +181,8 @@ def report_comment(store: PaperStore, user: User, comment_id: int, reason: str, 
     if store.is_banned(user.id):
         raise Forbidden("This account is banned from the discussion.")
     reason = " ".join(reason.split())
+    if "\x00" in reason or not _encodable(reason):
+        raise CommentRejected("A reason cannot hold NUL characters or lone surrogates.")
     if len(reason) > MAX_REPORT_CHARS:
         raise CommentRejected(f"Say why in at most {MAX_REPORT_CHARS} characters.")
     return store.report_comment(comment_id, user.id, reason, now)
@@ -240,16 +242,27 @@ def _own(store: PaperStore, user: User, comment_id: int, action: str) -> Comment
 
 
 def _checked_body(body: str) -> str:
-    text = body.replace("\r\n", "\n").strip()
-    if "\x00" in text:
-        raise CommentRejected("A comment cannot hold NUL characters.")
+    # Counted as sent (a browser sends a new line as CR LF and counts it once), before
+    # white space is trimmed: the limit is on what the writer gave.
+    sent = body.replace("\r\n", "\n")
+    if len(sent) > MAX_COMMENT_CHARS:
+        raise CommentRejected(
+            f"A comment holds at most {MAX_COMMENT_CHARS:,} characters; this one has {len(sent):,}."
+        )
+    text = sent.strip()
+    if "\x00" in text or not _encodable(text):
+        raise CommentRejected("A comment cannot hold NUL characters or lone surrogates.")
     if not text:
         raise CommentRejected("Write something first: the comment is empty.")
-    if len(text) > MAX_COMMENT_CHARS:
-        raise CommentRejected(
-            f"A comment holds at most {MAX_COMMENT_CHARS:,} characters; this one has {len(text):,}."
-        )
     return text
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_rate(store: PaperStore, limits: DiscussionLimits, user: User, now: float) -> None:

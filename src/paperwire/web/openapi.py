@@ -23,6 +23,7 @@ __all__ = [
     "PAPER",
     "PAPERS_PAGE",
     "answers",
+    "created",
     "install_openapi",
 ]
 
@@ -257,6 +258,13 @@ def answers(ok: dict[str, Any], ok_text: str, *errors: int) -> dict[int | str, d
             "description": _ERRORS[status],
             "content": {"application/json": {"schema": ERROR}},
         }
+    return found
+
+
+def created(ok: dict[str, Any], ok_text: str, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that makes something: its 201 body and its errors."""
+    found = answers(ok, ok_text, *errors)
+    found[201] = found.pop(200)
     return found
 
 

@@ -21,7 +21,7 @@ from paperwire.application import discussion
 from paperwire.application.discussion import CommentRejected, Forbidden, RateLimited
 from paperwire.store.discussion_records import NotFound
 from paperwire.web.errors import json_error
-from paperwire.web.openapi import COMMENT, COMMENTS_PAGE, NEW_COMMENT, answers
+from paperwire.web.openapi import COMMENT, COMMENTS_PAGE, NEW_COMMENT, answers, created
 from paperwire.web.render.discussion_view import comment_json, views_of
 from paperwire.web.routes.discussion import discussion_limits, mail_notifications
 from paperwire.web.routes.papers import canonical_id
@@ -79,13 +79,7 @@ def list_comments(
     summary="Post a comment (session and CSRF token needed)",
     status_code=201,
     dependencies=[Depends(require_csrf)],
-    responses={
-        **answers(COMMENT, "The comment posted", 400, 401, 403, 404, 429),
-        201: {
-            "description": "The comment posted",
-            "content": {"application/json": {"schema": COMMENT}},
-        },
-    },
+    responses=created(COMMENT, "The comment posted", 400, 401, 403, 404, 429),
     openapi_extra={
         "requestBody": {
             "required": True,
