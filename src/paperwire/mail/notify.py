@@ -113,11 +113,12 @@ def queue_notification_mail(
     sender: str,
     now: float,
     interval: int = DEFAULT_INTERVAL_SECONDS,
+    wait_seconds: float = 30.0,
 ) -> NotifyRun:
     """Put one mail in the outbox for each user due one. Raises ``JobBusy`` while
-    another process composes."""
+    another process composes for longer than ``wait_seconds``."""
     run = NotifyRun()
-    with store.job_lock(NOTIFY_JOB, wait_seconds=30.0):
+    with store.job_lock(NOTIFY_JOB, wait_seconds=wait_seconds):
         for pending in store.pending_notification_mail():
             run.users += 1
             if pending.last_mailed_at is not None and now - pending.last_mailed_at < interval:
@@ -136,26 +137,31 @@ def send_notification_mail(
     mail: MailSettings,
     mailer: MailSender,
     now: float | None = None,
+    wait_seconds: float = 30.0,
 ) -> NotifyRun:
-    """Queue what is due, then deliver everything waiting in the outbox."""
+    """Queue what is due, then deliver everything waiting in the outbox. Raises ``JobBusy``
+    when another process holds the composing or the delivery lock past ``wait_seconds``."""
     links = SiteLinks(settings.base_url, mail.secret)
     when = datetime.now(UTC).timestamp() if now is None else now
-    run = queue_notification_mail(store, links, mail.sender, when, mail_interval())
-    run.delivery = deliver_pending(store, mailer, mail.sender)
+    interval = mail_interval()
+    run = queue_notification_mail(store, links, mail.sender, when, interval, wait_seconds)
+    run.delivery = deliver_pending(store, mailer, mail.sender, wait_seconds=wait_seconds)
     return run
 
 
 def scheduled_notification_mail(
-    store: PaperStore, settings: Settings, now: float | None = None
+    store: PaperStore, settings: Settings, now: float | None = None, wait_seconds: float = 30.0
 ) -> NotifyRun | None:
     """The job as a scheduler or a web request's background task calls it; None when no
-    SMTP server is set or another process is at it."""
+    SMTP server is set or another process is at it. A request passes ``wait_seconds=0``:
+    it never waits on another sender (which picks up the newer mail as it goes, or the
+    next comment's request or the next scheduled run does)."""
     mail = load_mail_settings(settings)
     if not mail.smtp_host:
         return None
     try:
         with SmtpSender(mail) as mailer:
-            return send_notification_mail(store, settings, mail, mailer, now)
+            return send_notification_mail(store, settings, mail, mailer, now, wait_seconds)
     except JobBusy:
         return None
 

@@ -123,7 +123,9 @@ def _login_first(request: Request, back: str) -> Response:
 def mail_notifications(state: AppState) -> None:
     # Replies, mentions and watchers are mailed at once when due (else the next job run).
     try:
-        scheduled_notification_mail(state.store, state.settings, state.clock().timestamp())
+        scheduled_notification_mail(
+            state.store, state.settings, state.clock().timestamp(), wait_seconds=0.0
+        )
     except Exception:
         log.exception("notification mail failed; the next run retries it")
 
