@@ -41,7 +41,17 @@ __all__ = ["PostgresStore"]
 
 _PAPERS_LOCK = 0x70617065_0001  # serialises writers of papers (advisory lock key)
 _POOL_TIMEOUT_S = 30.0
-_IDENTITY_TABLES = ("users", "folders", "follows", "subscribers", "outbox")
+_IDENTITY_TABLES = (
+    "users",
+    "folders",
+    "follows",
+    "subscribers",
+    "outbox",
+    "comments",
+    "comment_reports",
+    "moderation_log",
+    "notifications",
+)
 
 
 class PostgresStore(
