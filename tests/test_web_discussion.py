@@ -165,3 +165,13 @@ def test_moderation_report_hide_ban(store: PaperStore) -> None:
     assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
     log = mod.get("/moderation/log").text
     assert ">hide<" in log and ">ban<" in log and "bob" in log
+
+
+def test_a_refused_comment_comes_back_to_fix(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    client = _client(store, "alice")
+    too_long = "<b>mine</b> " + "x" * 10_000
+    answer = _post(client, too_long)
+    assert answer.status_code == 400 and "at most 10,000 characters" in answer.text
+    assert "&lt;b&gt;mine&lt;/b&gt; xxx" in answer.text  # the text, as text, to fix
+    assert store.comments_page(PAPER).total == 0

@@ -96,8 +96,9 @@ def _permalink_target(state: AppState, comment: Comment, sort: str = "oldest") -
     return f"{paper_url(comment.paper_id)}{query}#comment-{comment.id}"
 
 
-def _refused(request: Request, exc: Exception) -> Response:
-    """The answer to a use case's refusal, as a page or (for the script) JSON."""
+def _refused(request: Request, exc: Exception, retry: dict[str, str] | None = None) -> Response:
+    """The answer to a use case's refusal, as a page or (for the script) JSON; ``retry``
+    (the form's action, text and parent) gives the page the text back, to fix and resend."""
     if isinstance(exc, RateLimited):
         response = error_response(request, 429, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -107,6 +108,16 @@ def _refused(request: Request, exc: Exception) -> Response:
         response = error_response(request, 403, str(exc))
     else:
         response = error_response(request, 400, str(exc))
+    if retry is not None and not wants_json(request) and response.status_code in (400, 429):
+        page = render(
+            request,
+            "discussion/refused.html",
+            status=response.status_code,
+            message=str(exc),
+            **retry,
+        )
+        page.headers.update({k: v for k, v in response.headers.items() if k == "retry-after"})
+        return page
     if wants_json(request):
         return JSONResponse(
             {"error": str(exc), "status": response.status_code}, response.status_code
@@ -167,7 +178,8 @@ def post_comment(
             parent,
         )
     except (CommentRejected, Forbidden, RateLimited, NotFound) as exc:
-        return _refused(request, exc)
+        retry = {"action": f"{paper_url(paper_id)}/comments", "body": body, "parent": parent_id}
+        return _refused(request, exc, retry)
     background.add_task(mail_notifications, state)
     return _answer(request, state, made, user)
 
@@ -206,7 +218,8 @@ def edit(request: Request, comment_id: str, body: str = Form("")) -> Response:
             state.store, user, _comment_id(comment_id), body, state.clock().timestamp()
         )
     except (CommentRejected, Forbidden, NotFound) as exc:
-        return _refused(request, exc)
+        retry = {"action": f"/comments/{comment_id}/edit", "body": body, "parent": ""}
+        return _refused(request, exc, retry)
     return _answer(request, state, changed, user)
 
 
