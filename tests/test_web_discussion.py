@@ -103,6 +103,11 @@ def test_discussion_flow_with_notifications_in_app_and_by_mail(
         f"{parts.path}?{parts.query}", data={"List-Unsubscribe": "One-Click"}
     )
     assert done.status_code == 200 and not any(store.notification_mail_kinds(alice.id).values())
+    _post(b, "Mail is off now", first)
+    with SmtpSender(mail) as mailer:
+        assert send_notification_mail(store, settings, mail, mailer, later + 9000).queued == 0
+    assert len(catcher.to("alice@example.org")) == 2
+    assert "Mail is off now" in a.get("/notifications").text  # still shown on the site
 
     # A edits: marked edited with the time; then deletes: a tombstone keeps the thread.
     token = csrf_of(a.get(f"/comments/{first}/edit").text)
@@ -114,7 +119,7 @@ def test_discussion_flow_with_notifications_in_app_and_by_mail(
     assert "This comment was deleted." in page and "A softer claim" not in page
     assert "I disagree" in page  # the reply keeps its place
     api = b.get(f"/api/papers/{PAPER}/comments").json()
-    assert api["total"] == 3 and api["comments"][0]["body"] is None
+    assert api["total"] == 4 and api["comments"][0]["body"] is None
 
 
 def test_paging_past_fifty_sort_and_permalinks(store: PaperStore) -> None:
@@ -137,12 +142,16 @@ def test_paging_past_fifty_sort_and_permalinks(store: PaperStore) -> None:
 def test_watch_this_paper_notifies_of_new_comments(store: PaperStore) -> None:
     fill_store(store)  # type: ignore[arg-type]
     a, b = _client(store, "alice"), _client(store, "bob")
+    daily = "/api/daily_papers?date=2026-11-24"
+    imported = {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER]
     page = a.get(f"/papers/{PAPER}").text
     assert "Watch this paper" in page
     a.post(f"/papers/{PAPER}/watch", data={"csrf_token": csrf_of(page), "watch": "1"})
     assert "Stop watching" in a.get(f"/papers/{PAPER}").text
     _post(b, "first thoughts")
     assert "commented on a paper you watch" in a.get("/notifications").text
+    # numComments: the imported count plus the comments posted here.
+    assert {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER] == imported + 1
 
 
 def test_moderation_report_hide_ban(store: PaperStore) -> None:

@@ -45,7 +45,39 @@ _TAGS = {
     "hr",
     "del",
 }
-_ATTRIBUTES = {"a": {"href", "title", "class"}, "ol": {"start"}, "code": {"class"}}
+# MathML Core's presentation elements, for the math renderer's output (``apply_math``),
+# which is sanitised with the rest.
+_MATHML = {
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mrow",
+    "msup",
+    "msub",
+    "msubsup",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mover",
+    "munder",
+    "munderover",
+    "mspace",
+    "mtable",
+    "mtr",
+    "mtd",
+    "semantics",
+    "annotation",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "ol": {"start"},
+    "code": {"class"},
+    "math": {"display"},
+    "annotation": {"encoding"},
+}
 _SCHEMES = {"http", "https", "mailto"}
 
 # The paper pages' math rendering, once it exists: TeX source in, HTML out. None: none yet.
@@ -54,7 +86,9 @@ _math: list[MathRenderer] = []
 
 
 def apply_math(html: str) -> str:
-    """Where comments get math rendered (the paper pages' renderer, when one is installed)."""
+    """Where comments get math rendered: the paper pages' renderer, when one is installed,
+    turns the TeX in ``html`` (Markdown's output) into MathML; nh3 then sanitises the
+    whole, MathML Core's elements allowed."""
     for render in _math:
         html = render(html)
     return html
@@ -80,7 +114,7 @@ def comment_html(body: str, users: Collection[str] = ()) -> Markup:
     html = md.renderer.render(tokens, md.options, {})
     clean = nh3.clean(
         apply_math(html),
-        tags=_TAGS,
+        tags=_TAGS | _MATHML,
         attributes=_ATTRIBUTES,
         url_schemes=_SCHEMES,
         link_rel="nofollow ugc noopener noreferrer",
