@@ -16,7 +16,7 @@ from paperwire.mail.settings import load_mail_settings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.store.base import PaperStore
 from smtp_helpers import MailCatcher, html_part, smtp_server, text_part
-from web_helpers import NOW, csrf_of, fill_store, make_app, register
+from web_helpers import NOW, csrf_of, fill_store, log_in, make_app, register
 
 PAPER = "2611.00001"
 BASE_URL = "https://papers.example.org"
@@ -172,6 +172,8 @@ def test_moderation_report_hide_ban(store: PaperStore) -> None:
     mod.post("/moderation/ban", data={"csrf_token": token, "username": "bob", "reason": "rude"})
     gone = b.get("/notifications", follow_redirects=False)
     assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
+    again = log_in(b, "bob")
+    assert again.status_code == 403 and "This account is banned." in again.text
     log = mod.get("/moderation/log").text
     assert ">hide<" in log and ">ban<" in log and "bob" in log
 
