@@ -77,6 +77,14 @@ def fill_everything(store: PaperStore) -> None:
     )
     store.record_thumbnail_attempt(ThumbnailAttempt(ids[1], "2026-11-24T10:00:03", None, "404"))
     store.put_summaries([StoredSummary(ids[0], "We propose a model — ünïcode.", 1, 1)])
+    store.set_watch(ada.id, ids[0], True, 4.0)
+    first = store.add_comment(ids[0], ada.id, "A **comment** — ünïcode", None, 5.25)
+    reply = store.add_comment(ids[0], bob.id, "@Ada a reply", first.id, 6.5, [(ada.id, "reply")])
+    store.edit_comment(first.id, "An edited comment", 7.0)
+    store.report_comment(reply.id, ada.id, "rude", 7.5)
+    store.grant_role(ada.id, "moderator", 8.0)
+    store.set_notification_mail(ada.id, "watch", False)
+    store.ban_user(bob.id, ada.id, "spam", 9.0)
 
 
 def migrate(*args: str) -> dict:

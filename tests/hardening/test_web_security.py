@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -351,12 +352,37 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/library/folders/delete"): Recipe("/library/folders/delete", {"folder": "{folder}"}),
     ("POST", "/follows"): Recipe("/follows", {"kind": "keyword", "value": "proteins"}),
     ("POST", "/follows/delete"): Recipe("/follows/delete", {"follow_id": "{follow}"}),
+    ("POST", "/papers/{paper_id}/comments"): Recipe(
+        "/papers/2611.00001/comments", {"body": "A new comment"}
+    ),
+    ("POST", "/papers/{paper_id}/watch"): Recipe("/papers/2611.00001/watch", {"watch": "1"}),
+    ("POST", "/comments/{comment_id}/edit"): Recipe("/comments/{comment}/edit", {"body": "v2"}),
+    ("POST", "/comments/{comment_id}/delete"): Recipe("/comments/{comment}/delete", {}),
+    ("POST", "/comments/{comment_id}/report"): Recipe(
+        "/comments/{other_comment}/report", {"reason": "spam"}
+    ),
+    ("POST", "/notifications/read"): Recipe("/notifications/read", {}),
+    ("POST", "/notifications/settings"): Recipe("/notifications/settings", {"mail_reply": "1"}),
+    ("POST", "/moderation/comments/{comment_id}/hide"): Recipe(
+        "/moderation/comments/{other_comment}/hide", {"hidden": "1"}
+    ),
+    ("POST", "/moderation/comments/{comment_id}/dismiss"): Recipe(
+        "/moderation/comments/{other_comment}/dismiss", {}
+    ),
+    ("POST", "/moderation/ban"): Recipe("/moderation/ban", {"username": "bob", "reason": "x"}),
+    ("POST", "/moderation/unban"): Recipe("/moderation/unban", {"username": "carol"}),
 }
+# The JSON API's state change: the session's CSRF token in the X-CSRF-Token header.
+JSON_ROUTES = {("POST", "/api/papers/{paper_id}/comments")}
 # Authenticated by a signed token from the subscriber's own mail instead of a session:
 # whoever holds the link may use it (RFC 8058 one-click unsubscribe is a POST a mail
 # client makes with no cookie and no page, so it cannot carry a CSRF token). A forged
 # request has no valid token; test_token_routes_refuse_without_their_token holds them to it.
-TOKEN_AUTHENTICATED = {("POST", "/subscribe/confirm"), ("POST", "/unsubscribe")}
+TOKEN_AUTHENTICATED = {
+    ("POST", "/subscribe/confirm"),
+    ("POST", "/unsubscribe"),
+    ("POST", "/notifications/unsubscribe"),
+}
 
 
 def _world(store: PaperStore, client: TestClient) -> tuple[object, ...]:
@@ -374,13 +400,22 @@ def _world(store: PaperStore, client: TestClient) -> tuple[object, ...]:
         store.get_paper(SUBMITTED) is not None,
         store.subscriber_by_email(ADDRESS),
         ">ada</span>" in client.get("/about/ranking").text,  # still logged in
+        [
+            (c.id, c.body, c.deleted, c.hidden)
+            for c in store.comments_page("2611.00001", limit=500).comments
+        ],
+        store.is_watching(ada, "2611.00001"),
+        store.unread_notifications(ada),
+        store.notification_mail_kinds(ada),
+        [(r.comment.id, r.reporter) for r in store.open_reports()],
+        [store.is_banned(user_id(store, name)) for name in ("bob", "carol")],
     )
 
 
 class TestCsrf:
     def test_every_state_changing_route_is_covered(self, app: FastAPI) -> None:
         found = routes(app, STATE_CHANGING)
-        assert found == set(RECIPES) | TOKEN_AUTHENTICATED, (
+        assert found == set(RECIPES) | TOKEN_AUTHENTICATED | JSON_ROUTES, (
             "a new state-changing route needs a CSRF check and a recipe here"
         )
 
@@ -392,6 +427,7 @@ class TestCsrf:
         ids = {
             "folder": str(store.create_folder(ada, "Old").id),
             "follow": str(store.follow(ada, "author", "Someone").id),
+            **_discussion_world(store, ada),
         }
         return reader, other, ids
 
@@ -406,29 +442,50 @@ class TestCsrf:
         reader, other, ids = setup
         recipe = RECIPES[route]
         data = {k: v.format(**ids) for k, v in recipe.data.items()}
+        path = recipe.path.format(**ids)
         client = reader if recipe.as_user else TestClient(app)
         own = token_of(client)
         someone_elses = token_of(other)
         before = _world(store, reader)
         for token in (None, "", "forged-token", someone_elses, own + "x"):
             sent = data if token is None else {**data, "csrf_token": token}
-            answer = client.post(recipe.path, data=sent, follow_redirects=False)
+            answer = client.post(path, data=sent, follow_redirects=False)
             assert answer.status_code == 403, (route, token, answer.text[:200])
             assert "pw_session=" not in answer.headers.get("set-cookie", "")
             assert _world(store, reader) == before, (route, token)
         # The right token, from another site: refused too.
         answer = client.post(
-            recipe.path,
+            path,
             data={**data, "csrf_token": own},
             headers={"origin": "https://evil.example"},
             follow_redirects=False,
         )
         assert answer.status_code == 403 and _world(store, reader) == before
         # The same request with the right token does change something: the recipe is real.
-        answer = client.post(recipe.path, data={**data, "csrf_token": own}, follow_redirects=False)
+        answer = client.post(path, data={**data, "csrf_token": own}, follow_redirects=False)
         assert answer.status_code in (200, 303), answer.text[:300]
         changed = _world(store, reader) != before
         assert changed or "pw_session=" in answer.headers.get("set-cookie", "")
+
+    def test_the_json_api_refuses_without_the_header_token(
+        self, app: FastAPI, store: PaperStore, setup: tuple[TestClient, TestClient, dict]
+    ) -> None:
+        reader, other, _ = setup
+        url = "/api/papers/2611.00001/comments"
+        before = _world(store, reader)
+        for token in (None, "", "forged-token", token_of(other), token_of(reader) + "x"):
+            headers = {} if token is None else {"X-CSRF-Token": token}
+            answer = reader.post(url, json={"body": "hi"}, headers=headers)
+            assert answer.status_code == 403, (token, answer.text[:200])
+            assert answer.json()["where"] == "csrf_token"
+        assert _world(store, reader) == before
+        anonymous = TestClient(app)
+        answer = anonymous.post(
+            url, json={"body": "hi"}, headers={"X-CSRF-Token": token_of(anonymous)}
+        )
+        assert answer.status_code == 401 and _world(store, reader) == before
+        answer = reader.post(url, json={"body": "hi"}, headers={"X-CSRF-Token": token_of(reader)})
+        assert answer.status_code == 201 and _world(store, reader) != before
 
     def test_token_routes_refuse_without_their_token(self, app: FastAPI, store: PaperStore) -> None:
         reader = user_client(app, "ada")
@@ -438,6 +495,21 @@ class TestCsrf:
                 answer = reader.post(path + query, data={"csrf_token": token_of(reader)})
                 assert answer.status_code == 400, (path, query)
         assert store.subscriber(subscriber.id) == subscriber  # neither confirmed nor dropped
+
+
+def _discussion_world(store: PaperStore, ada: int) -> dict[str, str]:
+    """Ada moderates and has a comment, Bob replied to it (Ada's unread notification), Carol
+    reported Bob's reply and is banned: something for every discussion recipe to change."""
+    bob = user_id(store, "bob")
+    carol = store.create_user("carol", "not a hash").id
+    store.grant_role(ada, "moderator", NOW.timestamp())
+    mine = store.add_comment("2611.00001", ada, "v1", None, NOW.timestamp())
+    theirs = store.add_comment(
+        "2611.00001", bob, "a reply", mine.id, NOW.timestamp(), [(ada, "reply")]
+    )
+    store.report_comment(theirs.id, carol, "rude", NOW.timestamp())
+    store.ban_user(carol, ada, "spam", NOW.timestamp())
+    return {"comment": str(mine.id), "other_comment": str(theirs.id)}
 
 
 # -- authorisation ----------------------------------------------------------------------
@@ -532,6 +604,127 @@ class TestAuthorisation:
         assert b.get(f"/for-you/feed.rss?token={forged}").status_code == 404
 
 
+# -- the discussion ---------------------------------------------------------------------
+
+HOSTILE_COMMENT = (
+    "<script>alert('comment')</script> [click](javascript:alert(1)) "
+    "<img src=x onerror=alert(1)> **fine** @ada <svg onload=alert(2)>"
+)
+
+
+def _comment(client: TestClient, body: str, parent: str = "") -> Response:
+    token = token_of(client)
+    return client.post(
+        "/papers/2611.00001/comments",
+        data={"body": body, "parent_id": parent, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def _comment_id(answer: Response) -> str:
+    assert answer.status_code == 303, answer.text[:300]
+    return answer.headers["location"].rsplit("#comment-", 1)[1]
+
+
+class TestDiscussion:
+    """Hostile Markdown and HTML in comments, shown as text in pages, feeds, the API and
+    mail; only a comment's author edits or deletes it; only moderators hide and ban; the
+    comment rate limits."""
+
+    def test_hostile_comments_are_inert_everywhere(
+        self, app: FastAPI, store: PaperStore, mail_server: MailCatcher
+    ) -> None:
+        ada, bob = user_client(app, "ada"), user_client(app, "bob")
+        subscriber, _ = store.add_subscriber(ADDRESS, "daily", user_id(store, "ada"))
+        store.confirm_subscriber(subscriber.id)
+        first = _comment_id(_comment(ada, "plain start"))
+        _comment_id(_comment(bob, HOSTILE_COMMENT, first))
+        bob.post(
+            f"/comments/{first}/report",
+            data={"reason": "<script>alert('reason')</script>", "csrf_token": token_of(bob)},
+        )
+        store.grant_role(user_id(store, "ada"), "moderator", NOW.timestamp())
+        for url in ("/papers/2611.00001", "/discussions", "/notifications", "/moderation"):
+            page = ada.get(url)
+            assert page.status_code == 200, url
+            assert_inert(page.text, url)
+            assert 'href="javascript:' not in page.text, url
+            assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", page.text), url
+        assert "&lt;script&gt;alert(" in ada.get("/papers/2611.00001").text
+        for url in ("/discussions/feed.atom", "/discussions/2611.00001/feed.atom"):
+            feed = TestClient(app).get(url)
+            assert feed.status_code == 200
+            root = ElementTree.fromstring(feed.content)  # well formed
+            assert root.tag.endswith("feed")
+            assert_inert(feed.content.decode(), url)
+        api = TestClient(app).get("/api/papers/2611.00001/comments").json()
+        for comment in api["comments"]:
+            assert_inert(comment["html"], "the API's html")
+        [mail] = mail_server.to(ADDRESS)
+        assert_inert(html_part(mail), "the notification mail's HTML part")
+        assert "&lt;script&gt;" in html_part(mail)
+
+    def test_only_the_author_edits_or_deletes(self, app: FastAPI, store: PaperStore) -> None:
+        ada, bob = user_client(app, "ada"), user_client(app, "bob")
+        mine = int(_comment_id(_comment(ada, "mine")))
+        token = token_of(bob)
+        edit = bob.post(f"/comments/{mine}/edit", data={"body": "bob's", "csrf_token": token})
+        delete = bob.post(f"/comments/{mine}/delete", data={"csrf_token": token})
+        assert (edit.status_code, delete.status_code) == (403, 403)
+        assert bob.get(f"/comments/{mine}/edit").status_code == 403
+        found = store.comment(mine)
+        assert found is not None and found.body == "mine" and not found.deleted
+
+    def test_only_moderators_hide_or_ban(self, app: FastAPI, store: PaperStore) -> None:
+        ada, bob = user_client(app, "ada"), user_client(app, "bob")
+        mine = int(_comment_id(_comment(ada, "mine")))
+        store.report_comment(mine, user_id(store, "bob"), "", NOW.timestamp())
+        token = token_of(bob)
+        for path, data in [
+            (f"/moderation/comments/{mine}/hide", {"hidden": "1"}),
+            (f"/moderation/comments/{mine}/dismiss", {}),
+            ("/moderation/ban", {"username": "ada"}),
+            ("/moderation/unban", {"username": "ada"}),
+        ]:
+            assert bob.post(path, data={**data, "csrf_token": token}).status_code == 403, path
+        for page in ("/moderation", "/moderation/log"):
+            assert bob.get(page).status_code == 403
+        found = store.comment(mine)
+        assert found is not None and not found.hidden and not store.is_banned(user_id(store, "ada"))
+        assert len(store.open_reports()) == 1 and store.audit_log() == []
+        # A moderator cannot ban another moderator: an admin takes the role first.
+        for name in ("ada", "bob"):
+            store.grant_role(user_id(store, name), "moderator", NOW.timestamp())
+        assert (
+            bob.post("/moderation/ban", data={"username": "ada", "csrf_token": token}).status_code
+            == 403
+        )
+
+    def test_comment_rate_limits(
+        self, app: FastAPI, store: PaperStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("PAPERWIRE_COMMENTS_PER_HOUR", "2")
+        ada = user_client(app, "ada")
+        for n in range(2):
+            _comment_id(_comment(ada, f"comment {n}"))
+        limited = _comment(ada, "one too many")
+        assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 3600
+        assert "comments an hour. Try again in 60 minutes" in limited.text
+        api = ada.post(
+            "/api/papers/2611.00001/comments",
+            json={"body": "and by the API"},
+            headers={"X-CSRF-Token": token_of(ada)},
+        )
+        assert api.status_code == 429 and api.json()["error"].startswith("You can post 2")
+        assert store.comments_page("2611.00001").total == 2
+        # A new account (every account here: the clock is before their creation) may put
+        # at most 2 links in a comment.
+        bob = user_client(app, "bob")
+        links = _comment(bob, "https://a.example https://b.example www.c.example")
+        assert links.status_code == 400 and "at most 2 links" in links.text
+        _comment_id(_comment(bob, "https://a.example and https://b.example"))
+
+
 # -- sessions ---------------------------------------------------------------------------
 
 
@@ -622,6 +815,16 @@ GET_SAMPLES: dict[str, str] = {
     "/library": "/library",
     "/follows": "/follows",
     "/static/{path}": "/static/favicon.svg",
+    "/comments/{comment_id}": "/comments/1",
+    "/comments/{comment_id}/edit": "/comments/1/edit",
+    "/discussions": "/discussions",
+    "/discussions/feed.atom": "/discussions/feed.atom",
+    "/discussions/{paper_id}/feed.atom": "/discussions/2611.00001/feed.atom",
+    "/moderation": "/moderation",
+    "/moderation/log": "/moderation/log",
+    "/notifications": "/notifications",
+    "/notifications/unsubscribe": "/notifications/unsubscribe?token=1.AAAA",
+    "/api/papers/{paper_id}/comments": "/api/papers/2611.00001/comments",
 }
 ERROR_SAMPLES = [
     "/nowhere",

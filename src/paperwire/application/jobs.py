@@ -24,6 +24,7 @@ from paperwire.ingest.heartbeat import BEAT_SECONDS, clear_heartbeat, node_name,
 from paperwire.ingest.schedule import Clock, ScheduleConfig, SyncScheduler, utc_now
 from paperwire.ingest.sync import SyncReport, sync
 from paperwire.ingest.sync_report import record_sync_report
+from paperwire.mail.notify import scheduled_notification_mail
 from paperwire.mail.run import scheduled_digests
 from paperwire.store import PaperStore
 from paperwire.store.locks import JobBusy
@@ -156,3 +157,9 @@ def _send_due_digests(store: PaperStore) -> None:
         log.info("digest run skipped: %s", exc)
     except Exception:
         log.exception("scheduled digest run failed; the next sync retries it")
+    # Notification mail a comment's own request could not send yet (a user mailed
+    # within the hour) goes with the next job run.
+    try:
+        scheduled_notification_mail(store, load_settings())
+    except Exception:
+        log.exception("notification mail failed; the next run retries it")

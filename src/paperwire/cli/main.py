@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "stats": "paperwire.cli.papers:stats_command",
     "status": "paperwire.cli.status:status_command",
     "sync": "paperwire.cli.ingest:sync_command",
+    "users": "paperwire.cli.users:users_group",
     "worker": "paperwire.cli.worker:worker_command",
 }
 
@@ -77,6 +78,7 @@ SUMMARIES: dict[str, str] = {
     "stats": "What the store holds: papers, community facts, dates, change sequence.",
     "status": "Missing announcement days per category, and each source's last successful sync.",
     "sync": "Pull what arXiv announced and Hugging Face listed since the newest day held.",
+    "users": "Give or take away a user's role: admin or moderator of the discussion.",
     "worker": "Run the scheduled jobs: sync arXiv and Hugging Face, then send the digests due.",
 }
 

@@ -1,4 +1,5 @@
-"""``paperwire digest send``: the email digests of confirmed subscribers."""
+"""``paperwire digest send`` and ``notify``: the email digests of confirmed subscribers, and
+the discussion's notification mail."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from paperwire.cli.options import (
     staged_progress,
 )
 from paperwire.config import SettingsError, load_settings
+from paperwire.mail.notify import send_notification_mail
 from paperwire.mail.run import DigestRun, send_digests
 from paperwire.mail.settings import load_mail_settings
 from paperwire.mail.smtp import MailerNotConfigured, SmtpSender
@@ -118,3 +120,48 @@ def _print_digest(figures: dict[str, object], json_out: str | None) -> None:
         if name != "previews":
             table.add_row(name, str(value))
     Console(stderr=json_out == "-").print(table)
+
+
+@digest_group.command("notify", context_settings=CONTEXT)
+@db_option
+@json_option
+def digest_notify_command(db_path: StoreLocation | None, json_out: str | None) -> None:
+    """Mail the discussion notifications that are due, then send all waiting mail.
+
+    Replies, mentions and new comments on watched papers, at most one mail per
+    user per PAPERWIRE_NOTIFY_MAIL_INTERVAL_SECONDS (default 3600), each
+    notification once however often this runs or is killed. The service runs
+    this after each comment and with its scheduled jobs.
+
+    \b
+    Example:
+      PAPERWIRE_SMTP_HOST=smtp.example.org paperwire digest notify
+    """
+    try:
+        settings = load_settings()
+        mail = load_mail_settings(settings)
+        mailer = SmtpSender(mail)
+    except (MailerNotConfigured, SettingsError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    store = open_cli_store(db_path)
+    try:
+        run = send_notification_mail(store, settings, mail, mailer)
+    except (JobBusy, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        mailer.close()
+        store.close()
+    delivery = run.delivery
+    figures = {
+        "users": run.users,
+        "waiting": run.waiting,
+        "queued": run.queued,
+        "sent": delivery.sent if delivery else 0,
+        "retry_later": delivery.retry_later if delivery else 0,
+        "failed": delivery.failed if delivery else 0,
+    }
+    table = Table(title="paperwire digest notify", show_header=False)
+    for name, value in figures.items():
+        table.add_row(name, str(value))
+    Console(stderr=json_out == "-").print(table)
+    emit_json(figures, json_out)

@@ -24,7 +24,15 @@ from paperwire.mail.outbox import message_id_for
 from paperwire.store.mail_records import NewMessage, Subscriber
 from paperwire.store.records import SummaryLine
 
-__all__ = ["DigestItem", "DigestSection", "confirmation_message", "digest_message"]
+__all__ = [
+    "DigestItem",
+    "DigestSection",
+    "add_parts",
+    "confirmation_message",
+    "digest_message",
+    "new_message",
+    "outbox_entry",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +140,27 @@ def _add_parts(message: EmailMessage, name: str, context: Mapping[str, object]) 
     templates = _templates()
     message.set_content(templates.get_template(f"{name}.txt").render(context))
     message.add_alternative(templates.get_template(f"{name}.html").render(context), subtype="html")
+
+
+def new_message(recipient: str, sender: str, subject: str, key: str, base_url: str) -> EmailMessage:
+    """A message's headers, its Message-ID derived from its idempotency key."""
+    return _message(recipient, sender, subject, key, base_url)
+
+
+def add_parts(message: EmailMessage, name: str, context: Mapping[str, object]) -> None:
+    """The text and HTML parts from the templates ``name``.txt and ``name``.html."""
+    _add_parts(message, name, context)
+
+
+def outbox_entry(
+    subscriber_id: int, recipient: str, kind: str, key: str, message: EmailMessage
+) -> NewMessage:
+    """The outbox row of a message to one address (mail other than digests)."""
+    return NewMessage(
+        idempotency_key=key,
+        subscriber_id=subscriber_id,
+        kind=kind,
+        recipient=recipient,
+        message_id=str(message["Message-ID"]),
+        message=message.as_bytes(policy=SMTP),
+    )

@@ -1,4 +1,5 @@
-"""The site links a message carries: papers, confirm, one-click unsubscribe, private feeds."""
+"""The site links a message carries: papers, comments, confirm, one-click unsubscribes,
+private feeds."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ class SiteLinks:
     def unsubscribe(self, subscriber_id: int) -> str:
         """Where RFC 8058 mail clients POST ``List-Unsubscribe=One-Click``; a GET shows a button."""
         return f"{self.base_url}/unsubscribe?token={self._token('unsubscribe', subscriber_id)}"
+
+    def comment(self, paper_id: str, comment_id: int) -> str:
+        """A comment's permalink."""
+        return f"{self.base_url}/comments/{comment_id}"
+
+    def notifications_off(self, user_id: int) -> str:
+        """RFC 8058 one-click: a POST turns off every notification mail of this user."""
+        token = self._token("notifications", user_id)
+        return f"{self.base_url}/notifications/unsubscribe?token={token}"
 
     def for_you_feed(self, user_id: int) -> str:
         return f"{self.base_url}/for-you/feed.rss?token={self._token('feed', user_id)}"

@@ -57,13 +57,17 @@ def message_id_for(idempotency_key: str, base_url: str) -> str:
 
 
 def deliver_pending(
-    store: PaperStore, mailer: MailSender, sender: str, progress: Progress | None = None
+    store: PaperStore,
+    mailer: MailSender,
+    sender: str,
+    progress: Progress | None = None,
+    wait_seconds: float = 60.0,
 ) -> DeliveryReport:
     """Send every message waiting in the outbox, oldest first, holding the delivery lock.
 
-    Raises ``JobBusy`` if another process keeps the lock for over a minute.
+    Raises ``JobBusy`` if another process keeps the lock for over ``wait_seconds``.
     """
-    with store.job_lock(DELIVERY_JOB, wait_seconds=60.0):
+    with store.job_lock(DELIVERY_JOB, wait_seconds=wait_seconds):
         return _deliver(store, mailer, sender, progress)
 
 

@@ -1,4 +1,5 @@
-"""Signed tokens for links sent by email or kept private: confirm, unsubscribe, feed.
+"""Signed tokens for links sent by email or kept private: confirm, unsubscribe, feed,
+notification mail off.
 
 A token is ``<subject>.<mac>``: the subject in URL-safe base64 (a subscriber
 or user id) and a truncated HMAC-SHA256 of the purpose and the subject under
@@ -15,7 +16,7 @@ import hmac
 
 __all__ = ["PURPOSES", "make_token", "read_token"]
 
-PURPOSES = ("confirm", "unsubscribe", "feed")
+PURPOSES = ("confirm", "unsubscribe", "feed", "notifications")
 _MAC_BYTES = 16
 
 

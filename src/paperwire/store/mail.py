@@ -160,12 +160,15 @@ class MailMixin(SqlBackend):
         """Messages not sent yet ("pending", or "sending" when a run was cut off), oldest first.
 
         Messages to a subscriber who has since unsubscribed are never returned;
-        confirmation requests go to pending subscribers, digests only to active ones.
+        confirmation requests go to pending subscribers, digests only to active ones,
+        notification mail to any address once confirmed.
         """
         rows = self._reader().execute(
             _OUTBOX + " JOIN subscribers s ON s.id = o.subscriber_id"
             " WHERE o.status IN ('pending', 'sending') AND o.id > ?"
-            " AND (s.status = 'active' OR (o.kind = 'confirm' AND s.status = 'pending'))"
+            " AND (s.status = 'active' OR (o.kind = 'confirm' AND s.status = 'pending')"
+            # Notification mail goes to an address its user confirmed, digest or not.
+            " OR (o.kind = 'notify' AND s.confirmed_at IS NOT NULL))"
             " ORDER BY o.id LIMIT ?",
             (after_id, limit),
         )

@@ -347,6 +347,98 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (user_id, paper_id)
     ) WITHOUT ROWID;
     """,
+    # 18: discussion. comments: one row per comment with its current text (empty
+    # once deleted: the row stays as a tombstone so replies keep their place),
+    # root_id the thread's first comment (its own id for a top-level one) so a
+    # page of a long discussion is one ordered range; comment_revisions: every
+    # text a comment had, so a report keeps the one it was about. user_roles,
+    # bans, comment_reports and moderation_log: moderation. paper_watches,
+    # notifications (one per user and comment, whatever the reasons) and
+    # notification_settings (mail per kind on or off): notifications.
+    """
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY,
+        paper_id TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        parent_id INTEGER REFERENCES comments(id),
+        root_id INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        edited_at REAL,
+        deleted_at REAL,
+        hidden_at REAL
+    );
+    CREATE INDEX comments_by_paper ON comments(paper_id, root_id, id);
+    CREATE INDEX comments_by_user ON comments(user_id, created_at);
+    CREATE INDEX comments_by_time ON comments(created_at);
+    CREATE TABLE comment_revisions (
+        comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (comment_id, revision)
+    ) WITHOUT ROWID;
+    CREATE TABLE user_roles (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'moderator')),
+        granted_at REAL NOT NULL,
+        PRIMARY KEY (user_id, role)
+    ) WITHOUT ROWID;
+    CREATE TABLE bans (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        banned_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        reason TEXT NOT NULL,
+        banned_at REAL NOT NULL
+    );
+    CREATE TABLE comment_reports (
+        id INTEGER PRIMARY KEY,
+        comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+        reporter_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        resolved_at REAL,
+        resolved_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        UNIQUE (comment_id, reporter_id, revision)
+    );
+    CREATE INDEX reports_open ON comment_reports(resolved_at, id);
+    CREATE TABLE moderation_log (
+        id INTEGER PRIMARY KEY,
+        moderator_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        action TEXT NOT NULL,
+        comment_id INTEGER,
+        target_user_id INTEGER,
+        detail TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE TABLE paper_watches (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (user_id, paper_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX watches_by_paper ON paper_watches(paper_id);
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('reply', 'mention', 'watch')),
+        comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        read_at REAL,
+        mailed_at REAL,
+        outbox_key TEXT,
+        UNIQUE (user_id, comment_id)
+    );
+    CREATE INDEX notifications_by_user ON notifications(user_id, id);
+    CREATE INDEX notifications_to_mail ON notifications(mailed_at, user_id);
+    CREATE TABLE notification_settings (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('reply', 'mention', 'watch')),
+        email INTEGER NOT NULL,
+        PRIMARY KEY (user_id, kind)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

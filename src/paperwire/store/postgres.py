@@ -27,10 +27,12 @@ from paperwire.store.accounts import AccountsMixin
 from paperwire.store.authors import AuthorsMixin
 from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.collections import CollectionsMixin
+from paperwire.store.discussion import DiscussionMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import advisory_lock
 from paperwire.store.mail import MailMixin
+from paperwire.store.notifications import NotificationsMixin
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
@@ -43,7 +45,17 @@ __all__ = ["PostgresStore"]
 
 _PAPERS_LOCK = 0x70617065_0001  # serialises writers of papers (advisory lock key)
 _POOL_TIMEOUT_S = 30.0
-_IDENTITY_TABLES = ("users", "folders", "follows", "subscribers", "outbox")
+_IDENTITY_TABLES = (
+    "users",
+    "folders",
+    "follows",
+    "subscribers",
+    "outbox",
+    "comments",
+    "comment_reports",
+    "moderation_log",
+    "notifications",
+)
 
 
 class PostgresStore(
@@ -59,6 +71,8 @@ class PostgresStore(
     CollectionsMixin,
     AuthorsMixin,
     SummariesMixin,
+    DiscussionMixin,
+    NotificationsMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

@@ -17,11 +17,13 @@ from paperwire.store.accounts import AccountsMixin
 from paperwire.store.authors import AuthorsMixin
 from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.collections import CollectionsMixin
+from paperwire.store.discussion import DiscussionMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
 from paperwire.store.locks import file_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
+from paperwire.store.notifications import NotificationsMixin
 from paperwire.store.papers import PapersMixin
 from paperwire.store.personal import PersonalMixin
 from paperwire.store.summaries import SummariesMixin
@@ -46,6 +48,8 @@ class SQLiteStore(
     CollectionsMixin,
     AuthorsMixin,
     SummariesMixin,
+    DiscussionMixin,
+    NotificationsMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

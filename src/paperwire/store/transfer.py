@@ -74,6 +74,29 @@ TABLES: dict[str, tuple[str, str]] = {
         "paper_id",
     ),
     "paper_summaries": ("paper_id, summary, rules, seq", "paper_id"),
+    # A reply's parent has a smaller id, so copying in id order keeps parents first.
+    "comments": (
+        "id, paper_id, user_id, parent_id, root_id, body, revision, created_at, edited_at,"
+        " deleted_at, hidden_at",
+        "id",
+    ),
+    "comment_revisions": ("comment_id, revision, body, created_at", "comment_id, revision"),
+    "user_roles": ("user_id, role, granted_at", "user_id, role"),
+    "bans": ("user_id, banned_by, reason, banned_at", "user_id"),
+    "comment_reports": (
+        "id, comment_id, reporter_id, revision, reason, created_at, resolved_at, resolved_by",
+        "id",
+    ),
+    "moderation_log": (
+        "id, moderator_id, action, comment_id, target_user_id, detail, at",
+        "id",
+    ),
+    "paper_watches": ("user_id, paper_id, created_at", "user_id, paper_id"),
+    "notifications": (
+        "id, user_id, kind, comment_id, created_at, read_at, mailed_at, outbox_key",
+        "id",
+    ),
+    "notification_settings": ("user_id, kind, email", "user_id, kind"),
 }
 _BATCH = 2000
 _VECTOR_COLUMN = 4  # in the embeddings row

@@ -14,7 +14,18 @@ from typing import Any
 
 from fastapi import FastAPI
 
-__all__ = ["DAILY_ITEMS", "ERROR", "PAPER", "PAPERS_PAGE", "answers", "install_openapi"]
+__all__ = [
+    "COMMENT",
+    "COMMENTS_PAGE",
+    "DAILY_ITEMS",
+    "ERROR",
+    "NEW_COMMENT",
+    "PAPER",
+    "PAPERS_PAGE",
+    "answers",
+    "created",
+    "install_openapi",
+]
 
 _STOCK_VALIDATION = ("HTTPValidationError", "ValidationError")
 
@@ -177,9 +188,69 @@ PAPERS_PAGE: dict[str, Any] = {
     "additionalProperties": False,
 }
 
+COMMENT: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "id",
+        "paperId",
+        "parentId",
+        "author",
+        "body",
+        "html",
+        "createdAt",
+        "editedAt",
+        "deleted",
+        "hidden",
+        "permalink",
+    ],
+    "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "paperId": _TEXT,
+        "parentId": {"type": ["integer", "null"]},
+        "author": {
+            "anyOf": [
+                {"type": "object", "required": ["name"], "properties": {"name": _TEXT}},
+                {"type": "null"},
+            ],
+            "description": "null for a deleted or hidden comment",
+        },
+        "body": {**_MAYBE_TEXT, "description": "The Markdown source; null once deleted or hidden"},
+        "html": {**_MAYBE_TEXT, "description": "The Markdown as sanitised HTML"},
+        "createdAt": _TIME,
+        "editedAt": _TIME,
+        "deleted": {"type": "boolean"},
+        "hidden": {"type": "boolean"},
+        "permalink": _TEXT,
+    },
+}
+
+COMMENTS_PAGE: dict[str, Any] = {
+    "type": "object",
+    "required": ["comments", "total", "nextPage"],
+    "properties": {
+        "comments": {"type": "array", "items": COMMENT},
+        "total": {"type": "integer", "minimum": 0, "description": "Tombstones included"},
+        "nextPage": {"type": ["integer", "null"]},
+    },
+    "additionalProperties": False,
+}
+
+NEW_COMMENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["body"],
+    "properties": {
+        "body": {"type": "string", "minLength": 1, "maxLength": 10_000},
+        "parentId": {"type": ["integer", "null"], "description": "The comment replied to"},
+    },
+    "additionalProperties": False,
+}
+
 _ERRORS = {
     400: "A parameter cannot be used; `where` names it",
+    401: "Log in first (a session cookie)",
+    403: "The CSRF token is missing or wrong, or this account may not post",
     404: "Nothing by that id here",
+    429: "Too many comments: see Retry-After",
     503: "Search is switched off on this server",
 }
 
@@ -194,6 +265,13 @@ def answers(ok: dict[str, Any], ok_text: str, *errors: int) -> dict[int | str, d
             "description": _ERRORS[status],
             "content": {"application/json": {"schema": ERROR}},
         }
+    return found
+
+
+def created(ok: dict[str, Any], ok_text: str, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that makes something: its 201 body and its errors."""
+    found = answers(ok, ok_text, *errors)
+    found[201] = found.pop(200)
     return found
 
 

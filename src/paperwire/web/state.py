@@ -45,12 +45,13 @@ class AppState:
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int, str, int, int, int]:
+    def version(self) -> tuple[int, int, str, int, int, int, int]:
         """What cached pages depend on: the store's change seq, the votes version,
         the search mode (a page made with keyword results is not reused once the
         vectors are in), the code-activity version (stars and artifacts), the
-        thumbnails version (a card shows its paper's thumbnail once there is one) and the
-        understanding version (one-line summaries written after their papers)."""
+        thumbnails version (a card shows its paper's thumbnail once there is one), the
+        understanding version (one-line summaries written after their papers) and the
+        discussion version (comments)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
         return (
             self.store.max_seq(),
@@ -59,6 +60,7 @@ class AppState:
             self.store.code_activity_version(),
             self.store.thumbnails_version(),
             self.store.understanding_version(),
+            self.store.discussion_version(),
         )
 
     def mail_settings(self) -> MailSettings:

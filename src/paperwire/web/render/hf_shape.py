@@ -71,7 +71,8 @@ def paper_json(listed: ListedPaper) -> dict[str, Any]:
     return data
 
 
-def daily_item(listed: ListedPaper) -> dict[str, Any]:
+def daily_item(listed: ListedPaper, local_comments: int = 0) -> dict[str, Any]:
+    """One daily item; ``numComments`` is the imported count plus the comments posted here."""
     paper = listed.paper
     item: dict[str, Any] = {
         "paper": paper_json(listed),
@@ -79,7 +80,7 @@ def daily_item(listed: ListedPaper) -> dict[str, Any]:
         "publishedAt": timestamp(listed.day or paper.listed_on or paper.published),
         "title": paper.title,
         "summary": paper.abstract,
-        "numComments": paper.num_comments or 0,
+        "numComments": (paper.num_comments or 0) + local_comments,
         "organization": _organization(paper),
     }
     if paper.submitted_by:

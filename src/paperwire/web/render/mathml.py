@@ -37,6 +37,8 @@ from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 __all__ = [
+    "MATHML_ATTRIBUTES",
+    "MATHML_ELEMENTS",
     "MAX_DEPTH",
     "MAX_FORMULA",
     "MAX_SPANS",
@@ -72,6 +74,9 @@ _ATTRIBUTES = frozenset({
 })
 # fmt: on
 _SAFE_VALUE = re.compile(r"[\w .%+-]*")
+# What a sanitiser of HTML holding this module's output must let through.
+MATHML_ELEMENTS = _ELEMENTS
+MATHML_ATTRIBUTES = _ATTRIBUTES | {"alttext"}
 
 # The span's delimiters; the TeX inside is group "dd", "d", "p" or "b". Bounded, so
 # that a text of many openers and no closer is read in linear time.

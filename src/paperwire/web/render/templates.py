@@ -86,6 +86,8 @@ def render_string(request: Request, template: str, /, **context: Any) -> str:
         user=current_user(request),
         csrf=lambda: masked_csrf_token(request),  # masked per page: BREACH
         mail_ready=lambda: state.mail_settings().can_send,
+        unread_notifications=lambda: _unread(request),
+        is_moderator=lambda: _moderates(request),
         here=path,
         feeds=feeds,
         search_query=context.pop("search_query", ""),
@@ -100,3 +102,15 @@ def render(request: Request, template: str, /, status: int = 200, **context: Any
         # A logged-in page shows the reader's own marks and token: no shared cache keeps it.
         response.headers.setdefault("cache-control", "private, no-store")
     return response
+
+
+def _unread(request: Request) -> int:
+    user = current_user(request)
+    return 0 if user is None else app_state(request).store.unread_notifications(user.id)
+
+
+def _moderates(request: Request) -> bool:
+    user = current_user(request)
+    return user is not None and bool(
+        app_state(request).store.user_roles(user.id) & {"admin", "moderator"}
+    )

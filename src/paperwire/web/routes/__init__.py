@@ -11,7 +11,10 @@
 hung under it; ``collections`` a folder's BibTeX and RSS,
 ``/collections/{user}/{slug}`` and ``/users/{name}``; ``status`` ``/status`` and
 ``/status.json``; ``site`` ``/robots.txt`` and the sitemap; ``thumbnails``
-``/thumbnails/{id}.webp``.
+``/thumbnails/{id}.webp``;
+``discussion`` the comments under each paper, their permalinks and feeds, and
+``/discussions``; ``moderation`` ``/moderation``; ``notifications``
+``/notifications``; ``api_comments`` ``/api/papers/{id}/comments``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -23,11 +26,15 @@ from fastapi import APIRouter
 from paperwire.web.routes import (
     accounts,
     api,
+    api_comments,
     authors,
     collections,
     daily,
+    discussion,
     docs,
     feeds,
+    moderation,
+    notifications,
     orgs,
     papers,
     personal,
@@ -50,6 +57,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     authors.router,
     submit.router,
     accounts.router,
+    api_comments.router,  # before api: /api/papers/{id:path} would take its paths
     api.router,
     feeds.router,
     docs.router,
@@ -58,4 +66,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     status.router,
     site.router,
     thumbnails.router,
+    discussion.router,
+    moderation.router,
+    notifications.router,
 )

@@ -29,7 +29,7 @@ from paperwire.web.render.periods import day_period, parse_period
 from paperwire.web.render.summary_lines import attach_summaries
 from paperwire.web.render.trending_lists import period_trending, trending_list
 from paperwire.web.routes.papers import canonical_id
-from paperwire.web.state import app_state
+from paperwire.web.state import AppState, app_state
 
 __all__ = ["API_CACHE_CONTROL", "router"]
 
@@ -76,21 +76,22 @@ def daily_papers(
                 "sort", "sort=code ranks the current week: give no date, week or month"
             )
         code_ranking = code_trending_list(state)
-        return _daily(state.store, [item for _, item in code_ranking.page(state, offset, limit)])
+        return _items(state, [item for _, item in code_ranking.page(state, offset, limit)])
     if sort == "trending":
         ranking = (
             trending_list(state)
             if period is None
             else period_trending(state, period.first, period.last)
         )
-        return _daily(state.store, [item for _, item in ranking.page(state, offset, limit)])
+        listed = [item for _, item in ranking.page(state, offset, limit)]
+        return _items(state, listed)
     if period is None:
         latest = state.store.latest_listed_day(state.today())
         if latest is None:
             return JSONResponse([])
         period = day_period(latest)
     found = state.store.listed_papers(period.first, period.last, "published", limit, offset)
-    return _daily(state.store, found.items)
+    return _items(state, found.items)
 
 
 @router.get(
@@ -113,8 +114,8 @@ def search_papers(
         return json_error(503, "search is switched off on this server", "q")
     results = engine.search(q, page=1, per_page=limit)  # QueryError: the handler's 400
     votes = state.store.local_votes(hit.paper_id for hit in results.hits)
-    return _daily(
-        state.store,
+    return _items(
+        state,
         [
             ListedPaper(hit.paper, votes.get(hit.paper_id, 0))
             for hit in results.hits
@@ -170,10 +171,12 @@ def get_paper(request: Request, paper_id: str) -> Response:
     return JSONResponse({**paper_json(found[0]), **_code(store, found[0]), **artifacts})
 
 
-def _daily(store: PaperStore, listed: list[ListedPaper]) -> JSONResponse:
-    """Daily items of ``listed``, each with its one-line summary."""
-    attach_summaries(store, listed)
-    return JSONResponse([daily_item(item) for item in listed])
+def _items(state: AppState, listed: list[ListedPaper]) -> JSONResponse:
+    """Daily items of ``listed``, each with its one-line summary and ``numComments``
+    counting the comments posted here too."""
+    attach_summaries(state.store, listed)
+    local = state.store.comment_counts([item.paper.id for item in listed])
+    return JSONResponse([daily_item(item, local.get(item.paper.id, 0)) for item in listed])
 
 
 def _code(store: PaperStore, listed: ListedPaper) -> dict[str, Any]:

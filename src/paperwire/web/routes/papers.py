@@ -19,6 +19,7 @@ from paperwire.web.render.code_links import code_links
 from paperwire.web.render.page_helpers import cached, listed_cards
 from paperwire.web.render.paper_meta import paper_meta
 from paperwire.web.render.templates import render
+from paperwire.web.routes.discussion import discussion_context
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import current_user
@@ -123,6 +124,7 @@ def _page(request: Request, paper_id: str, submitted: bool, all_authors: bool) -
         similar=similar,
         submitted=submitted,
         all_authors=all_authors,
+        discussion=discussion_context(request, paper_id),
     )
 
 
