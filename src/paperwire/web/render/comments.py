@@ -90,16 +90,17 @@ def _put_math_back(html: str, sources: dict[str, str]) -> str:
     if not sources:
         return html
     words = re.compile("|".join(map(re.escape, sources)))
-    pieces = _CODE.split(html)
-    for index, piece in enumerate(pieces):
-        in_code = index % 2 == 1
-        pieces[index] = words.sub(
-            lambda m: str(
-                escape(sources[m.group(0)]) if in_code else math_html(sources[m.group(0)])
-            ),
-            piece,
-        )
-    return "".join(pieces)
+
+    def as_math(found: re.Match[str]) -> str:
+        return str(math_html(sources[found.group(0)]))
+
+    def as_source(found: re.Match[str]) -> str:
+        return str(escape(sources[found.group(0)]))
+
+    pieces = _CODE.split(html)  # odd pieces are code
+    return "".join(
+        words.sub(as_source if index % 2 else as_math, piece) for index, piece in enumerate(pieces)
+    )
 
 
 _CODE = re.compile(r"(<code[^>]*>.*?</code>)", re.S)
