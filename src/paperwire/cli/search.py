@@ -19,7 +19,8 @@ from paperwire.cli.engine_options import (
     progress_bar,
     report_index_state,
 )
-from paperwire.cli.options import db_option, emit_json, json_option
+from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
+from paperwire.cli.understanding import understand_changes
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.search.engine import SORTS
 from paperwire.search.indexer import IndexReport
@@ -124,9 +125,10 @@ def reindex_command(
 ) -> None:
     """Rebuild the search indexes from the store (stored embeddings are reused).
 
-    The new indexes are built aside and swapped in at the end: an interrupted
-    reindex leaves the old ones serving. --model chooses the embedding model:
-    by default the index keeps its own (a new index takes
+    Every paper's keyphrases are computed again too (with --catch-up, only
+    those of the papers changed since). The new indexes are built aside and
+    swapped in at the end: an interrupted reindex leaves the old ones serving.
+    --model chooses the embedding model: by default the index keeps its own (a new index takes
     $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a keyword-only
     index and embeds nothing. With --catch-up, only the papers changed since the
     last run are indexed, with the index's own model.
@@ -144,6 +146,11 @@ def reindex_command(
             if catch_up
             else service.rebuild(bar)
         )
+    store = open_cli_store(db_path)
+    try:
+        understood = understand_changes(store, everything=not catch_up)
+    finally:
+        store.close()
     figures = {
         "papers": report.papers,
         "embedded": report.embedded,
@@ -151,6 +158,8 @@ def reindex_command(
         "seq": report.seq,
         "rebuilt": report.rebuilt,
         "seconds": round(report.seconds, 1),
+        "keyphrase_papers": understood.papers if understood else None,
+        "keyphrase_seconds": round(understood.seconds, 1) if understood else None,
     }
     click.echo(
         f"indexed {report.papers} papers ({report.embedded} embedded, {report.reused} reused) "

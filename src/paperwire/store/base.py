@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from paperwire.model import Paper
 from paperwire.store.code_records import CodeActivityStore
+from paperwire.store.keyphrase_records import KeyphraseStore
 from paperwire.store.mail_records import NewMessage, OutboxRow, Subscriber
 from paperwire.store.personal_records import Folder, Follow, SavedPaper, Signals
 from paperwire.store.records import FeedPage, ListedPaper, OrganizationCount, TrendingRow, User
@@ -90,7 +91,7 @@ class HarvestCheckpoint:
     updated_at: str = ""
 
 
-class PaperStore(CodeActivityStore, Protocol):
+class PaperStore(CodeActivityStore, KeyphraseStore, Protocol):
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]: ...
 
     def get_paper(self, paper_id: str) -> Paper | None: ...

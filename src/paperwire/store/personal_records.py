@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 __all__ = ["FOLLOW_KINDS", "Folder", "Follow", "SavedPaper", "Signals"]
 
-# What a reader can follow: an author's name, an organisation, a keyword, a saved search query.
-FOLLOW_KINDS = ("author", "organization", "keyword", "search")
+# What a reader can follow: an author's name, an organisation, a keyword, a saved search
+# query, a topic (a keyphrase's key, paperwire.phrases.topic_key).
+FOLLOW_KINDS = ("author", "organization", "keyword", "search", "topic")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from paperwire.store.accounts import AccountsMixin
 from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
+from paperwire.store.keyphrases import KeyphrasesMixin
 from paperwire.store.locks import advisory_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.papers import PapersMixin
@@ -51,6 +52,7 @@ class PostgresStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    KeyphrasesMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

@@ -17,6 +17,7 @@ from paperwire.store.accounts import AccountsMixin
 from paperwire.store.code_activity import CodeActivityMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
+from paperwire.store.keyphrases import KeyphrasesMixin
 from paperwire.store.locks import file_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
@@ -38,6 +39,7 @@ class SQLiteStore(
     PersonalMixin,
     MailMixin,
     CodeActivityMixin,
+    KeyphrasesMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

@@ -1,0 +1,32 @@
+"""The understanding step that ``import`` and ``reindex`` run: keyphrases of changed papers."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from paperwire.application.understanding import (
+    UnderstandingReport,
+    follow_changes,
+    recompute_all,
+)
+from paperwire.cli.engine_options import progress_bar
+from paperwire.store import PaperStore
+from paperwire.store.locks import JobBusy
+
+__all__ = ["understand_changes"]
+
+console = Console(stderr=True)
+
+
+def understand_changes(store: PaperStore, everything: bool = False) -> UnderstandingReport | None:
+    """Keyphrases for the papers changed since the last run (every paper with
+    ``everything``), with a progress bar; None, said on standard error, while
+    another process computes them."""
+    try:
+        with progress_bar("keyphrases") as progress:
+            done = (recompute_all if everything else follow_changes)(store, progress=progress)
+    except JobBusy as exc:
+        console.print(f"keyphrases: skipped, {exc}; that process computes them")
+        return None
+    console.print(f"keyphrases: {done.papers} papers in {done.seconds:.1f} s")
+    return done
