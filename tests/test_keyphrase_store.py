@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from paperwire.application.understanding import CURSOR_KEY, follow_changes, recompute_all
 from paperwire.model import Paper
+from paperwire.search.engine import SearchEngine
+from paperwire.search.query import QueryError
 from paperwire.store import PaperStore
 from paperwire.store.keyphrase_records import StoredKeyphrase
+from search_helpers import HashingEmbedder
 
 SPECULATIVE = (
     "Speculative decoding speeds up large language models (LLMs). We study speculative "
@@ -113,3 +117,20 @@ def test_a_topic_can_be_followed(store: PaperStore) -> None:
     assert [(f.kind, f.value) for f in store.follows(user.id)] == [
         ("topic", "speculative decoding")
     ]
+
+
+def test_kw_filter_finds_papers_by_any_spelling(store: PaperStore, tmp_path: Path) -> None:
+    store.upsert_papers(PAPERS)
+    follow_changes(store)
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+    found = engine.search('kw:"Speculative-Decoding"', mode="bm25")
+    assert sorted(h.paper_id for h in found.hits) == ["2501.00001", "2501.00002"]
+    by_acronym = engine.search("kw:LLM", mode="bm25").hits
+    assert sorted(h.paper_id for h in by_acronym) == ["2501.00001", "2501.00002"]
+    # The dense side honours the filter too: only the protein paper, though "code" is elsewhere.
+    hybrid = engine.search('kw:"protein folding" code', mode="hybrid").hits
+    assert [h.paper_id for h in hybrid] == ["2501.00003"]
+    assert engine.search('kw:"no such topic"', mode="bm25").total == 0
+    with pytest.raises(QueryError, match="kw:"):
+        engine.search('kw:"--"')
