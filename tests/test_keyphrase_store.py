@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from paperwire.application.understanding import CURSOR_KEY, follow_changes, recompute_all
+from paperwire.ingest import import_paths
+from paperwire.ingest.formats.export import write_export
 from paperwire.model import Paper
 from paperwire.search.engine import SearchEngine
 from paperwire.search.query import QueryError
-from paperwire.store import PaperStore
+from paperwire.store import PaperStore, SQLiteStore
 from paperwire.store.keyphrase_records import StoredKeyphrase
 from search_helpers import HashingEmbedder
 
@@ -134,3 +136,21 @@ def test_kw_filter_finds_papers_by_any_spelling(store: PaperStore, tmp_path: Pat
     assert engine.search('kw:"no such topic"', mode="bm25").total == 0
     with pytest.raises(QueryError, match="kw:"):
         engine.search('kw:"--"')
+
+
+def test_the_export_round_trip_keeps_every_keyphrase(store: PaperStore, tmp_path: Path) -> None:
+    # Ours are derived from the text and computed again on import; Hugging Face's
+    # travel in the record (its keywords). Both come back the same.
+    store.upsert_papers(PAPERS)
+    follow_changes(store)
+    exported = tmp_path / "export.jsonl"
+    with exported.open("w", encoding="utf-8") as out:
+        write_export(store.iter_papers(), out)
+    copy = SQLiteStore(tmp_path / "copy.db")
+    try:
+        import_paths(copy, [exported])
+        follow_changes(copy)
+        ids = [p.id for p in PAPERS]
+        assert copy.keyphrases_of(ids) == store.keyphrases_of(ids)
+    finally:
+        copy.close()

@@ -89,3 +89,18 @@ def test_top_keyphrases_name_the_paper() -> None:
 def test_empty_text_has_no_keyphrases() -> None:
     assert extract_keyphrases("", "") == []
     assert extract_keyphrases("Graph Neural Networks", "")[0].key == "graph neural network"
+
+
+def test_a_topic_follow_matches_any_spelling_of_the_topic() -> None:
+    from paperwire.model import Paper
+    from paperwire.rank.follows import describe_follow, follow_matches
+    from paperwire.store.personal_records import Follow
+
+    topic = Follow(1, "topic", "large language model")
+    by_acronym = Paper("2401.00001", "Faster LLMs", "We make LLMs fast.")
+    spelled_out = Paper("2401.00002", "X", "Large-language models, at scale.")
+    other = Paper("2401.00003", "Graph kernels", "Kernels on graphs; a language model is not here.")
+    assert follow_matches(by_acronym, [topic]) == [topic]
+    assert follow_matches(spelled_out, [topic]) == [topic]
+    assert follow_matches(other, [topic]) == []
+    assert describe_follow(topic) == "about “large language model”, a topic you follow"

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from paperwire.store.records import ListedPaper
-from paperwire.web.render.cards import PaperCard, cards_for
+from paperwire.web.render.cards import PaperCard, cards_for, with_keyphrases
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
@@ -68,12 +68,13 @@ def pager_for(request: Request, page: int, total: int, per_page: int) -> Pager:
 def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
-    """Cards for ``listed``, marked with the logged-in user's votes."""
+    """Cards for ``listed``, marked with the logged-in user's votes, with their keyphrases."""
     user = current_user(request)
+    store = app_state(request).store
     voted: set[str] = set()
     if user is not None:
-        voted = app_state(request).store.user_votes(user.id, [i.paper.id for i in listed])
-    return cards_for(listed, voted, why)
+        voted = store.user_votes(user.id, [i.paper.id for i in listed])
+    return with_keyphrases(store, cards_for(listed, voted, why))
 
 
 def cached(request: Request, build: Callable[[], Response], variant: str = "") -> Response:

@@ -6,7 +6,8 @@
 ``accounts`` ``/register``, ``/login`` and ``/logout``; ``api`` ``/api/...``;
 ``feeds`` ``/feeds/...``; ``docs`` ``/docs``; ``personal`` ``/library``,
 ``/follows`` and ``/for-you``, with ``subscriptions`` (``/subscribe``,
-``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``.
+``/unsubscribe``) hung under it; ``status`` ``/status`` and ``/status.json``;
+``topics`` ``/topics/{keyphrase}``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -27,6 +28,7 @@ from paperwire.web.routes import (
     search,
     status,
     submit,
+    topics,
     trending,
 )
 
@@ -45,4 +47,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     docs.router,
     personal.router,
     status.router,
+    topics.router,
 )
