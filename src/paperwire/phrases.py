@@ -9,7 +9,7 @@ Models`` and ``vision language model`` are one key.
 ``topic_key`` goes one step further for what the site links, filters and
 follows: an acronym becomes the expansion most arXiv cs papers give it
 (``acronyms.tsv``, shipped beside this module and built from arXiv's CC0
-metadata by the development package's ``paperwire_bench.keyphrase_tables``),
+metadata by the development package (its ``keyphrase_tables`` module)),
 so ``LLMs`` and ``large language models`` are one topic. The evaluation
 compares by ``phrase_key`` alone, the spelling rules it names.
 """

@@ -1,9 +1,9 @@
 """The word document frequencies shipped in the package, and the acronym table.
 
-The word table is built from the titles and abstracts of arXiv computer-science papers
-(arXiv metadata is CC0) by the development package's
-``paperwire_bench.keyphrase_tables``; its docstring gives the format. The
-acronyms are ``paperwire.phrases``'s table. Both are read once per process.
+The word table is built from the titles and abstracts of arXiv computer-science
+papers (arXiv metadata is CC0) by the development package (its
+``keyphrase_tables`` module, whose docstring gives the format). The acronyms
+are ``paperwire.phrases``'s table. Both are read once per process.
 """
 
 from __future__ import annotations
