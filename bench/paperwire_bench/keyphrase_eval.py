@@ -21,13 +21,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from paperwire.phrases import phrase_key
+from paperwire.search.embedding import EmbeddingBackend
 from paperwire.understanding.keyphrases import (
     FEATURES,
     Scorer,
     candidate_features,
     extract_keyphrases,
     merged_candidates,
+    scored_candidates,
 )
 from paperwire.understanding.tables import load_tables
 
@@ -35,8 +39,11 @@ __all__ = [
     "HF_FILE",
     "EvalPaper",
     "Scores",
+    "embedding_mmr_method",
     "evaluate",
     "fit_scorer",
+    "frequency_position_scorer",
+    "hand_weighted_scorer",
     "ours_method",
     "read_papers",
     "score_method",
@@ -161,11 +168,61 @@ def ours_method(scorer: Scorer | None = None) -> Method:
     def run(papers: Sequence[EvalPaper]) -> list[list[str]]:
         if scorer is None:
             return [[k.phrase for k in extract_keyphrases(p.title, p.abstract)] for p in papers]
-        from paperwire.understanding.keyphrases import scored_candidates
-
         return [
             [k.phrase for k in scored_candidates(p.title, p.abstract, scorer)[:K]] for p in papers
         ]
+
+    return run
+
+
+def hand_weighted_scorer() -> Scorer:
+    """The alternative with weights set by hand: frequency, title, idf, whole chunk, for;
+    a generic head word and a late first position, against."""
+    return _weights(
+        log_freq=1, in_title=1, idf_mean=1, whole_chunk=1, generic_last=-1, first_position=-1
+    )
+
+
+def frequency_position_scorer() -> Scorer:
+    """The alternative that reads only how often and how early a candidate occurs."""
+    return _weights(log_freq=1, first_position=-1)
+
+
+def _weights(**given: float) -> Scorer:
+    unknown = set(given) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"no such features: {sorted(unknown)}")
+    return Scorer(tuple(float(given.get(f, 0.0)) for f in FEATURES))
+
+
+def embedding_mmr_method(
+    backend: EmbeddingBackend, pool: int = 40, diversity: float = 0.3
+) -> Method:
+    """The alternative the issue suggested: the document and the scorer's top ``pool``
+    candidates embedded, ten picked by maximal marginal relevance (Carbonell and
+    Goldstein, 1998) with ``1 - diversity`` weight on similarity to the document."""
+
+    def run(papers: Sequence[EvalPaper]) -> list[list[str]]:
+        found = []
+        for paper in papers:
+            pooled = scored_candidates(paper.title, paper.abstract)[:pool]
+            if not pooled:
+                found.append([])
+                continue
+            texts = [f"{paper.title}. {paper.abstract}", *(c.phrase for c in pooled)]
+            vectors = np.asarray(backend.embed(texts), dtype=np.float32)
+            document, phrases = vectors[0], vectors[1:]
+            relevance = phrases @ document
+            chosen: list[int] = []
+            while len(chosen) < min(K, len(pooled)):
+                redundancy = (
+                    (phrases @ phrases[chosen].T).max(axis=1) if chosen else np.zeros(len(pooled))
+                )
+                value = (1 - diversity) * relevance - diversity * redundancy
+                value[chosen] = -np.inf
+                chosen.append(int(np.argmax(value)))
+            found.append([pooled[i].phrase for i in chosen])
+        return found
 
     return run
 
