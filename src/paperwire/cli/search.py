@@ -55,8 +55,9 @@ def search_command(
     """Search the papers: words, "a phrase", an arXiv id or URL, and filters.
 
     Filters: author:"Yann LeCun"  cat:cs.LG  org:NAME  year:2024  from:2024-03
-    to:2024-06-30  has:code. Pending changes are indexed first; a store without
-    an index gets a keyword index at once (semantic vectors follow).
+    to:2024-06-30  has:code  kw:"speculative decoding" (a keyphrase, any
+    spelling). Pending changes are indexed first; a store without an index
+    gets a keyword index at once (semantic vectors follow).
 
     \b
     Example:
