@@ -84,6 +84,9 @@ _STOP_TEXT = """
     specifically particular particularly notably respectively typically generally usually
     largely mainly primarily often across around approximately extensive comprehensive
     superior competitive remarkable consistent consistently
+    replace replaces replaced replacing mitigate mitigates mitigated mitigating ensure ensures
+    ensured ensuring preserve preserves preserved preserving underperform underperforms
+    underperformed lack lacks lacking struggle struggles suffer suffers remains tend tends
 """
 _STOP = frozenset(_STOP_TEXT.split())
 # Generic head words: a phrase made only of these says nothing of the paper.
@@ -116,6 +119,8 @@ STOP_PHRASES = frozenset(
     significant improvements|superior performance|competitive performance|
     strong performance|performance gains|performance improvement|empirical evaluation|
     comprehensive experiments|extensive evaluation|ablation studies|ablation study|
+    in-depth analysis|comprehensive analysis|detailed analysis|thorough analysis|
+    systematic study|empirical study|comprehensive evaluation|comprehensive study|
     https|http|www|arxiv|et al|e.g|i.e|sota
     """.replace("\n", "").split("|")
     if p.strip()
