@@ -7,9 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from paperwire.application.summaries import fill_summaries
+from paperwire.application.understanding import follow_changes
 from paperwire.cli.main import cli
 from paperwire.store import PaperStore, StoredSummary, StoreLocation, open_store_at
+from paperwire.understanding.annotators import annotate_summaries
 from paperwire.understanding.summaries import SUMMARY_RULES, summarize
 from search_helpers import make_paper
 
@@ -58,14 +59,14 @@ def test_a_summary_is_needed_when_missing_stale_or_made_by_other_rules(
 
 def test_fill_summarises_every_paper_once(store: PaperStore) -> None:
     store.upsert_papers(_papers())
-    first = fill_summaries(store, batch=1)
-    assert (first.papers, first.summarized) == (2, 1)
+    first = follow_changes(store, annotators=(annotate_summaries,), batch_size=1)
+    assert first.papers == 2
     assert store.get_summaries(["2501.00001"]) == {
         "2501.00001": "We propose LongSpec, a draft model with a sliding memory for"
         " speculative decoding."
     }
-    again = fill_summaries(store)
-    assert (again.papers, again.summarized) == (0, 0)  # the empty one is not read again
+    again = follow_changes(store, annotators=(annotate_summaries,))
+    assert again.papers == 0  # nothing changed: nothing is read again
 
 
 def test_import_fills_summaries_and_an_export_round_trip_keeps_them(

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from paperwire.application.summaries import fill_summaries
+from paperwire.application.understanding import follow_changes
 from paperwire.config import load_settings
 from paperwire.mail.run import compose_digests
 from paperwire.mail.settings import load_mail_settings
 from paperwire.model import Author, Paper
 from paperwire.store import PaperStore
+from paperwire.understanding.annotators import annotate_summaries
 from web_helpers import make_app
 
 DAY = date(2026, 11, 24)
@@ -48,7 +49,7 @@ def _papers() -> list[Paper]:
 
 def _filled(store: PaperStore) -> PaperStore:
     store.upsert_papers(_papers())
-    fill_summaries(store)
+    follow_changes(store, annotators=(annotate_summaries,))
     return store
 
 
@@ -112,7 +113,9 @@ def test_a_paper_without_a_summary_shows_no_line_and_a_cached_page_catches_up(
     with TestClient(make_app(store, None, page_cache_seconds=600)) as client:
         before = client.get("/papers", params={"date": DAY.isoformat()}).text
         api = client.get("/api/papers/2611.00001").json()
-        fill_summaries(store)  # after the page was cached: no new change seq
+        follow_changes(
+            store, annotators=(annotate_summaries,)
+        )  # after the page was cached: no new change seq
         after = client.get("/papers", params={"date": DAY.isoformat()}).text
     assert OURS not in before and (api["ai_summary"], api["ai_summary_source"]) == (None, None)
     assert OURS in after

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 from serving import serving
 
-from paperwire.application.summaries import fill_summaries
+from paperwire.application.understanding import follow_changes
 from paperwire.search.engine import SearchEngine
 from paperwire.store import SQLiteStore
+from paperwire.understanding.annotators import annotate_summaries
 from web_helpers import fill_store
 
 
@@ -19,7 +20,7 @@ def summarised_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     folder = tmp_path_factory.mktemp("summaries")
     db = folder / "store.db"
     store = fill_store(SQLiteStore(db))
-    fill_summaries(store)
+    follow_changes(store, annotators=(annotate_summaries,))
     SearchEngine(store, db.with_name(db.name + ".indexes"), None).update()
     store.close()
     with serving(db, folder, {}) as url:

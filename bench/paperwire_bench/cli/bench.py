@@ -16,6 +16,7 @@ from paperwire_bench.cli.bench_import import bench_import_command
 from paperwire_bench.cli.bench_scale import bench_scale_command
 from paperwire_bench.cli.bench_soak import bench_soak_command
 from paperwire_bench.cli.bench_startup import bench_startup_command
+from paperwire_bench.cli.bench_understanding import bench_understanding_command
 from paperwire_bench.cli.bench_web import bench_web_command
 from paperwire_bench.cli.search_eval import bench_search_command
 
@@ -42,5 +43,6 @@ for _command in (
     bench_soak_command,
     bench_startup_command,
     bench_freshness_command,
+    bench_understanding_command,
 ):
     bench.add_command(_command)

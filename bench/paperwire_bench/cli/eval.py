@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from paperwire.cli.engine_options import CONTEXT
+from paperwire_bench.cli.eval_keyphrases import eval_keyphrases_command
 from paperwire_bench.cli.eval_recs import eval_recs_command
 from paperwire_bench.cli.eval_summaries import eval_summaries_command
 from paperwire_bench.cli.search_eval import eval_search_command
@@ -43,5 +44,10 @@ def eval_group() -> None:
     """
 
 
-for _command in (eval_search_command, eval_recs_command, eval_summaries_command):
+for _command in (
+    eval_search_command,
+    eval_recs_command,
+    eval_summaries_command,
+    eval_keyphrases_command,
+):
     eval_group.add_command(_command)

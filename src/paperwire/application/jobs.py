@@ -1,5 +1,8 @@
 """The background jobs a server (``serve --sync``) or a worker runs: sync, then due digests.
 
+After each sync the papers it brought are understood (keyphrases,
+``application.understanding``) before the digests go out.
+
 Each job holds the store's job lock of its kind (``sync``, ``digest run``,
 ``mail delivery``), so any number of servers and workers on one database run
 each kind one at a time: a job whose lock is held elsewhere is skipped, and
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from paperwire.application.code_schedule import run_due_refreshes
+from paperwire.application.understanding import follow_changes
 from paperwire.config import load_settings
 from paperwire.ingest.heartbeat import BEAT_SECONDS, clear_heartbeat, node_name, record_heartbeat
 from paperwire.ingest.schedule import Clock, ScheduleConfig, SyncScheduler, utc_now
@@ -48,6 +52,7 @@ def run_jobs_once(
         log.info("sync skipped: %s", exc)
         return None
     record_sync_report(store, report)
+    _understand_new_papers(store)
     for unfilled in report.unfilled:
         log.warning("sync: %s", unfilled.describe(report.fill_limit))
     _send_due_digests(store)
@@ -146,6 +151,18 @@ class BackgroundJobs:
         except Exception:
             # A store that is briefly unreachable must not stop the beats that follow.
             log.exception("could not record the scheduler's heartbeat")
+
+
+def _understand_new_papers(store: PaperStore) -> None:
+    # Before the digests, so they show the new papers' keyphrases.
+    try:
+        done = follow_changes(store)
+    except JobBusy as exc:
+        log.info("understanding skipped: %s", exc)
+    except Exception:
+        log.exception("computing keyphrases failed; the next sync retries from the same paper")
+    else:
+        log.info("understanding: %d papers in %.1f s", done.papers, done.seconds)
 
 
 def _send_due_digests(store: PaperStore) -> None:

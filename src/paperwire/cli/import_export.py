@@ -16,7 +16,7 @@ from paperwire.cli.engine_options import (
     report_index_state,
 )
 from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
-from paperwire.cli.understanding import fill_summaries_with_progress
+from paperwire.cli.understanding import understand_changes
 from paperwire.ingest import ImportReport, import_paths
 from paperwire.ingest.formats.export import write_export
 from paperwire.store import PaperStore, StoreLocation
@@ -69,8 +69,8 @@ def import_command(
     try:
         report = _run_import(store, files, batch_size)
         _print_report(report)
-        if report.new or report.updated:
-            fill_summaries_with_progress(store)
+        if report.new or report.updated or report.deleted:
+            understand_changes(store)
     finally:
         store.close()
     if update_index and (report.new or report.updated or report.deleted):

@@ -20,7 +20,7 @@ from paperwire.cli.engine_options import (
     report_index_state,
 )
 from paperwire.cli.options import db_option, emit_json, json_option, open_cli_store
-from paperwire.cli.understanding import fill_summaries_with_progress
+from paperwire.cli.understanding import understand_changes
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
 from paperwire.search.engine import SORTS
 from paperwire.search.indexer import IndexReport
@@ -55,8 +55,9 @@ def search_command(
     """Search the papers: words, "a phrase", an arXiv id or URL, and filters.
 
     Filters: author:"Yann LeCun"  cat:cs.LG  org:NAME  year:2024  from:2024-03
-    to:2024-06-30  has:code. Pending changes are indexed first; a store without
-    an index gets a keyword index at once (semantic vectors follow).
+    to:2024-06-30  has:code  kw:"speculative decoding" (a keyphrase, any
+    spelling). Pending changes are indexed first; a store without an index
+    gets a keyword index at once (semantic vectors follow).
 
     \b
     Example:
@@ -125,23 +126,18 @@ def reindex_command(
 ) -> None:
     """Rebuild the search indexes from the store (stored embeddings are reused).
 
-    The new indexes are built aside and swapped in at the end: an interrupted
-    reindex leaves the old ones serving. --model chooses the embedding model:
-    by default the index keeps its own (a new index takes
+    Every paper's keyphrases and one-line summary are computed again too (with
+    --catch-up, only those of the papers changed since). The new indexes are built aside and
+    swapped in at the end: an interrupted reindex leaves the old ones serving.
+    --model chooses the embedding model: by default the index keeps its own (a new index takes
     $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a keyword-only
     index and embeds nothing. With --catch-up, only the papers changed since the
-    last run are indexed, with the index's own model. Every paper whose
-    one-line summary is missing or stale gets one first.
+    last run are indexed, with the index's own model.
 
     \b
     Example:
       paperwire reindex
     """
-    store = open_cli_store(db_path)
-    try:
-        fill_summaries_with_progress(store, quiet=json_out == "-")
-    finally:
-        store.close()
     with (
         opened_search(db_path, model, catch_up=False, rebuilding=not catch_up) as service,
         progress_bar("indexing") as bar,
@@ -151,6 +147,11 @@ def reindex_command(
             if catch_up
             else service.rebuild(bar)
         )
+    store = open_cli_store(db_path)
+    try:
+        understood = understand_changes(store, everything=not catch_up)
+    finally:
+        store.close()
     figures = {
         "papers": report.papers,
         "embedded": report.embedded,
@@ -158,6 +159,8 @@ def reindex_command(
         "seq": report.seq,
         "rebuilt": report.rebuilt,
         "seconds": round(report.seconds, 1),
+        "keyphrase_papers": understood.papers if understood else None,
+        "keyphrase_seconds": round(understood.seconds, 1) if understood else None,
     }
     click.echo(
         f"indexed {report.papers} papers ({report.embedded} embedded, {report.reused} reused) "

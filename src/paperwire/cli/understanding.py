@@ -1,29 +1,33 @@
-"""What ``import`` and ``reindex`` add after they write: the papers' one-line summaries."""
+"""The understanding step that ``import`` and ``reindex`` run: keyphrases and one-line
+summaries of the changed papers."""
 
 from __future__ import annotations
 
-import time
+from rich.console import Console
 
-import click
-
-from paperwire.application.summaries import SummaryFill, fill_summaries
-from paperwire.cli.options import counted_progress
+from paperwire.application.understanding import (
+    UnderstandingReport,
+    follow_changes,
+    recompute_all,
+)
+from paperwire.cli.engine_options import progress_bar
 from paperwire.store import PaperStore
+from paperwire.store.locks import JobBusy
 
-__all__ = ["fill_summaries_with_progress"]
+__all__ = ["understand_changes"]
+
+console = Console(stderr=True)
 
 
-def fill_summaries_with_progress(store: PaperStore, *, quiet: bool = False) -> SummaryFill:
-    """Summarise every paper of ``store`` that needs it, with a progress bar, and say
-    how many on standard error (nothing when none needed it, or ``quiet``)."""
-    started = time.perf_counter()
-    with counted_progress() as bar:
-        task = bar.add_task("summarising", total=None)
-        filled = fill_summaries(store, progress=lambda done: bar.update(task, completed=done))
-    seconds = time.perf_counter() - started
-    if filled.papers and not quiet:
-        click.echo(
-            f"summaries: {filled.summarized} of {filled.papers} papers in {seconds:.1f} s",
-            err=True,
-        )
-    return filled
+def understand_changes(store: PaperStore, everything: bool = False) -> UnderstandingReport | None:
+    """Keyphrases and summaries for the papers changed since the last run (every paper with
+    ``everything``), with a progress bar; None, said on standard error, while
+    another process computes them."""
+    try:
+        with progress_bar("keyphrases and summaries") as progress:
+            done = (recompute_all if everything else follow_changes)(store, progress=progress)
+    except JobBusy as exc:
+        console.print(f"understanding: skipped, {exc}; that process computes it")
+        return None
+    console.print(f"keyphrases and summaries: {done.papers} papers in {done.seconds:.1f} s")
+    return done

@@ -6,7 +6,11 @@ matches the paper's organisation when they name one organisation (case,
 spacing or the alias table of ``paperwire.organizations``), or any affiliation
 of an author or the paper's organisation containing any name it goes by; a
 keyword matches as a whole phrase in the title, abstract or keywords; a
-saved search matches when every one of its words is in the title or abstract.
+saved search matches when every one of its words is in the title or abstract;
+a topic (a keyphrase's key, ``paperwire.phrases.topic_key``) matches when the
+title, abstract or keywords, read by the keyphrase normaliser, hold it or one
+of the acronyms that expand to it, so "LLMs" in a paper matches the topic
+"large language model".
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import lru_cache
 
 from paperwire.model import Paper
 from paperwire.organizations import organization_spellings, same_organization
+from paperwire.phrases import acronyms_for, phrase_key
 from paperwire.store.personal_records import Follow
 
 __all__ = ["describe_follow", "fold", "follow_matches"]
@@ -47,6 +52,8 @@ def describe_follow(follow: Follow) -> str:
         return f"by {follow.value}, whom you follow"
     if follow.kind == "organization":
         return f"from {follow.value}, which you follow"
+    if follow.kind == "topic":
+        return f"about “{follow.value}”, a topic you follow"
     if follow.kind == "keyword":
         return f"mentions “{follow.value}”, a keyword you follow"
     return f"matches your saved search “{follow.value}”"
@@ -60,8 +67,15 @@ def _matches(paper: Paper, follow: Follow, text: str, words: set[str]) -> bool:
         return _organization_matches(paper, follow.value)
     if follow.kind == "keyword":
         return _phrase(wanted).search(text) is not None
+    if follow.kind == "topic":
+        return _topic_matches(text, follow.value)
     terms = _WORD.findall(wanted)
     return bool(terms) and all(term in words for term in terms)
+
+
+def _topic_matches(text: str, key: str) -> bool:
+    keyed = f" {phrase_key(text)} "
+    return any(f" {form} " in keyed for form in (key, *acronyms_for(key)))
 
 
 def _organization_matches(paper: Paper, followed: str) -> bool:

@@ -36,6 +36,7 @@ MAX_RESULTS = 1000  # deepest result a pager can reach
 MAX_PER_PAGE = 100
 _SORT_POOL = 200  # a text query sorted by date/upvotes reorders this many best hits
 _QUERY_CACHE = 256
+_MAX_KEYPHRASE_PAPERS = 100_000  # papers a kw: filter passes to the index (every one, in practice)
 
 
 class SearchEngine:
@@ -124,6 +125,10 @@ class SearchEngine:
     ) -> SearchResults:
         _check_paging(page, per_page, sort, mode)
         parsed = parse_query(query)
+        if parsed.filters.keyphrases:
+            parsed.filters.paper_ids = self.store.keyphrase_paper_ids(
+                parsed.filters.keyphrases, _MAX_KEYPHRASE_PAPERS
+            )
         with self._lock:
             live = self._require_live()
             depth = min(MAX_RESULTS, page * per_page)

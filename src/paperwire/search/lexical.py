@@ -4,7 +4,8 @@ Title and abstract are indexed together as one "body" field (as BEIR's BM25
 baselines do) and the title once more on its own, whose boost adds weight to
 title matches; both drop English stop words and stem. Plain words are OR-ed,
 quoted phrases must match in order. Filters (author, category, organization,
-date, code) are exact-match clauses that never change the BM25 score; an
+date, code, and the papers a keyphrase filter allows) are exact-match clauses that
+never change the BM25 score; an
 organisation matches under any name the alias table gives it
 (``paperwire.organizations``). Each
 paper is one document keyed by its id, so an update deletes the old document
@@ -263,6 +264,14 @@ class LexicalIndex:
             )
         if filters.has_code:
             queries.append(tantivy.Query.term_query(schema, "has_code", 1))
+        if filters.paper_ids is not None:
+            # The papers a keyphrase filter allows (the store resolved them); none at all
+            # must match nothing, which an empty term set would not say.
+            queries.append(
+                tantivy.Query.term_set_query(schema, "id", filters.paper_ids)
+                if filters.paper_ids
+                else tantivy.Query.term_query(schema, "id", "")
+            )
         # Filters select; they must not add to the BM25 score.
         return [tantivy.Query.const_score_query(q, 0.0) for q in queries]
 

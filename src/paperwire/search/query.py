@@ -8,6 +8,8 @@ Grammar, by whitespace-separated token:
   org:NAME                         papers from that organization, by any of its names (several: any)
   year:2024  from:2024-03  to:2024-06-30   date range (YYYY, YYYY-MM or YYYY-MM-DD)
   has:code                         papers with a code repository
+  kw:"speculative decoding"        papers with that keyphrase, ours or Hugging Face's, in
+                                   any spelling of it (several: all of them)
 A word followed by a colon and a space ("BERT: Pre-training") is text; an
 unknown name:value raises, as it is most likely a mistyped filter.
 Anything malformed raises ``QueryError`` with a message that says what to fix.
@@ -21,10 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
+from paperwire.phrases import topic_key
 
 __all__ = ["FILTER_NAMES", "Filters", "ParsedQuery", "QueryError", "parse_query"]
 
-FILTER_NAMES = ("author", "cat", "org", "year", "from", "to", "has")
+FILTER_NAMES = ("author", "cat", "org", "year", "from", "to", "has", "kw")
 _HAS_VALUES = ("code",)
 _MAX_QUERY_CHARS = 1000
 _TOKEN = re.compile(r'\s*(?:([A-Za-z]+):)?("([^"]*)"|[^\s"]+)?')
@@ -43,6 +46,10 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     has_code: bool = False
+    # Keyphrase keys (paperwire.phrases.topic_key), and the papers that carry them all:
+    # the store knows those, so the engine fills paper_ids in before the index is asked.
+    keyphrases: list[str] = field(default_factory=list)
+    paper_ids: list[str] | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -52,6 +59,8 @@ class Filters:
             or self.date_from
             or self.date_to
             or self.has_code
+            or self.keyphrases
+            or self.paper_ids is not None
         )
 
 
@@ -142,6 +151,11 @@ def _apply_filter(filters: Filters, name: str, value: str) -> None:
         filters.categories.append(value)
     elif name == "org":
         filters.organizations.append(value)
+    elif name == "kw":
+        key = topic_key(value)
+        if not key:
+            raise QueryError(f'kw:{value} has no words: use kw:"a keyphrase"')
+        filters.keyphrases.append(key)
     elif name == "has":
         if value.lower() not in _HAS_VALUES:
             raise QueryError(f"has:{value} is not known: use has:code")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from paperwire.model import Paper
 from paperwire.store.code_records import CodeActivityStore
 from paperwire.store.discussion_records import DiscussionStore
+from paperwire.store.keyphrase_records import KeyphraseStore
 from paperwire.store.mail_records import NewMessage, OutboxRow, Subscriber
 from paperwire.store.personal_records import Collection as FolderCollection
 from paperwire.store.personal_records import (
@@ -108,7 +109,9 @@ class HarvestCheckpoint:
     updated_at: str = ""
 
 
-class PaperStore(CodeActivityStore, ThumbnailStore, SummaryStore, DiscussionStore, Protocol):
+class PaperStore(
+    CodeActivityStore, ThumbnailStore, SummaryStore, DiscussionStore, KeyphraseStore, Protocol
+):
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]: ...
 
     def get_paper(self, paper_id: str) -> Paper | None: ...

@@ -439,6 +439,34 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (user_id, kind)
     ) WITHOUT ROWID;
     """,
+    # 19: each paper's keyphrases, ours ('paperwire', computed from the title and
+    # abstract) and Hugging Face's ('huggingface', their ai_keywords), in rank
+    # order, with the normalised key that links, filters and follows use; and
+    # follows of a topic (a keyphrase's key).
+    """
+    CREATE TABLE paper_keyphrases (
+        paper_id TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('paperwire', 'huggingface')),
+        rank INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        phrase TEXT NOT NULL,
+        PRIMARY KEY (paper_id, source, rank)
+    ) WITHOUT ROWID;
+    CREATE INDEX paper_keyphrases_by_key ON paper_keyphrases(key, paper_id);
+    CREATE TABLE follows_next (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('author', 'organization', 'keyword', 'search', 'topic')),
+        value TEXT NOT NULL COLLATE NOCASE,
+        created_at REAL NOT NULL,
+        UNIQUE (user_id, kind, value)
+    );
+    INSERT INTO follows_next (id, user_id, kind, value, created_at)
+        SELECT id, user_id, kind, value, created_at FROM follows;
+    DROP TABLE follows;
+    ALTER TABLE follows_next RENAME TO follows;
+    """,
 ]
 
 

@@ -28,7 +28,7 @@ from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PapersMixin"]
+__all__ = ["PapersMixin", "fetch_papers"]
 
 _EMBEDDING_COLUMNS = "paper_id, model, text_hash, seq, vector"
 _PAPER_COLUMNS = (
@@ -108,7 +108,7 @@ class PapersMixin(SqlBackend):
         return self.get_papers([paper_id]).get(paper_id)
 
     def get_papers(self, ids: Iterable[str]) -> dict[str, Paper]:
-        return _fetch(self._reader(), list(dict.fromkeys(ids)))
+        return fetch_papers(self._reader(), list(dict.fromkeys(ids)))
 
     def upsert_papers(
         self, papers: Iterable[Paper], *, listed_in: Collection[str] | None = None
@@ -118,7 +118,7 @@ class PapersMixin(SqlBackend):
         if not incoming:
             return counts
         with self._papers_transaction() as conn:
-            known = _fetch(conn, list({p.id for p in incoming}))
+            known = fetch_papers(conn, list({p.id for p in incoming}))
             changed: dict[str, Paper] = {}
             winners: set[str] = set()
             for paper in incoming:
@@ -153,7 +153,7 @@ class PapersMixin(SqlBackend):
 
     def set_github_stars(self, paper_ids: Iterable[str], stars: int, day: date) -> list[str]:
         with self._papers_transaction() as conn:
-            known = _fetch(conn, list(dict.fromkeys(paper_ids)))
+            known = fetch_papers(conn, list(dict.fromkeys(paper_ids)))
             # An unchanged count is left alone: a new change seq would make every
             # search index re-read the paper for nothing.
             changed = [
@@ -178,7 +178,7 @@ class PapersMixin(SqlBackend):
         if not wanted:
             return counts
         with self._papers_transaction() as conn:
-            known = _fetch(conn, list({paper_id for paper_id, _ in wanted}))
+            known = fetch_papers(conn, list({paper_id for paper_id, _ in wanted}))
             changed: dict[str, Paper] = {}
             for paper_id, day in wanted:
                 stored = known.get(paper_id)
@@ -327,7 +327,8 @@ class PapersMixin(SqlBackend):
         )
 
 
-def _fetch(conn: SqlConnection, ids: list[str]) -> dict[str, Paper]:
+def fetch_papers(conn: SqlConnection, ids: list[str]) -> dict[str, Paper]:
+    """The stored papers among ``ids``, read on ``conn``, by id."""
     found: dict[str, Paper] = {}
     for chunk, marks in in_chunks(ids):
         for paper_id, record in conn.execute(

@@ -15,8 +15,9 @@ __all__ = [
     "Signals",
 ]
 
-# What a reader can follow: an author's name, an organisation, a keyword, a saved search query.
-FOLLOW_KINDS = ("author", "organization", "keyword", "search")
+# What a reader can follow: an author's name, an organisation, a keyword, a saved search
+# query, a topic (a keyphrase's key, paperwire.phrases.topic_key).
+FOLLOW_KINDS = ("author", "organization", "keyword", "search", "topic")
 
 
 @dataclass(frozen=True, slots=True)

@@ -414,6 +414,22 @@ PG_MIGRATIONS: list[str] = [
         PRIMARY KEY (user_id, kind)
     );
     """,
+    # 19: each paper's keyphrases, ours and Hugging Face's, with their normalised
+    # key; follows of a topic.
+    """
+    CREATE TABLE paper_keyphrases (
+        paper_id TEXT COLLATE "C" NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('paperwire', 'huggingface')),
+        rank INTEGER NOT NULL,
+        key TEXT COLLATE "C" NOT NULL,
+        phrase TEXT NOT NULL,
+        PRIMARY KEY (paper_id, source, rank)
+    );
+    CREATE INDEX paper_keyphrases_by_key ON paper_keyphrases(key, paper_id);
+    ALTER TABLE follows DROP CONSTRAINT follows_kind_check;
+    ALTER TABLE follows ADD CONSTRAINT follows_kind_check
+        CHECK (kind IN ('author', 'organization', 'keyword', 'search', 'topic'));
+    """,
 ]
 
 

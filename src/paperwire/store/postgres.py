@@ -30,6 +30,7 @@ from paperwire.store.collections import CollectionsMixin
 from paperwire.store.discussion import DiscussionMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
+from paperwire.store.keyphrases import KeyphrasesMixin
 from paperwire.store.locks import advisory_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.notifications import NotificationsMixin
@@ -73,6 +74,7 @@ class PostgresStore(
     SummariesMixin,
     DiscussionMixin,
     NotificationsMixin,
+    KeyphrasesMixin,
 ):
     """A ``PaperStore`` on one PostgreSQL database."""
 

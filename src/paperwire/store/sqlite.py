@@ -20,6 +20,7 @@ from paperwire.store.collections import CollectionsMixin
 from paperwire.store.discussion import DiscussionMixin
 from paperwire.store.feeds import FeedQueriesMixin
 from paperwire.store.held_days import HeldDaysMixin
+from paperwire.store.keyphrases import KeyphrasesMixin
 from paperwire.store.locks import file_lock
 from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
@@ -50,6 +51,7 @@ class SQLiteStore(
     SummariesMixin,
     DiscussionMixin,
     NotificationsMixin,
+    KeyphrasesMixin,
 ):
     """A ``PaperStore`` on one SQLite file."""
 

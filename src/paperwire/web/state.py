@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from jinja2 import Environment
 from starlette.requests import Request
 
+from paperwire.application.understanding import CURSOR_KEY as UNDERSTANDING_CURSOR
 from paperwire.config import Settings
 from paperwire.mail.settings import MailSettings, load_mail_settings
 from paperwire.rank.code_trending import DEFAULT_CODE_WEIGHTS, CodeTrendingWeights
@@ -45,13 +46,14 @@ class AppState:
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int, str, int, int, int, int]:
+    def version(self) -> tuple[int, int, str, int, int, int, int, str | None]:
         """What cached pages depend on: the store's change seq, the votes version,
         the search mode (a page made with keyword results is not reused once the
         vectors are in), the code-activity version (stars and artifacts), the
         thumbnails version (a card shows its paper's thumbnail once there is one), the
-        understanding version (one-line summaries written after their papers) and the
-        discussion version (comments)."""
+        understanding version (one-line summaries written after their papers), the
+        discussion version (comments) and how far keyphrases are computed (they
+        follow the papers, a moment later)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
         return (
             self.store.max_seq(),
@@ -61,6 +63,7 @@ class AppState:
             self.store.thumbnails_version(),
             self.store.understanding_version(),
             self.store.discussion_version(),
+            self.store.get_sync_state(UNDERSTANDING_CURSOR),
         )
 
     def mail_settings(self) -> MailSettings:

@@ -3,22 +3,25 @@
 One card per paper in every list (feed, trending, search, organisation,
 similar papers), so all lists show the same facts: title, the one-line summary
 (Hugging Face's, else ours), authors (count and names), date, upvotes (imported
-plus local), organisation, code and stars.
+plus local), organisation, code and stars, keyphrases (ours, and Hugging Face's
+marked as theirs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from paperwire.model import Paper
 from paperwire.organizations import canonical_organization, organization_slug
+from paperwire.store.keyphrase_records import KeyphraseStore, StoredKeyphrase
 from paperwire.store.personal_records import PaperMarks
 from paperwire.store.records import ListedPaper, SummaryLine
 
-__all__ = ["PaperCard", "card_for", "cards_for", "paper_url"]
+__all__ = ["PaperCard", "card_for", "cards_for", "paper_url", "topic_url", "with_keyphrases"]
 
 AUTHORS_SHOWN = 6
 NO_MARKS = PaperMarks()
@@ -26,6 +29,11 @@ NO_MARKS = PaperMarks()
 
 def paper_url(paper_id: str) -> str:
     return f"/papers/{paper_id}"
+
+
+def topic_url(key: str) -> str:
+    """The topic page of a keyphrase's key: ``/topics/speculative%20decoding``."""
+    return "/topics/" + quote(key, safe="")
 
 
 @dataclass(slots=True)
@@ -41,6 +49,9 @@ class PaperCard:
     listed_day: date | None = None  # the day it was listed in the feed shown
     thumbnail: tuple[int, int, str] | None = None  # width, height, digest
     summary: SummaryLine | None = None  # Hugging Face's one-line summary, else ours
+    # Its keyphrases, ours and Hugging Face's (``with_keyphrases`` fills them in).
+    keyphrases: list[StoredKeyphrase] = field(default_factory=list)
+    their_keyphrases: list[StoredKeyphrase] = field(default_factory=list)
     _authors: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -146,3 +157,13 @@ def cards_for(
         card_for(item, voted, why.get(item.paper.id), marks.get(item.paper.id, NO_MARKS))
         for item in listed
     ]
+
+
+def with_keyphrases(store: KeyphraseStore, cards: list[PaperCard]) -> list[PaperCard]:
+    """``cards`` with their keyphrases filled in from ``store``, in one query."""
+    found = store.keyphrases_of(card.id for card in cards)
+    for card in cards:
+        phrases = found.get(card.id, [])
+        card.keyphrases = [k for k in phrases if k.source == "paperwire"]
+        card.their_keyphrases = [k for k in phrases if k.source == "huggingface"]
+    return cards

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from paperwire.store.records import ListedPaper
-from paperwire.web.render.cards import PaperCard, cards_for
+from paperwire.web.render.cards import PaperCard, cards_for, with_keyphrases
 from paperwire.web.render.summary_lines import attach_summaries
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.sessions import current_user
@@ -70,9 +70,9 @@ def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
     """Cards for ``listed``, marked with the logged-in user's votes, saved, dismissed and
-    seen papers (one query for the whole list), with their summaries
-    and thumbnails. These pages are
-    never cached: ``cached`` serves only visitors who are not logged in."""
+    seen papers (one query for the whole list), with their summaries, keyphrases and
+    thumbnails. These pages are never cached: ``cached`` serves only visitors who are
+    not logged in."""
     user = current_user(request)
     store = app_state(request).store
     attach_summaries(store, listed)
@@ -85,7 +85,7 @@ def listed_cards(
     sizes = store.thumbnail_sizes(card.id for card in cards)
     for card in cards:
         card.thumbnail = sizes.get(card.id)
-    return cards
+    return with_keyphrases(store, cards)
 
 
 def cached(request: Request, build: Callable[[], Response], variant: str = "") -> Response:

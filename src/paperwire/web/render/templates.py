@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse
 
 from paperwire import __version__
 from paperwire.web.render import links, mathml, text
+from paperwire.web.render.cards import topic_url
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.security.csrf import apply_csrf_cookie, masked_csrf_token
 from paperwire.web.security.sessions import current_user
@@ -66,6 +67,7 @@ def make_environment() -> Environment:
         path_quote=lambda value: quote(str(value), safe="/:"),
         query_quote=lambda value: quote(str(value), safe=""),
         path_quote_query=lambda value: quote(str(value), safe="/:?=&"),
+        topic_url=topic_url,
     )
     env.globals.update(version=__version__)
     return env

@@ -14,7 +14,8 @@ hung under it; ``collections`` a folder's BibTeX and RSS,
 ``/thumbnails/{id}.webp``;
 ``discussion`` the comments under each paper, their permalinks and feeds, and
 ``/discussions``; ``moderation`` ``/moderation``; ``notifications``
-``/notifications``; ``api_comments`` ``/api/papers/{id}/comments``.
+``/notifications``; ``api_comments`` ``/api/papers/{id}/comments``; ``topics``
+``/topics/{keyphrase}``.
 A new area is a module here whose router is added to ``ROUTERS``, which the
 app includes in this order.
 """
@@ -43,6 +44,7 @@ from paperwire.web.routes import (
     status,
     submit,
     thumbnails,
+    topics,
     trending,
 )
 
@@ -69,4 +71,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     discussion.router,
     moderation.router,
     notifications.router,
+    topics.router,
 )

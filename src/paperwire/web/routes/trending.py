@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from paperwire.rank.code_trending import CodeScore, CodeTrendingWeights, rank_by_code
+from paperwire.rank.topics import rising_topics
 from paperwire.rank.trending import trending_score, window_start
 from paperwire.web.render.code_lists import code_trending_list
 from paperwire.web.render.page_helpers import (
@@ -73,9 +74,12 @@ def _trending(request: Request, page: int) -> Response:
     size = state.web.page_size
     rows = ranking.page(state, (page - 1) * size, size)
     why = {score.paper_id: score.explain() for score, _ in rows}
+    rising = rising_topics(state.store, ranking.reference_day) if ranking.reference_day else []
     return render(
         request,
         "trending.html",
+        rising=rising,
+        topic_labels={t.key: state.store.keyphrase_label(t.key) or t.key for t in rising},
         reference_day=ranking.reference_day,
         cards=listed_cards(request, [listed for _, listed in rows], why),
         numbered=True,

@@ -1,0 +1,134 @@
+"""Keyphrases on the web: links on feed items and paper pages, topic pages with their
+weekly chart and follow button, rising topics on /trending; on both stores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paperwire.application.understanding import follow_changes
+from paperwire.model import Paper
+from paperwire.rank.topics import rising_topics, weekly_counts
+from paperwire.store import PaperStore
+from web_helpers import NEWEST_DAY, csrf_of, fill_store, log_in, make_app, register
+
+TOPIC = "speculative decoding"
+
+
+def speculative(n: int, day: date, upvotes: int = 3) -> Paper:
+    return Paper(
+        id=f"2611.{n:05d}",
+        title=f"Speculative Decoding Trick {n}",
+        abstract="We speed up speculative decoding of large language models (LLMs).",
+        listed_on=day,
+        upvotes=upvotes,
+        keywords=["speculative decoding", "LLMs"],
+    )
+
+
+@pytest.fixture
+def client(store: PaperStore) -> Iterator[TestClient]:
+    fill_store(store)  # type: ignore[arg-type]
+    # Six papers this week and one a month before: a rising topic.
+    store.upsert_papers(
+        [speculative(100 + i, NEWEST_DAY - timedelta(days=i)) for i in range(6)]
+        + [speculative(99, NEWEST_DAY - timedelta(days=30))]
+    )
+    follow_changes(store)
+    with TestClient(make_app(store, None)) as test_client:  # type: ignore[arg-type]
+        yield test_client
+
+
+def topic_links(html: str) -> list[str]:
+    return re.findall(r'<a class="keyphrase[^"]*" href="/topics/([^"]+)"', html)
+
+
+def test_feed_items_and_paper_pages_link_their_keyphrases(client: TestClient) -> None:
+    feed = client.get("/papers?date=" + NEWEST_DAY.isoformat())
+    assert feed.status_code == 200
+    assert "speculative%20decoding" in topic_links(feed.text)
+    page = client.get("/papers/2611.00100")
+    links = topic_links(page.text)
+    assert "speculative%20decoding" in links and "large%20language%20model" in links
+    # Hugging Face's keywords are there too, marked as theirs.
+    assert re.search(r'class="keyphrase theirs" href="/topics/large%20language%20model"', page.text)
+    assert "Hugging Face</span>" in page.text
+
+
+def test_a_topic_page_lists_its_papers_with_a_weekly_chart(client: TestClient) -> None:
+    page = client.get("/topics/speculative%20decoding")
+    assert page.status_code == 200
+    assert '<h1 id="topic-title">speculative decoding</h1>' in page.text
+    assert "7 papers" in page.text
+    chart = re.search(r'<svg class="topic-chart".*?</svg>', page.text, re.S)
+    assert chart is not None
+    bars = re.findall(r"<title>week of (\S+): (\d+) papers</title>", chart.group())
+    assert len(bars) == 26
+    assert sum(int(n) for _, n in bars) == 7
+    assert "<script" not in chart.group()
+    assert "Log in</a> to follow this topic" in page.text
+
+
+def test_other_spellings_redirect_and_unknown_topics_are_404(client: TestClient) -> None:
+    moved = client.get("/topics/Speculative-Decoding", follow_redirects=False)
+    assert moved.status_code == 301
+    assert moved.headers["location"] == "/topics/speculative%20decoding"
+    acronym = client.get("/topics/LLMs", follow_redirects=False)
+    assert acronym.headers["location"] == "/topics/large%20language%20model"
+    assert client.get("/topics/no%20such%20topic").status_code == 404
+    assert client.get("/topics/%20-%20").status_code == 404
+
+
+def test_a_reader_follows_a_topic_from_its_page(client: TestClient) -> None:
+    register(client, "ada")
+    log_in(client, "ada")
+    page = client.get("/topics/speculative%20decoding")
+    assert "Follow this topic" in page.text
+    answer = client.post(
+        "/follows",
+        data={
+            "kind": "topic",
+            "value": TOPIC,
+            "csrf_token": csrf_of(page.text),
+            "next": "/topics/speculative%20decoding",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    again = client.get("/topics/speculative%20decoding")
+    assert "You follow this topic" in again.text
+    assert "topic: speculative decoding" in client.get("/follows").text
+
+
+def test_trending_shows_rising_topics_with_their_growth(client: TestClient) -> None:
+    page = client.get("/trending")
+    assert page.status_code == 200
+    section = re.search(r'<section class="rising-topics".*?</section>', page.text, re.S)
+    assert section is not None
+    assert 'href="/topics/speculative%20decoding"' in section.group()
+    assert "6 papers this week, 0.2 a week before" in section.group()
+
+
+def test_rising_topics_need_five_papers_in_the_week(store: PaperStore) -> None:
+    store.upsert_papers([speculative(100 + i, NEWEST_DAY - timedelta(days=i)) for i in range(4)])
+    follow_changes(store)
+    assert rising_topics(store, NEWEST_DAY) == []
+    assert [t.key for t in rising_topics(store, NEWEST_DAY, min_papers=4)][:1] != []
+
+
+def test_weekly_counts_include_empty_weeks() -> None:
+    monday = date(2026, 11, 2)
+    weeks = weekly_counts(
+        [monday, monday + timedelta(days=2), monday + timedelta(weeks=2)], weeks=4
+    )
+    assert [(w.start, w.papers) for w in weeks] == [
+        (monday - timedelta(weeks=1), 0),
+        (monday, 2),
+        (monday + timedelta(weeks=1), 0),
+        (monday + timedelta(weeks=2), 1),
+    ]
+    assert weekly_counts([]) == []
