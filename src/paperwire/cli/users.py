@@ -31,7 +31,12 @@ def users_group() -> None:
 @click.argument("name")
 @db_option
 def grant_command(role: str, name: str, db_path: StoreLocation | None) -> None:
-    """Give the user NAME the role ROLE (moderators hide comments and ban users)."""
+    """Give the user NAME the role ROLE (moderators hide comments and ban users).
+
+    \b
+    Example:
+      paperwire users grant moderator alice
+    """
     store = open_cli_store(db_path)
     try:
         user = _user(store, name)
@@ -46,7 +51,12 @@ def grant_command(role: str, name: str, db_path: StoreLocation | None) -> None:
 @click.argument("name")
 @db_option
 def revoke_command(role: str, name: str, db_path: StoreLocation | None) -> None:
-    """Take the role ROLE away from the user NAME."""
+    """Take the role ROLE away from the user NAME.
+
+    \b
+    Example:
+      paperwire users revoke moderator alice
+    """
     store = open_cli_store(db_path)
     try:
         user = _user(store, name)
