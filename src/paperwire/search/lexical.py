@@ -6,7 +6,12 @@ title matches; both drop English stop words and stem. Plain words are OR-ed,
 quoted phrases must match in order. Filters (author, category, organization,
 date, code) are exact-match clauses that never change the BM25 score; an
 organisation matches under any name the alias table gives it
-(``paperwire.organizations``). Each
+(``paperwire.organizations``). The title is kept a third time word for
+word ("title_words": lowercased and folded, stop words kept, not stemmed,
+stored), for titles made of stop words ("To Be or Not to Be") and for
+recognising a typed title (``paperwire.search.known_items``). Query words
+that only ask (``paperwire.search.stopwords``) are left out of the BM25
+query when any other word is there. Each
 paper is one document keyed by its id, so an update deletes the old document
 and adds the new one in the same commit.
 """
@@ -27,14 +32,17 @@ from paperwire.organizations import organization_spellings
 from paperwire.search.keys import paper_key
 from paperwire.search.query import Filters
 from paperwire.search.results import Snippet
+from paperwire.search.stopwords import is_stop_word
 
-__all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex"]
+__all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex", "title_tokens"]
 
 # Weight of the title field on top of "body": the best BM25 nDCG@10 on the
 # SciFact train split among 0, 0.25, 0.5, 1 and 2 (0.7048; 1.0 gave 0.6660),
 # found by `paperwire eval search --dataset scifact --split train --tune`.
 TITLE_BOOST = 0.25
 _TEXT_FIELDS = ["body", "title", "authors"]
+_TITLE_WORDS = "title_words"
+_FUZZY_MIN_CHARS = 4  # shorter words are matched exactly: one edit makes another word
 _ANALYZER = "english_stop_stem"
 _NAMES = "names_folded"  # author and organisation names: lowercased, accents folded
 _WRITER_HEAP = 64_000_000
@@ -87,6 +95,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("key", indexed=True, fast=True)
     builder.add_text_field("body", tokenizer_name=_ANALYZER)  # title and abstract together
     builder.add_text_field("title", tokenizer_name=_ANALYZER)  # again, for the title boost
+    builder.add_text_field(_TITLE_WORDS, stored=True, tokenizer_name=_NAMES)  # word for word
     builder.add_text_field("authors", tokenizer_name=_NAMES)
     builder.add_text_field("categories", tokenizer_name="raw")
     builder.add_text_field("organization", tokenizer_name=_NAMES)
@@ -203,16 +212,42 @@ class LexicalIndex:
         """OR of the words and phrases over the text fields, or None without text."""
         # Only word characters, spaces and quotes reach tantivy's parser, so no
         # user input can be read as its syntax; lowercase keeps AND/OR/NOT words.
-        parts = [w.lower() for w in words for w in _ALNUM.findall(w)]
+        tokens = [w.lower() for w in words for w in _ALNUM.findall(w)]
+        parts = [token for token in tokens if not is_stop_word(token)]
         for phrase in phrases:
-            tokens = _ALNUM.findall(phrase.lower())
-            if tokens:
-                parts.append('"' + " ".join(tokens) + '"')
+            phrase_tokens = _ALNUM.findall(phrase.lower())
+            if phrase_tokens:
+                parts.append('"' + " ".join(phrase_tokens) + '"')
+        if not parts and tokens:
+            # Only stop words ("To Be or Not to Be"): a title that says them in order.
+            return self._index.parse_query('"' + " ".join(tokens) + '"', [_TITLE_WORDS])
         if not parts:
             return None
         return self._index.parse_query(
             " ".join(parts), _TEXT_FIELDS, field_boosts={"title": self.title_boost}
         )
+
+    def title_candidates(self, tokens: list[str], limit: int, fuzzy: bool) -> list[tuple[str, str]]:
+        """(paper id, title) of up to ``limit`` papers whose titles share the most words
+        with ``tokens`` (as ``title_tokens`` gives them); with ``fuzzy``, a word of four
+        letters or more also matches a title word one edit away (a typo)."""
+        schema, clauses = self.schema, []
+        for token in dict.fromkeys(tokens):
+            clauses.append(
+                (tantivy.Occur.Should, tantivy.Query.term_query(schema, _TITLE_WORDS, token))
+            )
+            if fuzzy and len(token) >= _FUZZY_MIN_CHARS:
+                typo = tantivy.Query.fuzzy_term_query(schema, _TITLE_WORDS, token, distance=1)
+                clauses.append((tantivy.Occur.Should, typo))
+        if not clauses:
+            return []
+        searcher = self._index.searcher()
+        result = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
+        found = []
+        for _, address in result.hits:
+            doc = searcher.doc(address)
+            found.append((doc["id"][0], doc[_TITLE_WORDS][0]))
+        return found
 
     def snippets(
         self, query: tantivy.Query | None, papers: list[Paper]
@@ -267,12 +302,19 @@ class LexicalIndex:
         return [tantivy.Query.const_score_query(q, 0.0) for q in queries]
 
 
+def title_tokens(text: str) -> list[str]:
+    """The words of a title or query as "title_words" indexes them: lowercased, folded
+    to ASCII, stop words kept, not stemmed."""
+    return [str(token) for token in _NAMES_ANALYZER.analyze(text)]
+
+
 def _document(paper: Paper) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("id", paper.id)
     doc.add_unsigned("key", paper_key(paper.id))
     doc.add_text("body", f"{paper.title}\n{paper.abstract}")
     doc.add_text("title", paper.title)
+    doc.add_text(_TITLE_WORDS, paper.title)
     for author in paper.authors:
         doc.add_text("authors", author.name)
     for category in _category_terms(paper.categories):
