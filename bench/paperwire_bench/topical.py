@@ -3,7 +3,9 @@
 Built from the shared ``hf-daily-papers`` data into a BEIR-layout folder, so
 the same harness as SciFact's runs it:
 
-* corpus: every paper of the file once (by arXiv id), title and summary;
+* corpus: each paper relevant to a query (below), and ``DISTRACTORS`` other
+  papers of the file drawn with the seed (so that embedding it takes
+  minutes, not most of an hour, on a laptop), title and summary;
 * queries: the ``ai_keywords`` Hugging Face attaches to papers, lowercased and
   with white space tidied, that are topics: two to four words, no brackets
   (an expansion such as "large language models (llms)" is a spelling, not a
@@ -27,12 +29,21 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-__all__ = ["MAX_PAPERS", "MIN_PAPERS", "QUERIES", "SEED", "TOPICAL_NAME", "build_topical_set"]
+__all__ = [
+    "DISTRACTORS",
+    "MAX_PAPERS",
+    "MIN_PAPERS",
+    "QUERIES",
+    "SEED",
+    "TOPICAL_NAME",
+    "build_topical_set",
+]
 
 TOPICAL_NAME = "hf-topics"
 MIN_PAPERS = 5
 MAX_PAPERS = 50
 QUERIES = 200
+DISTRACTORS = 2000
 SEED = 20
 _WORDS = (2, 4)
 
@@ -59,8 +70,13 @@ def build_topical_set(daily_papers: Path, out: Path, queries: int = QUERIES) -> 
                     if topic:
                         carriers[topic].add(paper_id)
     eligible = sorted(k for k, ids in carriers.items() if MIN_PAPERS <= len(ids) <= MAX_PAPERS)
-    chosen = sorted(random.Random(SEED).sample(eligible, min(queries, len(eligible))))
-    _write(out, corpus, {f"t{n}": k for n, k in enumerate(chosen)}, carriers)
+    rng = random.Random(SEED)
+    chosen = sorted(rng.sample(eligible, min(queries, len(eligible))))
+    judged = {paper_id for k in chosen for paper_id in carriers[k]}
+    others = sorted(set(corpus) - judged)
+    kept = judged | set(rng.sample(others, min(DISTRACTORS, len(others))))
+    kept_corpus = {paper_id: text for paper_id, text in corpus.items() if paper_id in kept}
+    _write(out, kept_corpus, {f"t{n}": k for n, k in enumerate(chosen)}, carriers)
     return out
 
 

@@ -8,15 +8,16 @@ query whenever the query has any other word; a query made only of them
 ("To Be or Not to Be") keeps them all and is matched against titles word
 for word. Quoted phrases are never touched.
 
-The list is the Snowball project's English stop list
-(https://snowballstem.org/algorithms/english/stop.txt), less the words that
-carry meaning in a paper's title ("not", "no", "nor", "few", "more",
-"most", "own", "same", "up", "down", "over", "under", "again", "off",
-"out", "above", "below", "against", "before", "after", "between", "during",
-"through", "only", "very"), plus the question and request words people type
-in a search box ("can", "will", "may", "might", "must", "shall", "get",
-"use", "using", "way", "ways", "best", "good", "make", "find", "know",
-"want", "need", "please", "paper", "papers").
+The list: question words ("how", "what", "why", ...), pronouns ("I", "we",
+"you", "it", ...), the auxiliaries "do" and "be" and the modal verbs ("can",
+"should", "may", ...), the function words of Lucene's list again, and what
+people add to a request ("find", "make", "use", "best", "paper", ...). It is
+a subset of the Snowball project's English stop list
+(https://snowballstem.org/algorithms/english/stop.txt) plus those request
+words: words that carry meaning in a title or a claim ("not", "no", "more",
+"than", "all", "only", "between", "after", "over", "up", ...) are not on it,
+nor are "have"/"has"/"had" (on SciFact's train split, dropping them cost
+0.002 nDCG@10 of BM25; the list as it is adds 0.001).
 """
 
 from __future__ import annotations
@@ -25,21 +26,18 @@ from collections.abc import Iterable
 
 __all__ = ["QUERY_STOP_WORDS", "content_words", "is_stop_word"]
 
-_SNOWBALL = """
-i me my myself we us our ours ourselves you your yours yourself yourselves he him his
-himself she her hers herself it its itself they them their theirs themselves what which
-who whom whose this that these those am is are was were be been being have has had having
-do does did doing would should could ought a an the and but if or because as until while
-of at by for with about into to from in on then once here there when where why how all
-any both each other some such so than too s t don doesn didn isn aren wasn weren hasn
-haven hadn won wouldn shouldn couldn mustn let
+_QUESTIONS = """
+how what why when where which who whom whose do does did doing i me my myself we us our ours
+you your yours he him his she her it its they them their this that these those am is are was
+were be been being a an the and or but if of at by for with about into to from in on as so
+there here let
 """
 _REQUESTS = """
-can will may might must shall get use using way ways best good make find know want need
-please paper papers
+can could should would will may might must shall get make find use using know want need
+please paper papers way ways best good
 """
 
-QUERY_STOP_WORDS: frozenset[str] = frozenset((_SNOWBALL + _REQUESTS).split())
+QUERY_STOP_WORDS: frozenset[str] = frozenset((_QUESTIONS + _REQUESTS).split())
 
 
 def is_stop_word(word: str) -> bool:
