@@ -10,7 +10,7 @@ gets the lowest lexical score of the pool.
 The dense weight may adapt to the query (``QuerySignals``): longer queries
 (questions, claims) lean on the dense side, and each side counts more when
 its scores single out a few documents (peaked) than when they are flat. The
-rule, its weights and the table that chose them: docs/SEARCH_FUSION.md.
+rule, its weights and the table that chose them: docs/SEARCH_QUALITY.md.
 """
 
 from __future__ import annotations
