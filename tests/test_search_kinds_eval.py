@@ -179,3 +179,20 @@ def test_known_item_evaluation_counts_top1_and_top3(
         assert isinstance(hybrid, dict) and hybrid["top1"] == 1.0 and hybrid["top3"] == 1.0
     sanity = figures["whole_title.arxiv_sanity_lite"]
     assert isinstance(sanity, dict) and sanity["top3"] == 1.0
+
+
+@pytest.mark.slow
+def test_typed_titles_of_the_shared_daily_papers_come_first(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from paperwire.ingest import import_paths
+
+    store = SQLiteStore(tmp_path / "hf.db")
+    import_paths(store, sorted((shared_data / "hf-daily-papers").glob("*.jsonl.gz")))
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    figures = evaluate(engine, build_queries(store, 200), None)
+    for form in FORMS:
+        bm25 = figures[f"{form}.bm25"]
+        assert isinstance(bm25, dict)
+        assert bm25["top1"] >= (0.95 if form == "title_with_typo" else 0.99), (form, bm25)
