@@ -162,15 +162,18 @@ def _grid() -> Iterable[FusionParams]:
 
 def tune_adaptive(
     candidates: dict[str, Candidates], beir: BeirSet, method: str = "zscore"
-) -> tuple[FusionParams, list[tuple[FusionParams, float]]]:
-    """The per-query fusion with the best hybrid nDCG@10 on ``beir`` (a train split):
-    a grid over the base dense weight and the weights of the length, peak and
-    agreement signals. Returns the choice and every setting tried, best first."""
-    tried = []
+) -> tuple[FusionParams, list[tuple[FusionParams, float, float]]]:
+    """The per-query fusion for ``beir`` (a train split): a grid over the base dense
+    weight and the weights of the length, peak and agreement signals, each setting
+    judged, as in ``tune``, by the mean hybrid nDCG@10 of itself and its two base
+    weight neighbours. Returns the choice and every setting tried as (setting,
+    neighbourhood mean, own nDCG@10), best first."""
+    raw = {}
     for base, length, peak, agreement in itertools.product(
         _ADAPTIVE_BASES, _LENGTH_WEIGHTS, _PEAK_WEIGHTS, _AGREEMENT_WEIGHTS
     ):
         params = FusionParams(method, base, 60.0, length, peak, agreement)
-        tried.append((params, score(candidates, beir, params, ["hybrid"])["hybrid"].ndcg_at_10))
-    tried.sort(key=lambda item: -item[1])
+        raw[params] = score(candidates, beir, params, ["hybrid"])["hybrid"].ndcg_at_10
+    tried = [(p, round(mean([raw[q] for q in _neighbours(p) if q in raw]), 4), raw[p]) for p in raw]
+    tried.sort(key=lambda item: (-item[1], -item[2]))
     return tried[0][0], tried

@@ -23,11 +23,18 @@ from paperwire.cli.engine_options import (
 from paperwire.cli.options import db_option, emit_json, json_option, report_figures
 from paperwire.search.embedding import DEFAULT_BACKEND, EmbeddingBackend
 from paperwire.search.engine import SearchEngine
-from paperwire.search.fusion import DEFAULT_FUSION
+from paperwire.search.fusion import DEFAULT_FUSION, FusionParams
 from paperwire.store import StoreLocation
 from paperwire_bench.beir import BeirSet, load_beir, resolve_dataset, shared_data_dir
 from paperwire_bench.eval_sets import EvalSet, beir_sets, topical_set
-from paperwire_bench.search_eval import MODES, collect, open_eval_engine, score, tune
+from paperwire_bench.search_eval import (
+    MODES,
+    collect,
+    open_eval_engine,
+    score,
+    tune,
+    tune_adaptive,
+)
 from paperwire_bench.search_latency import bench_search, sample_queries
 
 __all__ = ["bench_search_command", "eval_all_command", "eval_search_command"]
@@ -153,6 +160,14 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
             "title_boost": best.title_boost,
             "settings_tried": best.tried,
         }
+        adaptive, tried = tune_adaptive(collect(engine, beir), beir)
+        figures["tuned_adaptive"] = {
+            "chosen": _fusion_figures(adaptive),
+            "best": [
+                {**_fusion_figures(p), "neighbourhood_ndcg@10": near, "ndcg@10": own}
+                for p, near, own in tried[:15]
+            ],
+        }
     scores = score(collect(engine, beir), beir, fusion, MODES)
     table = Table(title=f"{beir.name} ({beir.split}, {len(beir.queries)} queries)")
     for column in ("mode", "nDCG@10", "recall@100", "MRR@10"):
@@ -160,13 +175,20 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
     for mode, value in scores.items():
         figures[mode] = value.figures()
         table.add_row(mode, *(f"{number:.4f}" for number in figures[mode].values()))
-    figures["fusion"] = {
+    figures["fusion"] = _fusion_figures(fusion)
+    Console(stderr=True).print(table)
+    return figures
+
+
+def _fusion_figures(fusion: FusionParams) -> dict[str, Any]:
+    return {
         "method": fusion.method,
         "dense_weight": fusion.dense_weight,
         "rrf_k": fusion.rrf_k,
+        "length_weight": fusion.length_weight,
+        "peak_weight": fusion.peak_weight,
+        "agreement_weight": fusion.agreement_weight,
     }
-    Console(stderr=True).print(table)
-    return figures
 
 
 @click.command("search", context_settings=CONTEXT)

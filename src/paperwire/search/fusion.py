@@ -62,13 +62,17 @@ class FusionParams:
 
 # Tuned on the SciFact TRAIN split only (809 queries, nDCG@10), MiniLM int8
 # vectors, candidate pools of 100 per side, title boost 0.25 (see lexical.py).
-# Grid: convex (min-max) and zscore, dense weight 0 to 1 by 0.05, and rrf
-# with k in 5..100 and weight 0.3..0.7; each setting judged by the mean of
-# itself and its two weight neighbours, as single settings near the top
-# differ by noise. zscore at 0.6 came first (train hybrid 0.7348, BM25
-# 0.7048, dense 0.6606). Re-tune with:
+# First a fixed weight: convex (min-max) and zscore, dense weight 0 to 1 by
+# 0.05, and rrf with k in 5..100 and weight 0.3..0.7; zscore at 0.6 came first
+# (train hybrid 0.7348). Then the per-query signals around it (base 0.4..0.7,
+# length 0/0.1/0.2, peak 0..0.4, agreement -0.2/0/0.2): base 0.65 with peak
+# 0.4 came first. Each setting is judged by the mean of itself and its two
+# base-weight neighbours, as single settings near the top differ by noise
+# (0.0001 nDCG). The table: docs/SEARCH_QUALITY.md. Re-tune with:
 #   paperwire eval search --dataset scifact --split train --tune
-DEFAULT_FUSION = FusionParams(method="zscore", dense_weight=0.6, rrf_k=60.0)
+DEFAULT_FUSION = FusionParams(
+    method="zscore", dense_weight=0.65, rrf_k=60.0, length_weight=0.0, peak_weight=0.4
+)
 
 
 @dataclass(frozen=True, slots=True)
