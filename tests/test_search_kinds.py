@@ -174,3 +174,18 @@ def test_a_topic_is_not_taken_for_a_title(engine: SearchEngine) -> None:
 def test_a_filter_keeps_a_known_item_out_when_it_does_not_pass(engine: SearchEngine) -> None:
     found = [hit.paper_id for hit in engine.search("Attention Is All You Need cat:cs.CL").hits]
     assert found and "2401.00004" not in found
+
+
+def test_the_whole_title_goes_before_a_title_it_starts(store: PaperStore, tmp_path: Path) -> None:
+    store.upsert_papers(
+        [
+            make_paper("2401.00011", "Graph Neural Networks for Molecules and Proteins", "x"),
+            make_paper("2401.00012", "Graph Neural Networks for Molecules", "y"),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    found = [h.paper_id for h in engine.search("graph neural networks for molecules").hits]
+    assert found[:2] == ["2401.00012", "2401.00011"]
+    typo = [h.paper_id for h in engine.search("Graph Neural Netwroks for Molecules and").hits]
+    assert typo[0] == "2401.00011"  # a start with one typo
