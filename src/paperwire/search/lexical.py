@@ -8,8 +8,9 @@ date, code) are exact-match clauses that never change the BM25 score; an
 organisation matches under any name the alias table gives it
 (``paperwire.organizations``). The title is kept a third time word for
 word ("title_words": lowercased and folded, stop words kept, not stemmed,
-stored), for titles made of stop words ("To Be or Not to Be") and for
-recognising a typed title (``paperwire.search.known_items``). Query words
+for titles made of stop words ("To Be or Not to Be"), and in a small index of
+its own ("titles/", stored) for recognising a typed title
+(``paperwire.search.known_items``). Query words
 that only ask (``paperwire.search.stopwords``) are left out of the BM25
 query when any other word is there. Each
 paper is one document keyed by its id, so an update deletes the old document
@@ -32,7 +33,7 @@ from paperwire.organizations import organization_spellings
 from paperwire.search.keys import paper_key
 from paperwire.search.query import Filters
 from paperwire.search.results import Snippet
-from paperwire.search.stopwords import is_stop_word
+from paperwire.search.stopwords import content_words, is_stop_word
 
 __all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex", "title_tokens"]
 
@@ -42,6 +43,8 @@ __all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex", "title_tokens"]
 TITLE_BOOST = 0.25
 _TEXT_FIELDS = ["body", "title", "authors"]
 _TITLE_WORDS = "title_words"
+_TITLES_DIR = "titles"  # the stored titles' own index, inside the lexical folder
+_TITLES_WRITER_HEAP = 15_000_000  # tantivy's smallest
 _FUZZY_MIN_CHARS = 4  # shorter words are matched exactly: one edit makes another word
 _ANALYZER = "english_stop_stem"
 _NAMES = "names_folded"  # author and organisation names: lowercased, accents folded
@@ -95,13 +98,22 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("key", indexed=True, fast=True)
     builder.add_text_field("body", tokenizer_name=_ANALYZER)  # title and abstract together
     builder.add_text_field("title", tokenizer_name=_ANALYZER)  # again, for the title boost
-    builder.add_text_field(_TITLE_WORDS, stored=True, tokenizer_name=_NAMES)  # word for word
+    builder.add_text_field(_TITLE_WORDS, tokenizer_name=_NAMES)  # word for word
     builder.add_text_field("authors", tokenizer_name=_NAMES)
     builder.add_text_field("categories", tokenizer_name="raw")
     builder.add_text_field("organization", tokenizer_name=_NAMES)
     builder.add_unsigned_field("has_code", indexed=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True)
     builder.add_integer_field("upvotes", fast=True)
+    return builder.build()
+
+
+def _titles_schema() -> tantivy.Schema:
+    """The titles, word for word and stored, in a small index of their own: stored in
+    the main index they made every hit's id slower to read (0.1 to 0.4 ms per 100)."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field(_TITLE_WORDS, stored=True, tokenizer_name=_NAMES)
     return builder.build()
 
 
@@ -116,42 +128,61 @@ class LexicalIndex:
         self._index.register_tokenizer(_ANALYZER, _english())
         self._index.register_tokenizer(_NAMES, _NAMES_ANALYZER)
         self._writer: tantivy.IndexWriter | None = None
+        (path / _TITLES_DIR).mkdir(exist_ok=True)
+        self._titles_schema = _titles_schema()
+        self._titles = tantivy.Index(self._titles_schema, str(path / _TITLES_DIR), reuse=True)
+        self._titles.register_tokenizer(_NAMES, _NAMES_ANALYZER)
+        self._titles_writer: tantivy.IndexWriter | None = None
         self.title_boost = TITLE_BOOST  # an evaluation may vary it to tune it
 
     # -- writing -------------------------------------------------------------
 
     def upsert(self, papers: Iterable[Paper]) -> None:
-        writer = self._open_writer()
+        writer, titles = self._open_writer()
         for paper in papers:
             writer.delete_documents_by_term("id", paper.id)
             writer.add_document(_document(paper))
+            titles.delete_documents_by_term("id", paper.id)
+            titles.add_document(tantivy.Document(id=paper.id, **{_TITLE_WORDS: paper.title}))
 
     def remove(self, ids: Iterable[str]) -> None:
         """Drop the documents of ``ids`` (at the next commit)."""
-        writer = self._open_writer()
+        writer, titles = self._open_writer()
         for paper_id in ids:
             writer.delete_documents_by_term("id", paper_id)
+            titles.delete_documents_by_term("id", paper_id)
 
     def commit(self) -> None:
+        # Titles first: a crash between the two leaves a title the main index lacks,
+        # which the next catch-up (from the last checkpoint) writes again.
+        if self._titles_writer is not None:
+            self._titles_writer.commit()
+            self._titles.reload()
         if self._writer is not None:
             self._writer.commit()
             self._index.reload()
 
     def close_writer(self) -> None:
-        """Release tantivy's writer lock (uncommitted changes are dropped)."""
+        """Release tantivy's writer locks (uncommitted changes are dropped)."""
         if self._writer is not None:
             self._writer.rollback()
             self._writer = None
+        if self._titles_writer is not None:
+            self._titles_writer.rollback()
+            self._titles_writer = None
 
-    def _open_writer(self) -> tantivy.IndexWriter:
+    def _open_writer(self) -> tuple[tantivy.IndexWriter, tantivy.IndexWriter]:
         if self._writer is None:
             self._writer = self._index.writer(_WRITER_HEAP, 1)
-        return self._writer
+        if self._titles_writer is None:
+            self._titles_writer = self._titles.writer(_TITLES_WRITER_HEAP, 1)
+        return self._writer, self._titles_writer
 
     # -- reading -------------------------------------------------------------
 
     def reload(self) -> None:
         self._index.reload()
+        self._titles.reload()
 
     @property
     def num_docs(self) -> int:
@@ -231,8 +262,10 @@ class LexicalIndex:
         """(paper id, title) of up to ``limit`` papers whose titles share the most words
         with ``tokens`` (as ``title_tokens`` gives them); with ``fuzzy``, a word of four
         letters or more also matches a title word one edit away (a typo)."""
-        schema, clauses = self.schema, []
-        for token in dict.fromkeys(tokens):
+        schema, clauses = self._titles_schema, []
+        # Stop words ("for", "of") are in most titles: their long lists would cost
+        # more than they tell; the content words find the title.
+        for token in dict.fromkeys(content_words(tokens)):
             clauses.append(
                 (tantivy.Occur.Should, tantivy.Query.term_query(schema, _TITLE_WORDS, token))
             )
@@ -241,7 +274,7 @@ class LexicalIndex:
                 clauses.append((tantivy.Occur.Should, typo))
         if not clauses:
             return []
-        searcher = self._index.searcher()
+        searcher = self._titles.searcher()
         result = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
         found = []
         for _, address in result.hits:
