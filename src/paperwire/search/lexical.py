@@ -33,7 +33,7 @@ from paperwire.organizations import organization_spellings
 from paperwire.search.keys import paper_key
 from paperwire.search.query import Filters
 from paperwire.search.results import Snippet
-from paperwire.search.stopwords import content_words, is_stop_word
+from paperwire.search.stopwords import is_stop_word
 
 __all__ = ["TITLE_BOOST", "LexicalHits", "LexicalIndex", "title_tokens"]
 
@@ -263,9 +263,9 @@ class LexicalIndex:
         with ``tokens`` (as ``title_tokens`` gives them); with ``fuzzy``, a word of four
         letters or more also matches a title word one edit away (a typo)."""
         schema, clauses = self._titles_schema, []
-        # Stop words ("for", "of") are in most titles: their long lists would cost
-        # more than they tell; the content words find the title.
-        for token in dict.fromkeys(content_words(tokens)):
+        # Stop words stay: leaving them out cost typed titles such as "What am I
+        # missing here?" (0.7 points of top-1 on 80,000 papers) for 0.07 ms.
+        for token in dict.fromkeys(tokens):
             clauses.append(
                 (tantivy.Occur.Should, tantivy.Query.term_query(schema, _TITLE_WORDS, token))
             )
