@@ -5,7 +5,8 @@ The corpus is imported by the real importer into a store in a work folder
 runs once through the engine's candidate retrieval, and the three modes are
 ranked from the same candidates, so they are compared on the same run.
 ``tune`` picks the title boost (best BM25) and then the fusion parameters
-(best hybrid) by grid search; run it on a train split only.
+(best hybrid) by grid search; ``tune_adaptive`` then the weights of the
+per-query signals (``fusion.dense_weight_for``). Run them on a train split only.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "open_eval_engine",
     "score",
     "tune",
+    "tune_adaptive",
 ]
 
 MODES = ("bm25", "dense", "hybrid")
@@ -41,6 +43,10 @@ _TITLE_BOOSTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 _CONVEX_WEIGHTS = tuple(round(0.05 * i, 2) for i in range(21))
 _RRF_KS = (5.0, 10.0, 20.0, 40.0, 60.0, 100.0)
 _RRF_WEIGHTS = tuple(round(0.3 + 0.05 * i, 2) for i in range(9))
+_ADAPTIVE_BASES = tuple(round(0.4 + 0.05 * i, 2) for i in range(7))
+_LENGTH_WEIGHTS = (0.0, 0.1, 0.2)
+_PEAK_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4)
+_AGREEMENT_WEIGHTS = (-0.2, 0.0, 0.2)
 
 
 @dataclass(slots=True)
@@ -152,3 +158,22 @@ def _grid() -> Iterable[FusionParams]:
         yield FusionParams(method, weight)
     for k, weight in itertools.product(_RRF_KS, _RRF_WEIGHTS):
         yield FusionParams("rrf", weight, k)
+
+
+def tune_adaptive(
+    candidates: dict[str, Candidates], beir: BeirSet, method: str = "zscore"
+) -> tuple[FusionParams, list[tuple[FusionParams, float, float]]]:
+    """The per-query fusion for ``beir`` (a train split): a grid over the base dense
+    weight and the weights of the length, peak and agreement signals, each setting
+    judged, as in ``tune``, by the mean hybrid nDCG@10 of itself and its two base
+    weight neighbours. Returns the choice and every setting tried as (setting,
+    neighbourhood mean, own nDCG@10), best first."""
+    raw = {}
+    for base, length, peak, agreement in itertools.product(
+        _ADAPTIVE_BASES, _LENGTH_WEIGHTS, _PEAK_WEIGHTS, _AGREEMENT_WEIGHTS
+    ):
+        params = FusionParams(method, base, 60.0, length, peak, agreement)
+        raw[params] = score(candidates, beir, params, ["hybrid"])["hybrid"].ndcg_at_10
+    tried = [(p, round(mean([raw[q] for q in _neighbours(p) if q in raw]), 4), raw[p]) for p in raw]
+    tried.sort(key=lambda item: (-item[1], -item[2]))
+    return tried[0][0], tried

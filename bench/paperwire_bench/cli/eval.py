@@ -12,9 +12,10 @@ import click
 
 from paperwire.cli.engine_options import CONTEXT
 from paperwire_bench.cli.eval_keyphrases import eval_keyphrases_command
+from paperwire_bench.cli.eval_known_items import eval_known_items_command
 from paperwire_bench.cli.eval_recs import eval_recs_command
 from paperwire_bench.cli.eval_summaries import eval_summaries_command
-from paperwire_bench.cli.search_eval import eval_search_command
+from paperwire_bench.cli.search_eval import eval_all_command, eval_search_command
 
 __all__ = ["eval_group"]
 
@@ -28,9 +29,13 @@ class _EvalGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group("eval", cls=_EvalGroup, context_settings=CONTEXT)
-def eval_group() -> None:
+@click.group("eval", cls=_EvalGroup, context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def eval_group(ctx: click.Context) -> None:
     """Measure quality on standard benchmarks.
+
+    `paperwire eval` alone runs every BEIR-layout set of the shared data and
+    the topical set (`paperwire eval all`).
 
     `paperwire eval DIR` evaluates search on the BEIR data set in DIR (or on
     scifact, cranfield, cisi from the shared data): the same as
@@ -42,10 +47,14 @@ def eval_group() -> None:
       paperwire eval recs --json recs.json
       paperwire eval summaries --json summaries.json
     """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(eval_all_command)
 
 
 for _command in (
+    eval_all_command,
     eval_search_command,
+    eval_known_items_command,
     eval_recs_command,
     eval_summaries_command,
     eval_keyphrases_command,

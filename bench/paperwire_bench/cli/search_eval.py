@@ -21,15 +21,23 @@ from paperwire.cli.engine_options import (
     progress_bar,
 )
 from paperwire.cli.options import db_option, emit_json, json_option, report_figures
-from paperwire.search.embedding import DEFAULT_BACKEND
+from paperwire.search.embedding import DEFAULT_BACKEND, EmbeddingBackend
 from paperwire.search.engine import SearchEngine
-from paperwire.search.fusion import DEFAULT_FUSION
+from paperwire.search.fusion import DEFAULT_FUSION, FusionParams
 from paperwire.store import StoreLocation
-from paperwire_bench.beir import BeirSet, load_beir, resolve_dataset
-from paperwire_bench.search_eval import MODES, collect, open_eval_engine, score, tune
+from paperwire_bench.beir import BeirSet, load_beir, resolve_dataset, shared_data_dir
+from paperwire_bench.eval_sets import EvalSet, beir_sets, topical_set
+from paperwire_bench.search_eval import (
+    MODES,
+    collect,
+    open_eval_engine,
+    score,
+    tune,
+    tune_adaptive,
+)
 from paperwire_bench.search_latency import bench_search, sample_queries
 
-__all__ = ["bench_search_command", "eval_search_command"]
+__all__ = ["bench_search_command", "eval_all_command", "eval_search_command"]
 
 
 @click.command("search", context_settings=CONTEXT)
@@ -81,6 +89,59 @@ def eval_search_command(
     emit_json(figures, json_out)
 
 
+@click.command("all", context_settings=CONTEXT)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep each set's store and index here (reruns reuse the embeddings).",
+)
+@click.option(
+    "--topical/--no-topical",
+    default=True,
+    show_default=True,
+    help="Also run the topical set built from Hugging Face's ai_keywords.",
+)
+@model_option
+@json_option
+def eval_all_command(
+    work: Path | None, topical: bool, model: str | None, json_out: str | None
+) -> None:
+    """Every BEIR-layout set of the shared data (test splits), and the topical set.
+
+    One table per set: nDCG@10, recall@100 and MRR@10 of bm25, dense and hybrid.
+    `paperwire eval` with no command runs this.
+
+    \b
+    Example:
+      paperwire eval all --work ~/paperwire-eval --json eval.json
+    """
+    try:
+        shared = shared_data_dir()
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    backend = open_backend(model or DEFAULT_BACKEND)
+    if backend is None:
+        raise click.ClickException("the evaluation compares dense and hybrid: it needs a model")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="paperwire-eval-") as tmp:
+        folder = work or Path(tmp)
+        sets = beir_sets(shared)
+        extra = topical_set(shared, folder) if topical else None
+        for chosen in [*sets, *([extra] if extra else [])]:
+            results.append(_evaluate_set(chosen, folder, backend))
+    emit_json({"sets": results}, json_out)
+
+
+def _evaluate_set(chosen: EvalSet, work: Path, backend: EmbeddingBackend) -> dict[str, Any]:
+    beir = load_beir(chosen.folder, chosen.split)
+    with progress_bar(f"indexing {beir.name}") as progress:
+        engine = open_eval_engine(beir, work, backend, progress)
+    try:
+        return _evaluate(engine, beir, False)
+    finally:
+        engine.store.close()
+
+
 def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "dataset": beir.name,
@@ -99,6 +160,14 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
             "title_boost": best.title_boost,
             "settings_tried": best.tried,
         }
+        adaptive, tried = tune_adaptive(collect(engine, beir), beir)
+        figures["tuned_adaptive"] = {
+            "chosen": _fusion_figures(adaptive),
+            "best": [
+                {**_fusion_figures(p), "neighbourhood_ndcg@10": near, "ndcg@10": own}
+                for p, near, own in tried[:15]
+            ],
+        }
     scores = score(collect(engine, beir), beir, fusion, MODES)
     table = Table(title=f"{beir.name} ({beir.split}, {len(beir.queries)} queries)")
     for column in ("mode", "nDCG@10", "recall@100", "MRR@10"):
@@ -106,13 +175,20 @@ def _evaluate(engine: SearchEngine, beir: BeirSet, tuning: bool) -> dict[str, An
     for mode, value in scores.items():
         figures[mode] = value.figures()
         table.add_row(mode, *(f"{number:.4f}" for number in figures[mode].values()))
-    figures["fusion"] = {
+    figures["fusion"] = _fusion_figures(fusion)
+    Console(stderr=True).print(table)
+    return figures
+
+
+def _fusion_figures(fusion: FusionParams) -> dict[str, Any]:
+    return {
         "method": fusion.method,
         "dense_weight": fusion.dense_weight,
         "rrf_k": fusion.rrf_k,
+        "length_weight": fusion.length_weight,
+        "peak_weight": fusion.peak_weight,
+        "agreement_weight": fusion.agreement_weight,
     }
-    Console(stderr=True).print(table)
-    return figures
 
 
 @click.command("search", context_settings=CONTEXT)

@@ -25,7 +25,8 @@ __all__ = ["INDEX_FORMAT", "Generation", "IndexLayout", "IndexState"]
 
 # Bump when the files of a generation change shape (the lexical schema, an
 # analyzer, the vector files): older generations are then rebuilt.
-INDEX_FORMAT = 5  # 4: author and organisation names folded to ASCII; 5: all text
+INDEX_FORMAT = 6  # 4: author and organisation names folded to ASCII; 5: all text;
+# 6: titles word for word (stop words kept, not stemmed), and stored in lexical/titles
 
 _CURRENT = "CURRENT"
 _STATE = "state.json"

@@ -3,7 +3,8 @@
 BM25 gives the lexical pool; the vector index gives the dense pool, and the
 exact cosine of every lexical candidate is added so fusion sees both scores
 for them. A quoted phrase is a hard constraint: the dense side then only
-re-scores lexical matches.
+re-scores lexical matches. A query that is most of a paper's title
+(``known_items``) puts that paper first in every mode.
 """
 
 from __future__ import annotations
@@ -12,11 +13,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from paperwire.search.fusion import FusionParams, fuse
+from paperwire.search.fusion import FusionParams, fuse, query_signals
+from paperwire.search.known_items import TitleMatch, title_match
+from paperwire.search.lexical import LexicalIndex, title_tokens
 from paperwire.search.live import LiveIndex
 from paperwire.search.query import ParsedQuery
+from paperwire.search.stopwords import content_words
 
-__all__ = ["Candidates", "gather", "rank"]
+__all__ = ["Candidates", "find_known_items", "gather", "rank"]
+
+_KNOWN_POOL = 10  # titles checked against a query that may be a title
+# The lookup allowing a typo (1 ms at 80,000 papers) only for a query this long:
+# a shorter one is most often a topic, and few titles are that short.
+_TYPO_LOOKUP_WORDS = 4
 
 
 @dataclass(slots=True)
@@ -27,6 +36,9 @@ class Candidates:
     dense_of_lexical: dict[str, float] = field(default_factory=dict)  # cosine of the rest
     dense_total: int = 0  # documents the dense side could return (after filters)
     has_dense: bool = False
+    known: list[str] = field(default_factory=list)  # papers whose title the query is, best first
+    filtered: bool = False  # filters apply: a known item counts only where it was retrieved
+    words: int = 0  # content words of the query (the fusion's length signal)
 
 
 def gather(
@@ -43,6 +55,9 @@ def gather(
         candidates = Candidates(dict(found.hits), found.count)
     else:
         candidates = Candidates({}, 0)
+    candidates.known = find_known_items(live.lexical, parsed.text)
+    candidates.filtered = bool(parsed.filters)
+    candidates.words = len(content_words(title_tokens(" ".join(parsed.words))))
     vectors = live.vectors
     if vectors is None or query_vector is None:
         return candidates
@@ -66,6 +81,13 @@ def rank(
     candidates: Candidates, mode: str, fusion: FusionParams
 ) -> tuple[list[tuple[str, float]], int]:
     """The ranked (id, score) list of ``mode`` and how many results it has in all."""
+    ranked, total = _ranked(candidates, mode, fusion)
+    return _known_first(ranked, candidates), max(total, len(candidates.known))
+
+
+def _ranked(
+    candidates: Candidates, mode: str, fusion: FusionParams
+) -> tuple[list[tuple[str, float]], int]:
     if mode == "bm25" or not candidates.has_dense:
         return list(candidates.lexical.items()), candidates.lexical_count
     if mode == "dense":
@@ -73,4 +95,40 @@ def rank(
         return ranked, candidates.dense_total
     dense = {**candidates.dense, **candidates.dense_of_lexical}
     total = max(candidates.dense_total, candidates.lexical_count)
-    return fuse(candidates.lexical, dense, fusion), total
+    signals = None
+    if fusion.adaptive:
+        signals = query_signals(candidates.lexical, candidates.dense, candidates.words)
+    return fuse(candidates.lexical, dense, fusion, signals), total
+
+
+def _known_first(
+    ranked: list[tuple[str, float]], candidates: Candidates
+) -> list[tuple[str, float]]:
+    """The known items first, level with the best score, then the rest in order."""
+    known = candidates.known
+    if candidates.filtered:
+        # Filters were not asked of the title lookup: only what passed them may go first.
+        retrieved = {*candidates.lexical, *candidates.dense}
+        known = [i for i in known if i in retrieved]
+    if not known:
+        return ranked
+    top = ranked[0][1] if ranked else 1.0
+    first = set(known)
+    return [(i, top) for i in known] + [hit for hit in ranked if hit[0] not in first]
+
+
+def find_known_items(lexical: LexicalIndex, text: str) -> list[str]:
+    """The papers whose title ``text`` matches (``known_items.title_match``), closest
+    first: titles sharing its words are looked up exactly, then, for a query of four
+    words or more, allowing one typo."""
+    tokens = title_tokens(text)
+    if len(tokens) < 2:
+        return []
+    for fuzzy in (False, True) if len(tokens) >= _TYPO_LOOKUP_WORDS else (False,):
+        found = lexical.title_candidates(tokens, _KNOWN_POOL, fuzzy)
+        matches = [(title_match(tokens, title_tokens(title)), pid) for pid, title in found]
+        # sorted() is stable: equal matches keep the title lookup's order.
+        best = sorted((m for m in matches if m[0] is not TitleMatch.NONE), key=lambda m: -m[0])
+        if best:
+            return [pid for _, pid in best]
+    return []

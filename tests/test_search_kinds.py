@@ -1,0 +1,191 @@
+"""What people type: questions (stop words), known titles (with a typo), and topics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperwire.search.engine import MODES, SearchEngine
+from paperwire.search.known_items import TitleMatch, edit_distance_at_most_one, title_match
+from paperwire.search.lexical import title_tokens
+from paperwire.search.stopwords import content_words, is_stop_word
+from paperwire.store.base import PaperStore
+from search_helpers import HashingEmbedder, make_paper
+
+PAPERS = [
+    make_paper(
+        "2401.00001",
+        "How Do I Do That? Synthesizing 3D Hand Motion",
+        "We synthesize hand motion for what people do with objects.",
+    ),
+    make_paper(
+        "2401.00002",
+        "Faster Sampling for Diffusion Models",
+        "Diffusion models sample slowly; we cut the number of denoising steps.",
+    ),
+    make_paper("2401.00003", "To Be or Not to Be", "Existence questions in language models."),
+    make_paper(
+        "2401.00004",
+        "Attention Is All You Need",
+        "The Transformer, a network architecture based solely on attention mechanisms.",
+    ),
+    make_paper(
+        "2401.00005",
+        "Attention mechanisms in recurrent networks: a survey",
+        "Attention is all over recurrent networks; you need a survey of attention.",
+    ),
+    make_paper(
+        "2401.00006",
+        "Efficient Transformers for Long Documents with Sparse Attention",
+        "Attention is all you need, they said, but long documents need sparse attention.",
+        categories=["cs.CL"],
+    ),
+]
+
+
+@pytest.fixture
+def engine(store: PaperStore, tmp_path: Path) -> SearchEngine:
+    store.upsert_papers(PAPERS)
+    built = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    built.update()
+    return built
+
+
+def first(engine: SearchEngine, query: str, mode: str) -> str:
+    return engine.search(query, mode=mode).hits[0].paper_id
+
+
+# -- questions: stop words do not decide a ranking ------------------------------
+
+
+def test_question_words_are_stop_words_but_content_words_are_not() -> None:
+    assert is_stop_word("How") and is_stop_word("do") and is_stop_word("I")
+    assert not is_stop_word("diffusion") and not is_stop_word("not")
+    assert content_words(["how", "do", "I", "make", "diffusion", "faster"]) == [
+        "diffusion",
+        "faster",
+    ]
+
+
+def test_a_query_of_stop_words_only_keeps_them_all() -> None:
+    assert content_words(["to", "be", "or", "to", "be"]) == ["to", "be", "or", "to", "be"]
+    assert content_words(["To", "Be", "or", "Not", "to", "Be"]) == ["Not"]
+
+
+def test_a_question_is_ranked_by_its_content_words(engine: SearchEngine) -> None:
+    found = [
+        hit.paper_id
+        for hit in engine.search("how do I make diffusion models faster", mode="bm25").hits
+    ]
+    assert found[0] == "2401.00002"
+    assert "2401.00001" not in found  # shares only "how do I do"
+
+
+def test_a_title_of_stop_words_is_found(engine: SearchEngine) -> None:
+    for mode in MODES:
+        assert first(engine, "To Be or Not to Be", mode) == "2401.00003"
+    assert first(engine, "to be or not to be", "bm25") == "2401.00003"
+
+
+def test_a_quoted_phrase_of_question_words_still_matches(engine: SearchEngine) -> None:
+    found = engine.search('"how do I do that"', mode="bm25").hits
+    assert [hit.paper_id for hit in found] == ["2401.00001"]
+
+
+# -- known items ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "expected"),
+    [
+        ("attention is all you need", "Attention Is All You Need", TitleMatch.WHOLE),
+        ("attention is all you nede", "Attention Is All You Need", TitleMatch.WHOLE_TYPO),
+        ("atention is all you need", "Attention Is All You Need", TitleMatch.WHOLE_TYPO),
+        (
+            "efficient transformers for long",
+            "Efficient Transformers for Long Documents with Sparse Attention",
+            TitleMatch.PART,
+        ),
+        (
+            "efficient transfromers for long",
+            "Efficient Transformers for Long Documents with Sparse Attention",
+            TitleMatch.PART_TYPO,
+        ),
+        (
+            "long documents with sparse attention",
+            "Efficient Transformers for Long Documents with Sparse Attention",
+            TitleMatch.NONE,
+        ),
+        (
+            "transformers for long documents with sparse attention",
+            "Efficient Transformers for Long Documents with Sparse Attention",
+            TitleMatch.PART,
+        ),
+        (
+            "efficient transformers",
+            "Efficient Transformers for Long Documents with Sparse Attention",
+            TitleMatch.NONE,
+        ),
+        ("attention", "Attention", TitleMatch.NONE),
+        ("attenton is al you need", "Attention Is All You Need", TitleMatch.NONE),  # two typos
+        ("is al you need", "Is All You Need", TitleMatch.NONE),  # a typo in a short word
+    ],
+)
+def test_title_match_rules(query: str, title: str, expected: TitleMatch) -> None:
+    assert title_match(title_tokens(query), title_tokens(title)) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("transformer", "transfromer", True),
+        ("transformer", "transformers", True),
+        ("transformer", "tansformer", True),
+        ("transformer", "transfxrmer", True),
+        ("transformer", "tarnsfromer", False),
+        ("need", "neda", False),
+    ],
+)
+def test_one_edit_including_a_swap(a: str, b: str, near: bool) -> None:
+    assert edit_distance_at_most_one(a, b) is near
+    assert edit_distance_at_most_one(b, a) is near
+
+
+TYPED_TITLES = {
+    "Attention Is All You Need": "2401.00004",
+    "attention is all you need": "2401.00004",
+    "Atention Is All You Need": "2401.00004",
+    "Efficient Transformers for Long Documents": "2401.00006",
+    "Efficient Transformers for Long Documents with Sparse Atention": "2401.00006",
+}
+
+
+def test_a_typed_title_brings_its_paper_first_in_every_mode(engine: SearchEngine) -> None:
+    found = {(q, mode): first(engine, q, mode) for q in TYPED_TITLES for mode in MODES}
+    assert found == {(q, mode): TYPED_TITLES[q] for q in TYPED_TITLES for mode in MODES}
+
+
+def test_a_topic_is_not_taken_for_a_title(engine: SearchEngine) -> None:
+    plain = engine.search("attention", mode="bm25").hits
+    assert plain[0].paper_id != "2401.00004"  # the papers that say it most come first
+
+
+def test_a_filter_keeps_a_known_item_out_when_it_does_not_pass(engine: SearchEngine) -> None:
+    found = [hit.paper_id for hit in engine.search("Attention Is All You Need cat:cs.CL").hits]
+    assert found and "2401.00004" not in found
+
+
+def test_the_whole_title_goes_before_a_title_it_starts(store: PaperStore, tmp_path: Path) -> None:
+    store.upsert_papers(
+        [
+            make_paper("2401.00011", "Graph Neural Networks for Molecules and Proteins", "x"),
+            make_paper("2401.00012", "Graph Neural Networks for Molecules", "y"),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    found = [h.paper_id for h in engine.search("graph neural networks for molecules").hits]
+    assert found[:2] == ["2401.00012", "2401.00011"]
+    typo = [h.paper_id for h in engine.search("Graph Neural Netwroks for Molecules and").hits]
+    assert typo[0] == "2401.00011"  # a start with one typo
