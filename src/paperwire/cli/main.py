@@ -66,7 +66,8 @@ SUMMARIES: dict[str, str] = {
     "import": "Import papers from FILES ('-' reads standard input); the format is detected "
     "from content.",
     "migrate-store": "Copy everything from SOURCE to the empty DESTINATION, then verify the copy.",
-    "refresh": "Refresh code activity (GitHub stars) or linked artifacts (Hugging Face Hub).",
+    "refresh": "Refresh code activity (GitHub stars), linked artifacts (Hugging Face Hub) or "
+    "thumbnails.",
     "reindex": "Rebuild the search indexes from the store (stored embeddings are reused).",
     "repair": "Bring papers stored by an older paperwire up to today's import rules.",
     "restore": "Replace the store with the backup SRC, after checking SRC is a sound paperwire "
