@@ -152,6 +152,12 @@ def test_watch_this_paper_notifies_of_new_comments(store: PaperStore) -> None:
     assert "commented on a paper you watch" in a.get("/notifications").text
     # numComments: the imported count plus the comments posted here.
     assert {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER] == imported + 1
+    # The feed's card says the same, linked to the discussion.
+    card = re.search(
+        rf'href="/papers/{PAPER}#discussion">(\d+) comments?</a>',
+        a.get("/papers?date=2026-11-24").text,
+    )
+    assert card is not None and int(card.group(1)) == imported + 1
 
 
 def test_moderation_report_hide_ban(store: PaperStore) -> None:

@@ -50,6 +50,7 @@ class PaperCard:
     thumbnail: tuple[int, int, str] | None = None  # width, height, digest
     summary: SummaryLine | None = None  # Hugging Face's one-line summary, else ours
     # Its keyphrases, ours and Hugging Face's (``with_keyphrases`` fills them in).
+    comments: int = 0  # imported count plus the comments posted here (``listed_cards``)
     keyphrases: list[StoredKeyphrase] = field(default_factory=list)
     their_keyphrases: list[StoredKeyphrase] = field(default_factory=list)
     _authors: list[str] = field(default_factory=list, repr=False)

@@ -70,9 +70,9 @@ def listed_cards(
     request: Request, listed: list[ListedPaper], why: dict[str, str] | None = None
 ) -> list[PaperCard]:
     """Cards for ``listed``, marked with the logged-in user's votes, saved, dismissed and
-    seen papers (one query for the whole list), with their summaries, keyphrases and
-    thumbnails. These pages are never cached: ``cached`` serves only visitors who are
-    not logged in."""
+    seen papers (one query for the whole list), with their summaries, keyphrases,
+    thumbnails and comment counts (imported plus local). These pages are never
+    cached: ``cached`` serves only visitors who are not logged in."""
     user = current_user(request)
     store = app_state(request).store
     attach_summaries(store, listed)
@@ -83,8 +83,10 @@ def listed_cards(
         voted = {paper_id for paper_id, mark in marks.items() if mark.voted}
         cards = cards_for(listed, voted, why, marks)
     sizes = store.thumbnail_sizes(card.id for card in cards)
+    local = store.comment_counts([card.id for card in cards])
     for card in cards:
         card.thumbnail = sizes.get(card.id)
+        card.comments = (card.paper.num_comments or 0) + local.get(card.id, 0)
     return with_keyphrases(store, cards)
 
 
