@@ -4,7 +4,7 @@ links and triage controls, under the header's links and account) scroll only dow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from serving import serving
@@ -58,7 +58,7 @@ def _assert_fits(page, where: str) -> None:  # type: ignore[no-untyped-def]
 def test_no_page_is_wider_than_a_phone(
     browser: object,
     phone_server: tuple[str, str],
-    shoot,  # type: ignore[no-untyped-def]
+    shoot: Callable[[object, str], None],
 ) -> None:
     url, topic = phone_server
     context = browser.new_context(base_url=url, viewport=PHONE)  # type: ignore[attr-defined]
