@@ -8,12 +8,14 @@ import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import brotli
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.application.understanding import follow_changes
 from paperwire.store import PaperStore
 from paperwire.web.routes import ROUTERS, site
 from web_helpers import csrf_of, fill_store, log_in, make_app, register
@@ -46,9 +48,11 @@ def get_paths() -> list[str]:
     return paths
 
 
-def concrete(path: str, paper_id: str, slug: str) -> str:
+def concrete(path: str, paper_id: str, slug: str, comment_id: str, topic: str) -> str:
     values = {
         "paper_id:path": paper_id,
+        "comment_id": comment_id,
+        "phrase:path": topic,
         "kind": "rss",
         "slug": slug,
         "number": "1",
@@ -70,10 +74,16 @@ def test_head_answers_like_get_on_every_get_route(client: TestClient, store: Pap
     paper_id = next(iter(store.iter_papers())).id
     slug = re.search(r'href="/orgs/([^"?]+)"', client.get("/orgs").text)
     assert slug is not None
+    # A comment and the papers' keyphrases, so that their pages have something to show.
+    author = store.create_user("ada", "$argon2id$unused")
+    comment = store.add_comment(paper_id, author.id, "A comment", None, 1.0)
+    follow_changes(store)
+    [topic, *_] = store.keyphrases_of([paper_id])[paper_id]
+    assert client.get(f"/topics/{quote(topic.key)}").status_code == 200
     paths = get_paths()
     assert len(paths) >= 20 and "/robots.txt" in paths and "/for-you" in paths
     for path in paths:
-        url = concrete(path, paper_id, slug.group(1))
+        url = concrete(path, paper_id, slug.group(1), str(comment.id), quote(topic.key))
         got = client.get(url, follow_redirects=False)
         head = client.head(url, follow_redirects=False)
         assert head.status_code == got.status_code != 405, url

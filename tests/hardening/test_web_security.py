@@ -22,7 +22,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from defusedxml import ElementTree
@@ -31,12 +31,18 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from paperwire.application.understanding import follow_changes
 from paperwire.config import Settings, SettingsError, load_settings
+from paperwire.ingest.pdf_thumbnail import render_thumbnail
 from paperwire.mail.links import SiteLinks
 from paperwire.mail.run import compose_digests
 from paperwire.mail.settings import load_mail_settings
+from paperwire.mail.tokens import make_token
 from paperwire.store import PaperStore
+from paperwire.store.thumbnails import StoredThumbnail, ThumbnailAttempt
+from paperwire.web.render.cards import topic_url
 from paperwire.web.settings import load_web_settings
+from pdf_helpers import text_and_figure_pdf
 from replay_server import ReplayServer, Reply, live_settings, replay_server
 from smtp_helpers import MailCatcher, html_part, smtp_server
 from web_helpers import (
@@ -347,9 +353,20 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/subscribe"): Recipe("/subscribe", {"email": ADDRESS, "frequency": "daily"}),
     ("POST", "/for-you/seen"): Recipe("/for-you/seen", {"paper_id": "2611.00003"}),
     ("POST", "/for-you/dismiss"): Recipe("/for-you/dismiss", {"paper_id": "2611.00004"}),
+    ("POST", "/for-you/undismiss"): Recipe("/for-you/undismiss", {"paper_id": "2611.00006"}),
+    ("POST", "/for-you/unseen"): Recipe("/for-you/unseen", {"paper_id": "2611.00007"}),
     ("POST", "/library/save"): Recipe("/library/save", {"paper_id": "2611.00001", "folder": "R"}),
     ("POST", "/library/remove"): Recipe("/library/remove", {"paper_id": "2611.00005"}),
     ("POST", "/library/folders/delete"): Recipe("/library/folders/delete", {"folder": "{folder}"}),
+    ("POST", "/library/{folder}/collection"): Recipe(
+        "/library/{folder}/collection", {"title": "Reading group", "description": "Weekly"}
+    ),
+    ("POST", "/library/{folder}/collection/private"): Recipe(
+        "/library/{shared}/collection/private", {}
+    ),
+    ("POST", "/library/{folder}/notes"): Recipe(
+        "/library/{shared}/notes", {"paper_id": "2611.00010", "note": "Read section 3"}
+    ),
     ("POST", "/follows"): Recipe("/follows", {"kind": "keyword", "value": "proteins"}),
     ("POST", "/follows/delete"): Recipe("/follows/delete", {"follow_id": "{follow}"}),
     ("POST", "/papers/{paper_id}/comments"): Recipe(
@@ -395,7 +412,12 @@ def _world(store: PaperStore, client: TestClient) -> tuple[object, ...]:
         store.library(ada),
         store.follows(ada),
         sorted(signals.seen),
-        signals.not_interested,
+        sorted(signals.not_interested),
+        [
+            (c.public, c.title, c.description, store.collection_items(c.id))
+            for f in store.folders(ada)
+            if (c := store.folder_collection(ada, f.id)) is not None
+        ],
         store.user_by_name("newbie") is not None,
         store.get_paper(SUBMITTED) is not None,
         store.subscriber_by_email(ADDRESS),
@@ -424,8 +446,15 @@ class TestCsrf:
         reader, other = user_client(app, "ada"), user_client(app, "bob")
         ada = user_id(store, "ada")
         store.save_paper(ada, "2611.00005")
+        # Marks and a public folder with a paper in it, for the recipes that take them back.
+        store.set_not_interested(ada, "2611.00006")
+        store.mark_seen(ada, ["2611.00007"])
+        shared = store.create_folder(ada, "Shared")
+        store.save_paper(ada, "2611.00010", shared.id)
+        store.publish_folder(ada, shared.id, "Shared", "")
         ids = {
             "folder": str(store.create_folder(ada, "Old").id),
+            "shared": str(shared.id),
             "follow": str(store.follow(ada, "author", "Someone").id),
             **_discussion_world(store, ada),
         }
@@ -781,7 +810,8 @@ class TestSessions:
 
 # -- security headers -------------------------------------------------------------------
 
-# One concrete URL for each GET route; a new route must be added here.
+# One concrete URL for each GET route; a new route must be added here. ``{name}`` is
+# filled from what sample_world makes, so that each page shows something real.
 GET_SAMPLES: dict[str, str] = {
     "/openapi.json": "/openapi.json",
     "/": "/",
@@ -815,8 +845,8 @@ GET_SAMPLES: dict[str, str] = {
     "/library": "/library",
     "/follows": "/follows",
     "/static/{path}": "/static/favicon.svg",
-    "/comments/{comment_id}": "/comments/1",
-    "/comments/{comment_id}/edit": "/comments/1/edit",
+    "/comments/{comment_id}": "/comments/{comment}",
+    "/comments/{comment_id}/edit": "/comments/{comment}/edit",
     "/discussions": "/discussions",
     "/discussions/feed.atom": "/discussions/feed.atom",
     "/discussions/{paper_id}/feed.atom": "/discussions/2611.00001/feed.atom",
@@ -825,7 +855,64 @@ GET_SAMPLES: dict[str, str] = {
     "/notifications": "/notifications",
     "/notifications/unsubscribe": "/notifications/unsubscribe?token=1.AAAA",
     "/api/papers/{paper_id}/comments": "/api/papers/2611.00001/comments",
+    "/robots.txt": "/robots.txt",
+    "/sitemap.xml": "/sitemap.xml",
+    "/sitemaps/papers-{number}.xml": "/sitemaps/papers-1.xml",
+    "/thumbnails/{paper_id}.webp": "/thumbnails/2611.00001.webp",
+    "/authors/{name}": "/authors/{author}",
+    "/topics/{phrase}": "{topic}",
+    "/library/{folder}.bib": "/library/{folder}.bib",
+    "/library/{folder}.rss": "/library/{folder}.rss?token={feed_token}",
+    "/library/{folder}/collection": "/library/{folder}/collection",
+    "/collections/{username}/{slug}": "/collections/ada/{slug}",
+    "/collections/{username}/{slug}.rss": "/collections/ada/{slug}.rss",
+    "/collections/{username}/{slug}.bib": "/collections/ada/{slug}.bib",
+    "/users/{username}": "/users/ada",
 }
+# The samples above that show what sample_world made: each leads to a 200 for its owner, Ada.
+WITH_DATA = {
+    "/sitemaps/papers-{number}.xml",
+    "/thumbnails/{paper_id}.webp",
+    "/authors/{name}",
+    "/topics/{phrase}",
+    "/comments/{comment_id}",
+    "/comments/{comment_id}/edit",
+    "/library/{folder}.bib",
+    "/library/{folder}.rss",
+    "/library/{folder}/collection",
+    "/collections/{username}/{slug}",
+    "/collections/{username}/{slug}.rss",
+    "/collections/{username}/{slug}.bib",
+    "/users/{username}",
+}
+
+
+def sample_world(store: PaperStore, settings: Settings) -> dict[str, str]:
+    """What the samples' pages show, for Ada (registered already): her comment, her public
+    folder, a thumbnail, keyphrases and so topics; the values that fill GET_SAMPLES."""
+    ada = user_id(store, "ada")
+    comment = store.add_comment("2611.00001", ada, "A first comment", None, NOW.timestamp())
+    folder = store.create_folder(ada, "Reading group")
+    store.save_paper(ada, "2611.00001", folder.id)
+    collection = store.publish_folder(ada, folder.id, "Reading group", "Papers we read")
+    made = render_thumbnail(text_and_figure_pdf())
+    thumbnail = StoredThumbnail("2611.00001", made.image, made.width, made.height, "d1")
+    store.record_thumbnail_attempt(
+        ThumbnailAttempt("2611.00001", NOW.isoformat(), thumbnail=thumbnail)
+    )
+    follow_changes(store)
+    [first, *_] = store.keyphrases_of(["2611.00001"])["2611.00001"]
+    secret = load_mail_settings(settings).secret
+    return {
+        "comment": str(comment.id),
+        "folder": str(folder.id),
+        "slug": collection.slug or "",
+        "feed_token": make_token(secret, "feed", str(ada)),
+        "author": quote("<b onmouseover=alert(1)>Mallory</b>", safe=""),
+        "topic": topic_url(first.key),
+    }
+
+
 ERROR_SAMPLES = [
     "/nowhere",
     "/api/nowhere",
@@ -860,13 +947,22 @@ class TestHeaders:
         paths = {path for _, path in routes(app, {"GET"})} | {"/static/{path}"}  # a mount
         assert paths == set(GET_SAMPLES), "a new page needs a sample URL here"
 
-    def test_on_every_route_anonymous_and_logged_in(self, app: FastAPI) -> None:
-        for client in (TestClient(app), user_client(app, "ada")):
-            for url in [*GET_SAMPLES.values(), *ERROR_SAMPLES]:
+    def test_on_every_route_anonymous_and_logged_in(
+        self, app: FastAPI, store: PaperStore, settings: Settings
+    ) -> None:
+        ada = user_client(app, "ada")
+        values = sample_world(store, settings)
+        samples = {route: url.format(**values) for route, url in GET_SAMPLES.items()}
+        for client in (TestClient(app), ada):
+            for url in [*samples.values(), *ERROR_SAMPLES]:
                 answer = client.get(url, follow_redirects=False)
                 # 503: search answers so where it is switched off, as here; never a crash.
                 assert answer.status_code < 500 or answer.status_code == 503, url
                 check_headers(answer.headers, url)
+        for route in sorted(WITH_DATA):
+            answer = ada.get(samples[route])  # a comment's permalink redirects to its paper
+            assert answer.status_code == 200, (route, samples[route])
+            assert_inert(answer.text, samples[route])
 
     def test_on_refusals_and_limits(self, store: PaperStore, settings: Settings) -> None:
         fill_store(store)  # type: ignore[arg-type]
@@ -1018,6 +1114,8 @@ REDIRECTORS: dict[str, Redirector] = {
     "POST /library/remove": _form("/library/remove", paper_id="2611.00001"),
     "POST /for-you/dismiss": _form("/for-you/dismiss", paper_id="2611.00002"),
     "POST /for-you/seen": _form("/for-you/seen", paper_id="2611.00003"),
+    "POST /for-you/undismiss": _form("/for-you/undismiss", paper_id="2611.00002"),
+    "POST /for-you/unseen": _form("/for-you/unseen", paper_id="2611.00003"),
     "POST /follows": _form("/follows", kind="keyword", value="proteins"),
 }
 
