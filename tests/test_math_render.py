@@ -17,10 +17,11 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperwire.search.results import Snippet
 from paperwire.store import SQLiteStore
 from paperwire.web.render import mathml
 from paperwire.web.render.mathml import MAX_FORMULA, formula_mathml, math_html, math_spans
-from paperwire.web.render.text import abstract_html
+from paperwire.web.render.text import abstract_html, snippet_html
 from web_helpers import fill_store, make_app
 
 # Titles as arXiv lists them (the shared arXiv set holds both).
@@ -194,3 +195,11 @@ def test_the_shared_arxiv_math_renders_safely_and_mostly_converts(shared_data: P
         converted += len(re.findall("<math ", html))
     # arXiv's abstracts use math sparingly and simply: nearly all of it converts.
     assert spans > 10_000 and converted / spans > 0.95
+
+
+def test_a_highlighted_title_with_math_shows_mathml_and_its_hits() -> None:
+    title = "D$^2$iT: Dynamic Diffusion <Transformer>"
+    start = title.index("Diffusion")
+    html = str(snippet_html(Snippet(title, [(start, start + len("Diffusion"))])))
+    assert "<math" in html and "<mark>Diffusion</mark>" in html
+    assert "&lt;Transformer&gt;" in html and "$^2$" not in html.split("alttext")[0]

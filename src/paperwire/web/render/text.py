@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from paperwire.search.results import Snippet
 from paperwire.web.render.links import linked_html
-from paperwire.web.render.mathml import math_html
+from paperwire.web.render.mathml import has_math, math_html
 
 __all__ = ["abstract_html", "count", "long_day", "plural", "short_day", "snippet_html", "xml_safe"]
 
@@ -41,12 +41,33 @@ def abstract_html(text: str | None) -> Markup:
 
 
 def snippet_html(snippet: Snippet | None) -> Markup:
+    """A search snippet (or highlighted title) as HTML, its hits in ``<mark>``.
+
+    Text with math gets it as MathML, as everywhere else; its hits are then marked
+    by their words, outside the formulas, since a formula's span does not keep the
+    snippet's offsets."""
     if snippet is None:
         return Markup("")
+    if has_math(snippet.text):
+        terms = {snippet.text[begin:end] for begin, end in snippet.highlights}
+        return math_html(snippet.text, plain=lambda piece: _marked(piece, terms))
     return Markup("").join(
         Markup("<mark>%s</mark>") % piece if lit else escape(piece)
         for piece, lit in snippet.segments()
     )
+
+
+def _marked(text: str, terms: set[str]) -> Markup:
+    words = [re.escape(term) for term in sorted(terms, key=len, reverse=True) if term.strip()]
+    if not words:
+        return escape(text)
+    out: list[Markup] = []
+    at = 0
+    for found in re.finditer("|".join(words), text, re.IGNORECASE):
+        out += [escape(text[at : found.start()]), Markup("<mark>%s</mark>") % found.group(0)]
+        at = found.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def long_day(value: date | None) -> str:
