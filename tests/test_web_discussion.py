@@ -192,3 +192,17 @@ def test_a_refused_comment_comes_back_to_fix(store: PaperStore) -> None:
     assert answer.status_code == 400 and "at most 10,000 characters" in answer.text
     assert "&lt;b&gt;mine&lt;/b&gt; xxx" in answer.text  # the text, as text, to fix
     assert store.comments_page(PAPER).total == 0
+
+
+def test_an_edit_that_adds_a_mention_tells_that_user_once(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    a, _b = _client(store, "alice"), _client(store, "bob")
+    bob = store.user_by_name("bob")[0]  # type: ignore[index]
+    first = _id(_post(a, "An opening claim"))
+    assert store.unread_notifications(bob.id) == 0
+    for body in ("An opening claim, cc @bob", "An opening claim, cc @bob and @alice"):
+        token = csrf_of(a.get(f"/comments/{first}/edit").text)
+        a.post(f"/comments/{first}/edit", data={"body": body, "csrf_token": token})
+    told = store.notifications(bob.id)
+    assert [(n.kind, n.comment.id) for n in told] == [("mention", first)]
+    assert store.notifications(store.user_by_name("alice")[0].id) == []  # type: ignore[index]

@@ -164,7 +164,8 @@ def edit_comment(store: PaperStore, user: User, comment_id: int, body: str, now:
     found = _own(store, user, comment_id, "edit")
     if found.hidden:
         raise Forbidden("A moderator hid this comment: it can no longer be edited.")
-    return store.edit_comment(comment_id, _checked_body(body), now)
+    text = _checked_body(body)
+    return store.edit_comment(comment_id, text, now, _new_mentions(store, user, found, text))
 
 
 def delete_comment(store: PaperStore, user: User, comment_id: int, now: float) -> Comment:
@@ -288,6 +289,16 @@ def _check_links(limits: DiscussionLimits, user: User, text: str, now: float) ->
             f"Accounts younger than {limits.new_account_hours} hours can put at most "
             f"{limits.new_account_links} links in a comment."
         )
+
+
+def _new_mentions(
+    store: PaperStore, author: User, before: Comment, text: str
+) -> list[tuple[int, str]]:
+    """(user id, "mention") for the users an edit @mentions that the old text did not."""
+    old = {name.lower() for name in mentioned_names(before.body)}
+    added = [name for name in mentioned_names(text) if name.lower() not in old]
+    ids = store.user_ids_by_names(added).values() if added else []
+    return [(uid, "mention") for uid in ids if uid != author.id]
 
 
 def _recipients(

@@ -81,14 +81,7 @@ class DiscussionMixin(SqlBackend):
                 " VALUES (?, 1, ?, ?)",
                 (comment_id, body, now),
             )
-            for recipient, kind in notify:
-                if kind not in NOTIFICATION_KINDS:
-                    raise ValueError(f"unknown notification kind {kind!r}")
-                conn.execute(
-                    "INSERT INTO notifications (user_id, kind, comment_id, created_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (recipient, kind, comment_id, now),
-                )
+            _notify(conn, comment_id, notify, now)
             _bump(conn)
             return _one(conn, comment_id)
 
@@ -180,9 +173,12 @@ class DiscussionMixin(SqlBackend):
         )
         return column_int(row[0]), (None if row[1] is None else _float(row[1]))
 
-    def edit_comment(self, comment_id: int, body: str, now: float) -> Comment:
-        """Give a comment a new text, kept as its next revision. Raises ``NotFound`` for
-        no such comment, or one deleted."""
+    def edit_comment(
+        self, comment_id: int, body: str, now: float, notify: Sequence[tuple[int, str]] = ()
+    ) -> Comment:
+        """Give a comment a new text, kept as its next revision, with the notifications
+        ``notify`` asks for (a user already told of this comment is not told again).
+        Raises ``NotFound`` for no such comment, or one deleted."""
         with self.transaction() as conn:
             row = conn.execute(
                 "UPDATE comments SET body = ?, revision = revision + 1, edited_at = ?"
@@ -196,6 +192,7 @@ class DiscussionMixin(SqlBackend):
                 " VALUES (?, ?, ?, ?)",
                 (comment_id, row[0], body, now),
             )
+            _notify(conn, comment_id, notify, now)
             _bump(conn)
             return _one(conn, comment_id)
 
@@ -476,3 +473,17 @@ def _float(value: object) -> float:
     if isinstance(value, int | float | str):
         return float(value)
     raise TypeError(f"expected a number column, got {type(value).__name__}")
+
+
+def _notify(
+    conn: SqlConnection, comment_id: int, notify: Sequence[tuple[int, str]], now: float
+) -> None:
+    """One notification per (user, comment): the first kind given for a user wins."""
+    for recipient, kind in notify:
+        if kind not in NOTIFICATION_KINDS:
+            raise ValueError(f"unknown notification kind {kind!r}")
+        conn.execute(
+            "INSERT INTO notifications (user_id, kind, comment_id, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (recipient, kind, comment_id, now),
+        )
