@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 from paperwire.search.results import Snippet
 from paperwire.store import SQLiteStore
 from paperwire.web.render import mathml
-from paperwire.web.render.mathml import MAX_FORMULA, formula_mathml, math_html, math_spans
+from paperwire.web.render.mathml import (
+    MAX_FORMULA,
+    formula_mathml,
+    has_math,
+    math_html,
+    math_spans,
+)
 from paperwire.web.render.text import abstract_html, snippet_html
 from web_helpers import fill_store, make_app
 
@@ -203,3 +209,9 @@ def test_a_highlighted_title_with_math_shows_mathml_and_its_hits() -> None:
     html = str(snippet_html(Snippet(title, [(start, start + len("Diffusion"))])))
     assert "<math" in html and "<mark>Diffusion</mark>" in html
     assert "&lt;Transformer&gt;" in html and "$^2$" not in html.split("alttext")[0]
+
+
+def test_two_prices_are_not_math_but_a_tilde_before_a_number_is() -> None:
+    text = "GPT-4o-mini at $1.49 million, then Qwen 2.5 ($1.33M) cheaper"
+    assert not has_math(text) and "<math" not in str(math_html(text))
+    assert "<math" in str(math_html("trained on $\\sim$8 GPUs"))

@@ -103,15 +103,24 @@ class MathSpan(NamedTuple):
 
 def has_math(text: str | None) -> bool:
     """Whether ``text`` holds at least one math span."""
-    return bool(text) and _SPAN.search(text) is not None  # type: ignore[arg-type]
+    return bool(text) and bool(math_spans(text))  # type: ignore[arg-type]
 
 
 def math_spans(text: str) -> list[MathSpan]:
-    """The math spans of ``text``, in order."""
+    """The math spans of ``text``, in order.
+
+    Two amounts of money ("at $1.49 million, then ($1.33M)") are not a span: a
+    ``$...$`` that opens on a digit and closes before one is read as prices, the
+    part of Pandoc's rule (https://pandoc.org/MANUAL.html#math) that keeps
+    ``$\\sim$8`` math all the same.
+    """
     spans = []
     for match in _SPAN.finditer(text):
         kind = match.lastgroup or "d"
-        spans.append(MathSpan(match.start(), match.end(), match.group(kind), kind in ("dd", "b")))
+        tex = match.group(kind)
+        if kind == "d" and tex[:1].isdigit() and text[match.end() : match.end() + 1].isdigit():
+            continue
+        spans.append(MathSpan(match.start(), match.end(), tex, kind in ("dd", "b")))
     return spans
 
 
