@@ -79,6 +79,8 @@ def test_link_previews_and_json_ld_describe_the_paper(client: TestClient) -> Non
     assert ld["identifier"]["value"] == "2611.00001"
     assert ld["sameAs"] == ["https://arxiv.org/abs/2611.00001"]
     assert "$L(N) = aN^{-b}$" in ld["abstract"]  # tools get the source text, not MathML
+    page = client.get("/papers/2611.00001").text
+    assert f'<link rel="canonical" href="{BASE}/papers/2611.00001">' in page
 
 
 def test_a_hostile_paper_cannot_break_out_of_its_metadata(client: TestClient) -> None:
