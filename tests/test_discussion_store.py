@@ -187,6 +187,13 @@ def test_users_grant_gives_a_role_from_the_command_line(tmp_path) -> None:  # ty
     store = SQLiteStore(db)
     assert store.user_roles(user.id) == {"moderator"}
     store.close()
+    taken = runner.invoke(cli, ["users", "revoke", "moderator", "alice", "--db", str(db)])
+    assert taken.exit_code == 0 and "alice is no longer moderator" in taken.output
+    again = runner.invoke(cli, ["users", "revoke", "moderator", "alice", "--db", str(db)])
+    assert again.exit_code == 0 and "alice was not moderator" in again.output
+    store = SQLiteStore(db)
+    assert store.user_roles(user.id) == set()
+    store.close()
 
 
 def test_limits_come_from_the_environment() -> None:

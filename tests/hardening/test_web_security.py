@@ -1127,12 +1127,20 @@ def assert_local(location: str, where: str) -> None:
     assert not any(ord(c) < 0x20 for c in location), (where, location)
 
 
+def _query_and_form(dependant: Any) -> list[Any]:
+    """A route's query and form fields, its dependencies' (a shared form's fields) included."""
+    found = [*dependant.query_params, *dependant.body_params]
+    for sub in dependant.dependencies:
+        found += _query_and_form(sub)
+    return found
+
+
 class TestRedirects:
     def test_every_route_reading_next_is_checked(self, app: FastAPI) -> None:
         reading = set()
         for route in iter_route_contexts(app.routes):
             dependant = getattr(route, "dependant", None)
-            params = [*dependant.query_params, *dependant.body_params] if dependant else []
+            params = _query_and_form(dependant) if dependant else []
             for method in (route.methods or set()) & STATE_CHANGING:
                 if any(p.name == "next" for p in params):
                     reading.add(f"{method} {route.path_format}")

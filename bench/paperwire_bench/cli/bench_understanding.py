@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from paperwire.cli.options import json_option, report_figures
-from paperwire.config import load_settings
-from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
-from paperwire_bench.beir import SharedDataMissing, shared_data_dir
+from paperwire.search.embedding import DEFAULT_BACKEND
+from paperwire_bench.cli.inputs import embedding_backend, input_or_shared
 from paperwire_bench.recs_data import ARXIV_CS_FILE
 from paperwire_bench.understanding import DEFAULT_COUNT, bench_understanding
 
@@ -51,15 +50,8 @@ def bench_understanding_command(
     Example:
       paperwire bench understanding --count 2000 --json bench-understanding.json
     """
-    if input_path is None:
-        try:
-            input_path = shared_data_dir() / ARXIV_CS_FILE
-        except SharedDataMissing as exc:
-            raise click.ClickException(f"{exc}, or pass --input FILE") from exc
-    try:
-        backend = load_backend(model, settings=load_settings())
-    except Exception as exc:  # a missing model package, an unknown name, a broken cache
-        raise click.ClickException(f"cannot load the embedding model {model!r}: {exc}") from exc
+    input_path = input_or_shared(input_path, ARXIV_CS_FILE, "--input FILE")
+    backend = embedding_backend(model)
     try:
         figures = bench_understanding(
             input_path,

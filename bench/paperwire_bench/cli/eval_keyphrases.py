@@ -9,9 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from paperwire.cli.options import emit_json, json_option
-from paperwire.config import load_settings
-from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
-from paperwire_bench.beir import SharedDataMissing, shared_data_dir
+from paperwire.search.embedding import DEFAULT_BACKEND
+from paperwire_bench.cli.inputs import embedding_backend, input_or_shared, require_file
 from paperwire_bench.keyphrase_eval import (
     HF_FILE,
     embedding_mmr_method,
@@ -69,15 +68,7 @@ def eval_keyphrases_command(
     Example:
       paperwire eval keyphrases --json keyphrases.json
     """
-    if data_file is None:
-        try:
-            data_file = shared_data_dir() / HF_FILE
-        except SharedDataMissing as exc:
-            raise click.ClickException(f"{exc}, or pass --data FILE") from exc
-    if not data_file.is_file():
-        raise click.ClickException(
-            f"{data_file} not found: pass --data FILE or set PAPERWIRE_SHARED_DATA"
-        )
+    data_file = require_file(input_or_shared(data_file, HF_FILE, "--data FILE"))
     try:
         import sklearn  # noqa: F401  # why: the tf-idf baseline
         import yake  # noqa: F401  # why: the YAKE baseline
@@ -101,7 +92,7 @@ def eval_keyphrases_command(
     results = evaluate(chosen, methods)
     if alternatives:
         sample = chosen[:EMBEDDING_SAMPLE]
-        backend = load_backend(DEFAULT_BACKEND, settings=load_settings())
+        backend = embedding_backend(DEFAULT_BACKEND)
         on_sample = evaluate(
             sample,
             {

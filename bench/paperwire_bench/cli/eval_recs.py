@@ -10,8 +10,8 @@ from rich.table import Table
 
 from paperwire.cli.options import emit_json, json_option, staged_progress
 from paperwire.config import load_settings
-from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
-from paperwire_bench.beir import SharedDataMissing, shared_data_dir
+from paperwire.search.embedding import DEFAULT_BACKEND
+from paperwire_bench.cli.inputs import embedding_backend, input_or_shared, require_file
 from paperwire_bench.recs_data import ARXIV_CS_FILE, Protocol
 from paperwire_bench.recs_eval import evaluate_recs
 
@@ -59,20 +59,9 @@ def eval_recs_command(
     Example:
       paperwire eval recs --json recs.json
     """
-    if data_file is None:
-        try:
-            data_file = shared_data_dir() / ARXIV_CS_FILE
-        except SharedDataMissing as exc:
-            raise click.ClickException(f"{exc}, or pass --data FILE") from exc
-    if not data_file.is_file():
-        raise click.ClickException(
-            f"{data_file} not found: pass --data FILE or set PAPERWIRE_SHARED_DATA"
-        )
+    data_file = require_file(input_or_shared(data_file, ARXIV_CS_FILE, "--data FILE"))
     settings = load_settings()
-    try:
-        backend = load_backend(model, settings=settings)
-    except Exception as exc:  # a missing model package, an unknown name, a broken cache
-        raise click.ClickException(f"cannot load the embedding model {model!r}: {exc}") from exc
+    backend = embedding_backend(model, settings)
     protocol = Protocol(seed=seed, users=users, candidates=candidates)
     folder = cache or settings.home / "cache" / "recs-eval"
     try:

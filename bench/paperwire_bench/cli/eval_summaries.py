@@ -9,9 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from paperwire.cli.options import emit_json, json_option
-from paperwire.config import load_settings
-from paperwire.search.embedding import DEFAULT_BACKEND, load_backend
-from paperwire_bench.beir import SharedDataMissing, shared_data_dir
+from paperwire.search.embedding import DEFAULT_BACKEND
+from paperwire_bench.cli.inputs import embedding_backend, input_or_shared
 from paperwire_bench.summary_eval import RAW_DAYS, HalfResult, evaluate_summaries, load_items
 
 __all__ = ["eval_summaries_command"]
@@ -41,21 +40,14 @@ def eval_summaries_command(folder: Path | None, model: str, json_out: str | None
     Example:
       paperwire eval summaries --json summaries.json
     """
-    if folder is None:
-        try:
-            folder = shared_data_dir() / RAW_DAYS
-        except SharedDataMissing as exc:
-            raise click.ClickException(f"{exc}, or pass --data DIR") from exc
+    folder = input_or_shared(folder, RAW_DAYS, "--data DIR")
     try:
         items = load_items(folder)
     except FileNotFoundError as exc:
         raise click.ClickException(f"{exc}: pass --data DIR or set PAPERWIRE_SHARED_DATA") from exc
     if not items:
         raise click.ClickException(f"no item in {folder} carries an ai_summary")
-    try:
-        backend = load_backend(model, settings=load_settings())
-    except Exception as exc:  # a missing model package, an unknown name, a broken cache
-        raise click.ClickException(f"cannot load the embedding model {model!r}: {exc}") from exc
+    backend = embedding_backend(model)
     try:
         results = evaluate_summaries(items, backend)
     except RuntimeError as exc:  # rouge-score missing

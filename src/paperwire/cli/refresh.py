@@ -3,7 +3,7 @@ stars, Hub artifacts and papers' thumbnails now."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +23,7 @@ from paperwire.cli.options import (
 from paperwire.config import load_settings
 from paperwire.ingest.github_client import GithubClient
 from paperwire.ingest.hub_client import HubClient
-from paperwire.store import StoreLocation
+from paperwire.store import PaperStore, StoreLocation
 from paperwire.store.locks import JobBusy
 
 __all__ = ["refresh_group"]
@@ -46,14 +46,14 @@ def refresh_group() -> None:
     """
 
 
+def _cap_option(default: int, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--cap", type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
+
+
 @refresh_group.command("code", context_settings=CONTEXT)
-@click.option(
-    "--cap",
-    type=click.IntRange(min=1),
-    default=code_activity.DEFAULT_CAP,
-    show_default=True,
-    help="Most repositories asked in this run.",
-)
+@_cap_option(code_activity.DEFAULT_CAP, "Most repositories asked in this run.")
 @click.option(
     "--max-wait",
     type=click.FloatRange(min=0),
@@ -81,41 +81,24 @@ def refresh_code_command(
     if not settings.github_api_url:
         raise click.ClickException("GitHub is switched off (PAPERWIRE_GITHUB_API_URL is empty)")
     click.echo(_coverage(settings.github_token), err=True)
-    store = open_cli_store(db_path)
-    try:
-        with (
-            GithubClient.from_settings(settings, max_wait=max_wait) as client,
-            _bar("asking GitHub") as (on_plan, advance),
-        ):
-            report = code_activity.refresh_code(
-                store,
-                client,
-                datetime.now(UTC).date(),
-                cap=cap,
-                progress=advance,
-                on_plan=on_plan,
-            )
-    except JobBusy as exc:
-        raise _busy(exc) from exc
-    finally:
-        store.close()
-    click.echo(report.summary())
-    for line in report.renamed:
-        click.echo(f"renamed: {line}")
-    for line in report.refused:
-        click.echo(f"refused: {line}", err=True)
-    emit_json(_figures(report), json_out)
-    _fail_if_stopped(report.stopped)
+    with (
+        _refresh_store(db_path) as store,
+        GithubClient.from_settings(settings, max_wait=max_wait) as client,
+        _bar("asking GitHub") as (on_plan, advance),
+    ):
+        report = code_activity.refresh_code(
+            store,
+            client,
+            datetime.now(UTC).date(),
+            cap=cap,
+            progress=advance,
+            on_plan=on_plan,
+        )
+    _finish(report, json_out, "refused", report.refused, renamed=report.renamed)
 
 
 @refresh_group.command("artifacts", context_settings=CONTEXT)
-@click.option(
-    "--cap",
-    type=click.IntRange(min=1),
-    default=artifact_jobs.DEFAULT_CAP,
-    show_default=True,
-    help="Most papers asked about in this run.",
-)
+@_cap_option(artifact_jobs.DEFAULT_CAP, "Most papers asked about in this run.")
 @db_option
 @json_option
 def refresh_artifacts_command(
@@ -133,34 +116,19 @@ def refresh_artifacts_command(
     settings = load_settings()
     if not settings.hub_api_url:
         raise click.ClickException("the Hub is switched off (PAPERWIRE_HUB_API_URL is empty)")
-    store = open_cli_store(db_path)
-    try:
-        with (
-            HubClient.from_settings(settings) as client,
-            _bar("asking the Hugging Face Hub") as (on_plan, advance),
-        ):
-            report = artifact_jobs.refresh_artifacts(
-                store, client, cap=cap, progress=advance, on_plan=on_plan
-            )
-    except JobBusy as exc:
-        raise _busy(exc) from exc
-    finally:
-        store.close()
-    click.echo(report.summary())
-    for line in report.refused:
-        click.echo(f"refused: {line}", err=True)
-    emit_json(_figures(report), json_out)
-    _fail_if_stopped(report.stopped)
+    with (
+        _refresh_store(db_path) as store,
+        HubClient.from_settings(settings) as client,
+        _bar("asking the Hugging Face Hub") as (on_plan, advance),
+    ):
+        report = artifact_jobs.refresh_artifacts(
+            store, client, cap=cap, progress=advance, on_plan=on_plan
+        )
+    _finish(report, json_out, "refused", report.refused)
 
 
 @refresh_group.command("thumbnails", context_settings=CONTEXT)
-@click.option(
-    "--cap",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Most PDFs fetched in this run (one every PAPERWIRE_ARXIV_INTERVAL seconds).",
-)
+@_cap_option(100, "Most PDFs fetched in this run (one every PAPERWIRE_ARXIV_INTERVAL seconds).")
 @db_option
 @json_option
 def refresh_thumbnails_command(
@@ -180,32 +148,44 @@ def refresh_thumbnails_command(
     settings = load_settings()
     if not settings.pdf_url:
         raise click.ClickException("thumbnails are switched off (PAPERWIRE_PDF_URL is empty)")
-    store = open_cli_store(db_path)
-    try:
+    with _refresh_store(db_path) as store:
         report = thumbnail_jobs.refresh_thumbnails(
             store, settings, datetime.now(UTC).date(), cap=cap
         )
+    _finish(report, json_out, "no thumbnail", report.problems)
+
+
+@contextmanager
+def _refresh_store(db_path: StoreLocation | None) -> Iterator[PaperStore]:
+    store = open_cli_store(db_path)
+    try:
+        yield store
     except JobBusy as exc:
-        raise _busy(exc) from exc
+        # The background job (serve --sync or worker) runs the same refresh under the same
+        # lock on every node: the command has nothing to add while it runs.
+        raise click.ClickException(f"{exc}; nothing was asked, try again when it is done") from exc
     finally:
         store.close()
+
+
+def _finish(
+    report: Any,
+    json_out: str | None,
+    problem: str,
+    problems: Iterable[str],
+    renamed: Iterable[str] = (),
+) -> None:
+    """Print a refresh's summary, its renames and its problems (``problem: line``, on
+    standard error), write its figures, and fail when it stopped early."""
     click.echo(report.summary())
-    for line in report.problems:
-        click.echo(f"no thumbnail: {line}", err=True)
+    for line in renamed:
+        click.echo(f"renamed: {line}")
+    for line in problems:
+        click.echo(f"{problem}: {line}", err=True)
     emit_json(_figures(report), json_out)
-    _fail_if_stopped(report.stopped)
-
-
-def _busy(exc: JobBusy) -> click.ClickException:
-    # The background job (serve --sync or worker) runs the same refresh under the same
-    # lock on every node: the command has nothing to add while it runs.
-    return click.ClickException(f"{exc}; nothing was asked, try again when it is done")
-
-
-def _fail_if_stopped(stopped: str | None) -> None:
-    # A run cut short is a failure a cron job must see; its summary is printed above.
-    if stopped:
-        raise click.ClickException(f"stopped early: {stopped}; run it again later")
+    if report.stopped:
+        # A run cut short is a failure a cron job must see; its summary is printed above.
+        raise click.ClickException(f"stopped early: {report.stopped}; run it again later")
 
 
 def _coverage(token: str | None) -> str:

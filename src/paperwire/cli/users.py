@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import click
 
@@ -26,10 +27,19 @@ def users_group() -> None:
     """
 
 
-@users_group.command("grant", context_settings=CONTEXT)
-@click.argument("role", type=click.Choice(ROLES))
-@click.argument("name")
-@db_option
+def _role_command(name: str) -> Callable[[Callable[..., None]], click.Command]:
+    """``users NAME ROLE USER [--db ...]``: the arguments both role commands take."""
+
+    def decorate(function: Callable[..., None]) -> click.Command:
+        function = db_option(function)
+        function = click.argument("name")(function)
+        function = click.argument("role", type=click.Choice(ROLES))(function)
+        return users_group.command(name, context_settings=CONTEXT)(function)
+
+    return decorate
+
+
+@_role_command("grant")
 def grant_command(role: str, name: str, db_path: StoreLocation | None) -> None:
     """Give the user NAME the role ROLE (moderators hide comments and ban users).
 
@@ -37,19 +47,11 @@ def grant_command(role: str, name: str, db_path: StoreLocation | None) -> None:
     Example:
       paperwire users grant moderator alice
     """
-    store = open_cli_store(db_path)
-    try:
-        user = _user(store, name)
-        changed = store.grant_role(user.id, role, time.time())
-    finally:
-        store.close()
+    user, changed = _change_role(db_path, name, lambda s, u: s.grant_role(u, role, time.time()))
     click.echo(f"{user.username} {'is now' if changed else 'was already'} {role}")
 
 
-@users_group.command("revoke", context_settings=CONTEXT)
-@click.argument("role", type=click.Choice(ROLES))
-@click.argument("name")
-@db_option
+@_role_command("revoke")
 def revoke_command(role: str, name: str, db_path: StoreLocation | None) -> None:
     """Take the role ROLE away from the user NAME.
 
@@ -57,17 +59,20 @@ def revoke_command(role: str, name: str, db_path: StoreLocation | None) -> None:
     Example:
       paperwire users revoke moderator alice
     """
-    store = open_cli_store(db_path)
-    try:
-        user = _user(store, name)
-        changed = store.revoke_role(user.id, role)
-    finally:
-        store.close()
+    user, changed = _change_role(db_path, name, lambda s, u: s.revoke_role(u, role))
     click.echo(f"{user.username} {'is no longer' if changed else 'was not'} {role}")
 
 
-def _user(store: PaperStore, name: str) -> User:
-    found = store.user_by_name(name)
-    if found is None:
-        raise click.ClickException(f"there is no user {name!r} in this store")
-    return found[0]
+def _change_role(
+    db_path: StoreLocation | None, name: str, change: Callable[[PaperStore, int], bool]
+) -> tuple[User, bool]:
+    """The user NAME, and whether ``change`` (given the store and their id) changed a role."""
+    store = open_cli_store(db_path)
+    try:
+        found = store.user_by_name(name)
+        if found is None:
+            raise click.ClickException(f"there is no user {name!r} in this store")
+        user = found[0]
+        return user, change(store, user.id)
+    finally:
+        store.close()

@@ -15,15 +15,35 @@ import time
 from collections.abc import Iterable
 
 from paperwire.store.mail_records import FREQUENCIES, NewMessage, OutboxRow, Subscriber
-from paperwire.store.sql import SqlBackend, column_bytes, column_int
+from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_int
 
-__all__ = ["MailMixin"]
+__all__ = ["MailMixin", "insert_outbox_message"]
 
 _SUBSCRIBER = "SELECT id, email, frequency, status, user_id FROM subscribers"
 _OUTBOX = (
     "SELECT o.id, o.idempotency_key, o.subscriber_id, o.kind, o.recipient, o.message_id,"
     " o.message, o.status, o.attempts FROM outbox o"
 )
+
+
+def insert_outbox_message(conn: SqlConnection, message: NewMessage, now: float) -> object | None:
+    """Insert ``message`` as pending in the outbox within ``conn``'s transaction; its
+    new row's id, or None when its idempotency key is there already."""
+    row = conn.execute(
+        "INSERT INTO outbox (idempotency_key, subscriber_id, kind,"
+        " recipient, message_id, message, status, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id",
+        (
+            message.idempotency_key,
+            message.subscriber_id,
+            message.kind,
+            message.recipient,
+            message.message_id,
+            message.message,
+            now,
+        ),
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 class MailMixin(SqlBackend):
@@ -124,27 +144,14 @@ class MailMixin(SqlBackend):
         now = time.time()
         with self.transaction() as conn:
             for message in messages:
-                row = conn.execute(
-                    "INSERT INTO outbox (idempotency_key, subscriber_id, kind,"
-                    " recipient, message_id, message, status, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id",
-                    (
-                        message.idempotency_key,
-                        message.subscriber_id,
-                        message.kind,
-                        message.recipient,
-                        message.message_id,
-                        message.message,
-                        now,
-                    ),
-                ).fetchone()
-                if row is None:
+                outbox_id = insert_outbox_message(conn, message, now)
+                if outbox_id is None:
                     continue
                 inserted += 1
                 conn.executemany(
                     "INSERT INTO emailed_papers (subscriber_id, paper_id, outbox_id)"
                     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [(message.subscriber_id, p, row[0]) for p in message.paper_ids],
+                    [(message.subscriber_id, p, outbox_id) for p in message.paper_ids],
                 )
         return inserted
 

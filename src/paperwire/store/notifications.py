@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from paperwire.store.discussion import comment_from_row
 from paperwire.store.discussion_records import NOTIFICATION_KINDS, Notification, PendingMail
+from paperwire.store.mail import insert_outbox_message
 from paperwire.store.mail_records import NewMessage
 from paperwire.store.sql import SqlBackend, column_int, in_chunks
 
@@ -188,21 +189,7 @@ class NotificationsMixin(SqlBackend):
                 ).rowcount
             if marked != len(set(notification_ids)):
                 raise _Raced
-            row = conn.execute(
-                "INSERT INTO outbox (idempotency_key, subscriber_id, kind,"
-                " recipient, message_id, message, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id",
-                (
-                    message.idempotency_key,
-                    message.subscriber_id,
-                    message.kind,
-                    message.recipient,
-                    message.message_id,
-                    message.message,
-                    now,
-                ),
-            ).fetchone()
-            if row is None:
+            if insert_outbox_message(conn, message, now) is None:
                 raise _Raced
 
 

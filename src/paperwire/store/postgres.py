@@ -23,24 +23,10 @@ from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool
 
 from paperwire.config import without_password
-from paperwire.store.accounts import AccountsMixin
-from paperwire.store.authors import AuthorsMixin
-from paperwire.store.code_activity import CodeActivityMixin
-from paperwire.store.collections import CollectionsMixin
-from paperwire.store.discussion import DiscussionMixin
-from paperwire.store.feeds import FeedQueriesMixin
-from paperwire.store.held_days import HeldDaysMixin
-from paperwire.store.keyphrases import KeyphrasesMixin
 from paperwire.store.locks import advisory_lock
-from paperwire.store.mail import MailMixin
-from paperwire.store.notifications import NotificationsMixin
-from paperwire.store.papers import PapersMixin
-from paperwire.store.personal import PersonalMixin
 from paperwire.store.pg_migrations import migrate_postgres
+from paperwire.store.queries import StoreQueries
 from paperwire.store.sql import SqlConnection
-from paperwire.store.summaries import SummariesMixin
-from paperwire.store.sync_state import SyncStateMixin
-from paperwire.store.thumbnails import ThumbnailsMixin
 
 __all__ = ["PostgresStore"]
 
@@ -59,23 +45,7 @@ _IDENTITY_TABLES = (
 )
 
 
-class PostgresStore(
-    PapersMixin,
-    SyncStateMixin,
-    HeldDaysMixin,
-    FeedQueriesMixin,
-    AccountsMixin,
-    PersonalMixin,
-    MailMixin,
-    CodeActivityMixin,
-    ThumbnailsMixin,
-    CollectionsMixin,
-    AuthorsMixin,
-    SummariesMixin,
-    DiscussionMixin,
-    NotificationsMixin,
-    KeyphrasesMixin,
-):
+class PostgresStore(StoreQueries):
     """A ``PaperStore`` on one PostgreSQL database."""
 
     def __init__(self, url: str, pool_size: int = 10) -> None:

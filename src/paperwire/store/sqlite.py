@@ -13,46 +13,16 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from paperwire.store.accounts import AccountsMixin
-from paperwire.store.authors import AuthorsMixin
-from paperwire.store.code_activity import CodeActivityMixin
-from paperwire.store.collections import CollectionsMixin
-from paperwire.store.discussion import DiscussionMixin
-from paperwire.store.feeds import FeedQueriesMixin
-from paperwire.store.held_days import HeldDaysMixin
-from paperwire.store.keyphrases import KeyphrasesMixin
 from paperwire.store.locks import file_lock
-from paperwire.store.mail import MailMixin
 from paperwire.store.migrations import migrate
-from paperwire.store.notifications import NotificationsMixin
-from paperwire.store.papers import PapersMixin
-from paperwire.store.personal import PersonalMixin
-from paperwire.store.summaries import SummariesMixin
-from paperwire.store.sync_state import SyncStateMixin
-from paperwire.store.thumbnails import ThumbnailsMixin
+from paperwire.store.queries import StoreQueries
 
 __all__ = ["SQLiteStore"]
 
 _BUSY_TIMEOUT_MS = 30_000
 
 
-class SQLiteStore(
-    PapersMixin,
-    SyncStateMixin,
-    HeldDaysMixin,
-    FeedQueriesMixin,
-    AccountsMixin,
-    PersonalMixin,
-    MailMixin,
-    CodeActivityMixin,
-    ThumbnailsMixin,
-    CollectionsMixin,
-    AuthorsMixin,
-    SummariesMixin,
-    DiscussionMixin,
-    NotificationsMixin,
-    KeyphrasesMixin,
-):
+class SQLiteStore(StoreQueries):
     """A ``PaperStore`` on one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:

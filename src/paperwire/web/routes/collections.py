@@ -14,6 +14,7 @@ is not public answers 404 at every public URL, as one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form
@@ -94,13 +95,9 @@ def publish(
     description: str = Form(""),
 ) -> Response:
     store = app_state(request).store
-    if store.folder_collection(user.id, folder) is None:
-        return error_response(request, 404, _NOT_FOUND)
-    try:
-        store.publish_folder(user.id, folder, title, description)
-    except ValueError as exc:
-        return _sharing(request, user, folder, error=str(exc), status=400)
-    return RedirectResponse(f"/library/{folder}/collection", status_code=303)
+    return _change_folder(
+        request, user, folder, lambda: store.publish_folder(user.id, folder, title, description)
+    )
 
 
 @router.post(
@@ -110,10 +107,7 @@ def publish(
 )
 def make_private(request: Request, user: LoggedIn, folder: int) -> Response:
     store = app_state(request).store
-    if store.folder_collection(user.id, folder) is None:
-        return error_response(request, 404, _NOT_FOUND)
-    store.unpublish_folder(user.id, folder)
-    return RedirectResponse(f"/library/{folder}/collection", status_code=303)
+    return _change_folder(request, user, folder, lambda: store.unpublish_folder(user.id, folder))
 
 
 @router.post(
@@ -127,10 +121,20 @@ def set_note(
     note: str = Form(""),
 ) -> Response:
     store = app_state(request).store
-    if store.folder_collection(user.id, folder) is None:
+    return _change_folder(
+        request, user, folder, lambda: store.set_folder_note(user.id, folder, paper_id, note)
+    )
+
+
+def _change_folder(
+    request: Request, user: User, folder: int, change: Callable[[], object]
+) -> Response:
+    """Run ``change`` on the reader's own ``folder``, then back to its sharing page: 404
+    for a folder they do not have, the page with the error (400) for a ``ValueError``."""
+    if app_state(request).store.folder_collection(user.id, folder) is None:
         return error_response(request, 404, _NOT_FOUND)
     try:
-        store.set_folder_note(user.id, folder, paper_id, note)
+        change()
     except ValueError as exc:
         return _sharing(request, user, folder, error=str(exc), status=400)
     return RedirectResponse(f"/library/{folder}/collection", status_code=303)

@@ -127,34 +127,23 @@ def library_page(request: Request, user: LoggedIn, folder: int | None = None) ->
 
 @router.post("/library/save", include_in_schema=False, dependencies=[Depends(require_csrf)])
 def save(
-    request: Request,
-    user: LoggedIn,
-    paper_id: str = Form(""),
-    folder: str = Form(""),
-    next: str = Form(""),
-    view: str = Form(""),
+    request: Request, user: LoggedIn, form: triage.TriageFields, folder: str = Form("")
 ) -> Response:
     store = app_state(request).store
-    if (missing := triage.unknown_paper(request, paper_id)) is not None:
+    if (missing := triage.unknown_paper(request, form.paper_id)) is not None:
         return missing
     try:
         folder_id = store.create_folder(user.id, folder).id if folder.strip() else None
-        store.save_paper(user.id, paper_id, folder_id)
+        store.save_paper(user.id, form.paper_id, folder_id)
     except ValueError as exc:
         return error_response(request, 400, str(exc))
-    return triage.triaged(request, paper_id, "saved", next, "/library", view)
+    return triage.triaged(request, form.paper_id, "saved", form.next, "/library", form.view)
 
 
 @router.post("/library/remove", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def remove(
-    request: Request,
-    user: LoggedIn,
-    paper_id: str = Form(""),
-    next: str = Form(""),
-    view: str = Form(""),
-) -> Response:
-    app_state(request).store.unsave_paper(user.id, paper_id)
-    return triage.triaged(request, paper_id, "unsaved", next, "/library", view)
+def remove(request: Request, user: LoggedIn, form: triage.TriageFields) -> Response:
+    app_state(request).store.unsave_paper(user.id, form.paper_id)
+    return triage.triaged(request, form.paper_id, "unsaved", form.next, "/library", form.view)
 
 
 @router.post(
@@ -166,17 +155,11 @@ def delete_folder(request: Request, user: LoggedIn, folder: int = Form(0)) -> Re
 
 
 @router.post("/for-you/dismiss", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def dismiss(
-    request: Request,
-    user: LoggedIn,
-    paper_id: str = Form(""),
-    next: str = Form(""),
-    view: str = Form(""),
-) -> Response:
-    if (missing := triage.unknown_paper(request, paper_id)) is not None:
+def dismiss(request: Request, user: LoggedIn, form: triage.TriageFields) -> Response:
+    if (missing := triage.unknown_paper(request, form.paper_id)) is not None:
         return missing
-    app_state(request).store.set_not_interested(user.id, paper_id)
-    return triage.triaged(request, paper_id, "dismissed", next, "/for-you", view)
+    app_state(request).store.set_not_interested(user.id, form.paper_id)
+    return triage.triaged(request, form.paper_id, "dismissed", form.next, "/for-you", form.view)
 
 
 @router.get("/follows", include_in_schema=False)

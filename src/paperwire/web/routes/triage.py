@@ -17,6 +17,7 @@ Both are CSRF-checked, like every state change, and need a logged-in user.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form
@@ -31,7 +32,16 @@ from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import LoggedIn
 from paperwire.web.state import app_state
 
-__all__ = ["MESSAGES", "TriageNotice", "notice_for", "router", "triaged", "unknown_paper"]
+__all__ = [
+    "MESSAGES",
+    "TriageFields",
+    "TriageForm",
+    "TriageNotice",
+    "notice_for",
+    "router",
+    "triaged",
+    "unknown_paper",
+]
 
 router = APIRouter()
 
@@ -63,6 +73,26 @@ class TriageNotice:
     undo_url: str | None
     undo_label: str
     undo_next: str  # back to "for you", saying the undo was done
+
+
+@dataclass(frozen=True, slots=True)
+class TriageForm:
+    """The fields every triage form posts: the paper, the path to go back to, and the
+    view it came from ("for-you" or empty; see ``triaged``)."""
+
+    paper_id: str
+    next: str
+    view: str
+
+
+def _triage_form(
+    paper_id: str = Form(""), next: str = Form(""), view: str = Form("")
+) -> TriageForm:
+    return TriageForm(paper_id, next, view)
+
+
+# A route's parameter for a triage form's fields, read from the posted form.
+TriageFields = Annotated[TriageForm, Depends(_triage_form)]
 
 
 def unknown_paper(request: Request, paper_id: str) -> Response | None:
@@ -128,24 +158,12 @@ def notice_for(request: Request, done: str | None, paper_id: str | None) -> Tria
 
 
 @router.post("/for-you/undismiss", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def undismiss(
-    request: Request,
-    user: LoggedIn,
-    paper_id: str = Form(""),
-    next: str = Form(""),
-    view: str = Form(""),
-) -> Response:
-    app_state(request).store.set_not_interested(user.id, paper_id, dismissed=False)
-    return triaged(request, paper_id, "undismissed", next, "/for-you", view)
+def undismiss(request: Request, user: LoggedIn, form: TriageFields) -> Response:
+    app_state(request).store.set_not_interested(user.id, form.paper_id, dismissed=False)
+    return triaged(request, form.paper_id, "undismissed", form.next, "/for-you", form.view)
 
 
 @router.post("/for-you/unseen", include_in_schema=False, dependencies=[Depends(require_csrf)])
-def unseen(
-    request: Request,
-    user: LoggedIn,
-    paper_id: str = Form(""),
-    next: str = Form(""),
-    view: str = Form(""),
-) -> Response:
-    app_state(request).store.unmark_seen(user.id, paper_id)
-    return triaged(request, paper_id, "unseen", next, "/for-you", view)
+def unseen(request: Request, user: LoggedIn, form: TriageFields) -> Response:
+    app_state(request).store.unmark_seen(user.id, form.paper_id)
+    return triaged(request, form.paper_id, "unseen", form.next, "/for-you", form.view)
