@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from paperwire.application.understanding import follow_changes
 from paperwire.model import Paper
-from paperwire.rank.topics import rising_topics, weekly_counts
+from paperwire.rank.topics import RisingTopic, rising_topics, weekly_counts
 from paperwire.store import PaperStore
+from paperwire.web.render.templates import make_environment
 from web_helpers import NEWEST_DAY, csrf_of, fill_store, log_in, make_app, register
 
 TOPIC = "speculative decoding"
@@ -110,7 +111,31 @@ def test_trending_shows_rising_topics_with_their_growth(client: TestClient) -> N
     section = re.search(r'<section class="rising-topics".*?</section>', page.text, re.S)
     assert section is not None
     assert 'href="/topics/speculative%20decoding"' in section.group()
-    assert "6 papers this week, 0.2 a week before" in section.group()
+    # one paper in the 4 weeks before: 0.25 a week; growth (6 + 1) / (0.25 + 1) = 5.6
+    assert (
+        "6 papers this week, 0.2 a week on average over the 4 weeks before (×5.6)"
+        in section.group()
+    )
+
+
+def test_a_topic_rising_by_upvotes_says_so() -> None:
+    by_upvotes = RisingTopic("world models", 5, 400, 5.0, 20.0)
+    assert by_upvotes.measure == "upvotes"
+    assert by_upvotes.explain() == (
+        "400 upvotes this week, 20.0 a week on average over the 4 weeks before (×13.7)"
+    )
+    by_papers = RisingTopic("agents", 15, 0, 12.75, 0.0)
+    assert by_papers.measure == "papers"
+    assert by_papers.explain().startswith("15 papers this week, 12.8 a week on average")
+    html = render_partial([by_upvotes, by_papers])
+    rows = re.findall(r"<li>.*?</li>", html, re.S)
+    assert 'class="rising-measure">by upvotes</span>' in rows[0]
+    assert "rising-measure" not in rows[1]
+
+
+def render_partial(rising: list[RisingTopic]) -> str:
+    template = make_environment().get_template("partials/rising_topics.html")
+    return template.render(rising=rising, topic_labels={})
 
 
 def test_rising_topics_need_five_papers_in_the_week(store: PaperStore) -> None:
