@@ -55,9 +55,37 @@ def test_feed_items_and_paper_pages_link_their_keyphrases(client: TestClient) ->
     page = client.get("/papers/2611.00100")
     links = topic_links(page.text)
     assert "speculative%20decoding" in links and "large%20language%20model" in links
-    # Hugging Face's keywords are there too, marked as theirs.
-    assert re.search(r'class="keyphrase theirs" href="/topics/large%20language%20model"', page.text)
-    assert "Hugging Face</span>" in page.text
+    # Hugging Face gives these keys too: each is one chip, ours, marked as theirs too.
+    assert links.count("speculative%20decoding") == 1
+    assert links.count("large%20language%20model") == 1
+    assert re.search(r'class="keyphrase shared" href="/topics/speculative%20decoding"', page.text)
+    assert "keyphrases-theirs" not in page.text  # nothing of theirs is left to list
+
+
+def test_their_other_keyphrases_follow_a_label_not_a_chip(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    mixed = speculative(200, NEWEST_DAY)
+    mixed.keywords = ["speculative decoding", "tree attention"]
+    store.upsert_papers([mixed])
+    follow_changes(store)
+    with TestClient(make_app(store, None)) as client:  # type: ignore[arg-type]
+        for path in ("/papers/2611.00200", "/papers?date=" + NEWEST_DAY.isoformat()):
+            html = client.get(path).text
+            item = html[html.index("2611.00200") :]
+            chips = item[item.index('<p class="keyphrases">') :]
+            chips = chips[: chips.index("</p>")]
+            assert topic_links(chips).count("speculative%20decoding") == 1
+            group = re.search(
+                r'<span class="keyphrases-theirs" role="group" aria-label="([^"]+)">'
+                r'<span class="source-label"[^>]*>([^<]+)</span>(.*?)</span>$',
+                chips,
+                re.S,
+            )
+            assert group is not None, chips
+            assert group.group(1) == "Hugging Face's keywords"
+            assert group.group(2) == "Hugging Face's:"
+            assert topic_links(group.group(3)) == ["tree%20attention"]
+            assert 'class="keyphrase theirs"' in group.group(3)
 
 
 def test_a_topic_page_lists_its_papers_with_a_weekly_chart(client: TestClient) -> None:
