@@ -10,7 +10,9 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.application.topic_weeks import topic_weeks
 from paperwire.application.understanding import follow_changes
+from paperwire.ingest.arxiv_calendar import listing_days
 from paperwire.model import Paper
 from paperwire.rank.topics import RisingTopic, rising_topics, weekly_counts
 from paperwire.store import PaperStore
@@ -95,7 +97,7 @@ def test_a_topic_page_lists_its_papers_with_a_weekly_chart(client: TestClient) -
     assert "7 papers" in page.text
     chart = re.search(r'<svg class="topic-chart".*?</svg>', page.text, re.S)
     assert chart is not None
-    bars = re.findall(r"<title>week of (\S+): (\d+) papers</title>", chart.group())
+    bars = re.findall(r"<title>week of (\S+): (\d+) papers[^<]*</title>", chart.group())
     assert len(bars) == 26
     assert sum(int(n) for _, n in bars) == 7
     assert "<script" not in chart.group()
@@ -164,6 +166,37 @@ def test_a_topic_rising_by_upvotes_says_so() -> None:
 def render_partial(rising: list[RisingTopic]) -> str:
     template = make_environment().get_template("partials/rising_topics.html")
     return template.render(rising=rising, topic_labels={})
+
+
+def test_weeks_the_store_holds_in_part_are_marked_on_the_chart(store: PaperStore) -> None:
+    full, part = date(2026, 10, 5), date(2026, 10, 12)  # two Mondays
+    full_days = listing_days(full, full + timedelta(days=6))
+    part_days = listing_days(part, part + timedelta(days=6))
+    store.upsert_papers(
+        [speculative(300 + i, full_days[i]) for i in range(3)]
+        + [speculative(310 + i, part_days[0]) for i in range(2)]
+    )
+    follow_changes(store)
+    store.hold_listing_days("arxiv", ["cs.LG"], full_days)
+    store.hold_listing_days("arxiv", ["cs.CL", "cs.RO"], part_days[:2])  # counted once
+    weeks = {w.start: w for w in topic_weeks(store, TOPIC, weeks=3)}
+    assert not weeks[full].partial
+    assert (weeks[part].held_days, weeks[part].listing_days) == (2, len(part_days))
+    assert weeks[part].partial and weeks[part].papers == 2
+    with TestClient(make_app(store, None)) as client:  # type: ignore[arg-type]
+        page = client.get("/topics/speculative%20decoding").text
+    partial = re.findall(r'<rect class="partial"[^>]*><title>week of (\S+):', page)
+    assert part.isoformat() in partial and full.isoformat() not in partial
+    assert f"holds 2 of arXiv's {len(part_days)} listing days" in page
+    assert "rather than plotting each week's share" in page
+
+
+def test_a_store_without_arxiv_listings_marks_no_week(store: PaperStore) -> None:
+    store.upsert_papers([speculative(400, date(2026, 10, 6))])
+    follow_changes(store)
+    weeks = topic_weeks(store, TOPIC, weeks=4)
+    assert [w.papers for w in weeks] == [0, 0, 0, 1]
+    assert not any(w.partial for w in weeks)
 
 
 def test_rising_topics_need_five_papers_in_the_week(store: PaperStore) -> None:

@@ -35,10 +35,24 @@ _UPVOTE_SMOOTHING = 10.0
 
 @dataclass(frozen=True, slots=True)
 class WeekCount:
-    """The papers of a topic first listed in the week starting on ``start`` (Monday)."""
+    """The papers of a topic first listed in the week starting on ``start`` (Monday),
+    and, when known, how many of arXiv's listing days of that week the store holds
+    (``held_days``) of those arXiv announced (``listing_days``)."""
 
     start: date
     papers: int
+    held_days: int | None = None
+    listing_days: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Whether the store lacks some of the week's arXiv listings: its count is short
+        because of the store, not the topic."""
+        return (
+            self.held_days is not None
+            and self.listing_days is not None
+            and self.held_days < self.listing_days
+        )
 
 
 @dataclass(frozen=True, slots=True)
