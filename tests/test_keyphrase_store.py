@@ -179,8 +179,31 @@ def test_kw_filter_finds_papers_by_any_spelling(store: PaperStore, tmp_path: Pat
     hybrid = engine.search('kw:"protein folding" code', mode="hybrid").hits
     assert [h.paper_id for h in hybrid] == ["2501.00003"]
     assert engine.search('kw:"no such topic"', mode="bm25").total == 0
+    assert engine.search('kw:"no such topic"', mode="bm25").unknown_keyphrases == {
+        "no such topic": []
+    }
+    # A key no paper carries offers the keys that start like it.
+    partial = engine.search('kw:"protein fold"', mode="bm25")
+    assert partial.total == 0
+    assert partial.unknown_keyphrases == {"protein fold": ["protein folding"]}
+    assert found.unknown_keyphrases == {}
     with pytest.raises(QueryError, match="kw:"):
         engine.search('kw:"--"')
+
+
+def test_keys_starting_with_a_prefix_most_carried_first(store: PaperStore) -> None:
+    store.replace_keyphrases(
+        {
+            f"2501.{n:05d}": [StoredKeyphrase(k, k, 1, "paperwire") for k in keys]
+            for n, keys in enumerate(
+                [["sparse attention"], ["sparse attention"], ["sparse autoencoder"], ["spar"]]
+            )
+        }
+    )
+    assert store.keyphrase_keys_starting("sparse") == ["sparse attention", "sparse autoencoder"]
+    assert store.keyphrase_keys_starting("spar", limit=1) == ["sparse attention"]
+    assert store.keyphrase_keys_starting("sparse x") == []
+    assert store.keyphrase_keys_starting("") == []
 
 
 def test_the_export_round_trip_keeps_every_keyphrase(store: PaperStore, tmp_path: Path) -> None:

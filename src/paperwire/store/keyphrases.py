@@ -20,6 +20,9 @@ from paperwire.store.sql import SqlBackend
 __all__ = ["KeyphrasesMixin"]
 
 _BATCH = 500  # ids per IN (...) list
+# Above every character a key can hold: ``prefix <= key < prefix + this`` is a prefix
+# range both stores read from the key index (keys compare by code point in both).
+_LAST_CHARACTER = "\U0010ffff"
 
 
 class KeyphrasesMixin(SqlBackend):
@@ -105,6 +108,22 @@ class KeyphrasesMixin(SqlBackend):
                 " GROUP BY k.paper_id HAVING COUNT(DISTINCT k.key) = ?"
                 " ORDER BY k.paper_id LIMIT ?",
                 (*wanted, len(wanted), limit),
+            )
+            .fetchall()
+        )
+        return [str(r[0]) for r in rows]
+
+    def keyphrase_keys_starting(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` keys that start with ``prefix`` (a key itself included), those
+        that most papers carry first; [] for an empty prefix. Reads the key index's range."""
+        if not prefix:
+            return []
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT key FROM paper_keyphrases WHERE key >= ? AND key < ?"
+                " GROUP BY key ORDER BY COUNT(DISTINCT paper_id) DESC, key LIMIT ?",
+                (prefix, prefix + _LAST_CHARACTER, limit),
             )
             .fetchall()
         )
