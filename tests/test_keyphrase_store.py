@@ -102,6 +102,51 @@ def test_topics_count_papers_per_key(store: PaperStore) -> None:
     assert [(t.key, t.papers) for t in only] == [("speculative decoding", 2)]
 
 
+def test_topic_counts_count_each_paper_once_by_its_first_listing_day(
+    store: PaperStore,
+) -> None:
+    week = [date(2025, 1, 13), date(2025, 1, 15)]
+    store.upsert_papers(
+        [
+            # listed twice in the week: one paper
+            paper(11, "Speculative Decoding Again", SPECULATIVE, week[0], listed_days=week),
+            # first listed the week before, listed again this week: not this week's
+            paper(
+                12,
+                "Speculative Decoding Revisited",
+                SPECULATIVE,
+                date(2025, 1, 6),
+                listed_days=[date(2025, 1, 6), week[1]],
+            ),
+            paper(13, "Speculative Decoding Withdrawn", SPECULATIVE, week[1], upvotes=3),
+        ]
+    )
+    follow_changes(store)
+    store.mark_deleted([("2501.00013", date(2025, 1, 16))])
+    (topic,) = store.topic_counts(week[0], date(2025, 1, 19), keys=["speculative decoding"])
+    assert (topic.papers, topic.upvotes) == (1, 0)
+    (before,) = store.topic_counts(
+        date(2025, 1, 6), date(2025, 1, 12), keys=["speculative decoding"]
+    )
+    assert before.papers == 1
+
+
+def test_topic_counts_read_the_range_by_listing_day(tmp_path: Path) -> None:
+    """On SQLite the counts start from the listings key, not a scan of every keyphrase."""
+    store = SQLiteStore(tmp_path / "plan.db")
+    store.upsert_papers(PAPERS)
+    follow_changes(store)
+    captured: list[str] = []
+    store._reader().set_trace_callback(captured.append)
+    store.topic_counts(date(2025, 1, 13), date(2025, 1, 19))
+    store._reader().set_trace_callback(None)
+    (sql,) = [q for q in captured if "paper_keyphrases" in q]
+    plan = " | ".join(str(row[3]) for row in store._reader().execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "SEARCH l USING PRIMARY KEY (day>? AND day<?)" in plan
+    assert "SCAN k" not in plan and "SCAN p" not in plan
+    store.close()
+
+
 def test_bad_keyphrases_write_nothing(store: PaperStore) -> None:
     store.upsert_papers(PAPERS)
     good = StoredKeyphrase("graphs", "graph", 0, "paperwire")
@@ -134,8 +179,31 @@ def test_kw_filter_finds_papers_by_any_spelling(store: PaperStore, tmp_path: Pat
     hybrid = engine.search('kw:"protein folding" code', mode="hybrid").hits
     assert [h.paper_id for h in hybrid] == ["2501.00003"]
     assert engine.search('kw:"no such topic"', mode="bm25").total == 0
+    assert engine.search('kw:"no such topic"', mode="bm25").unknown_keyphrases == {
+        "no such topic": []
+    }
+    # A key no paper carries offers the keys that start like it.
+    partial = engine.search('kw:"protein fold"', mode="bm25")
+    assert partial.total == 0
+    assert partial.unknown_keyphrases == {"protein fold": ["protein folding"]}
+    assert found.unknown_keyphrases == {}
     with pytest.raises(QueryError, match="kw:"):
         engine.search('kw:"--"')
+
+
+def test_keys_starting_with_a_prefix_most_carried_first(store: PaperStore) -> None:
+    store.replace_keyphrases(
+        {
+            f"2501.{n:05d}": [StoredKeyphrase(k, k, 1, "paperwire") for k in keys]
+            for n, keys in enumerate(
+                [["sparse attention"], ["sparse attention"], ["sparse autoencoder"], ["spar"]]
+            )
+        }
+    )
+    assert store.keyphrase_keys_starting("sparse") == ["sparse attention", "sparse autoencoder"]
+    assert store.keyphrase_keys_starting("spar", limit=1) == ["sparse attention"]
+    assert store.keyphrase_keys_starting("sparse x") == []
+    assert store.keyphrase_keys_starting("") == []
 
 
 def test_the_export_round_trip_keeps_every_keyphrase(store: PaperStore, tmp_path: Path) -> None:

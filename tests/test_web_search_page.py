@@ -3,6 +3,7 @@ and bad queries that say why (400, never 500)."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from paperwire.application.understanding import follow_changes
 from paperwire.config import load_settings
 from paperwire.search.embedding import register_backend
 from paperwire.search.service import SearchService
@@ -165,3 +167,29 @@ def test_search_switched_off_says_so(store: SQLiteStore) -> None:
     with TestClient(make_app(store, None)) as client:
         page = client.get("/search", params={"q": "protein"})
     assert page.status_code == 503 and "switched off" in page.text
+
+
+def test_a_kw_filter_no_paper_carries_offers_keys_that_start_like_it(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    fill_store(store)
+    follow_changes(store)
+    with TestClient(make_app(store, tmp_path / "indexes")) as client:
+        # No paper has "sparse attn": the keys that start with its first word are offered.
+        page = client.get("/search", params={"q": 'kw:"sparse attn" protein'})
+        assert page.status_code == 200
+        notice = re.search(r'<div class="notice kw-unknown".*?</div>', page.text, re.S)
+        assert notice is not None
+        assert "No paper has the keyphrase <q>sparse attn</q>" in notice.group()
+        links = dict(
+            (label, url)
+            for url, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', notice.group())
+        )
+        assert "sparse attention" in links
+        # The offer is the same search with that keyphrase, and it finds the paper.
+        offered = client.get(html.unescape(links["sparse attention"]))
+        assert 'kw:"sparse attention" protein' in html.unescape(offered.text)
+        assert found(offered.text) == ["2611.00003"]
+        assert "kw-unknown" not in offered.text
+        nothing = client.get("/search", params={"q": "kw:zzyzx"})
+        assert "No keyphrase starts like it either" in nothing.text

@@ -22,9 +22,9 @@ def topics_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("topics")
     db = folder / "store.db"
     store = fill_store(SQLiteStore(db))
-    store.upsert_papers(
-        [speculative(100 + i, NEWEST_DAY - timedelta(days=3 * i)) for i in range(8)]
-    )
+    papers = [speculative(100 + i, NEWEST_DAY - timedelta(days=3 * i)) for i in range(8)]
+    papers[0].keywords = [*papers[0].keywords, "tree attention"]  # one only Hugging Face gives
+    store.upsert_papers(papers)
     follow_changes(store)
     SearchEngine(store, db.with_name(db.name + ".indexes"), None).update()
     store.close()
@@ -43,8 +43,19 @@ def test_keyphrase_links_in_the_feed_lead_to_a_topic_page_with_its_chart(
     item = page.locator("li.paper", has_text="Speculative Decoding Trick 100")
     links = item.locator("p.keyphrases a.keyphrase")
     assert links.count() >= 3
-    assert item.locator("a.keyphrase.theirs").count() >= 1  # Hugging Face's, marked
-    assert item.locator(".keyphrases .source-mark").inner_text() == "Hugging Face"
+    # A key both give is one chip, ours, marked; theirs alone follow their own label,
+    # on a line of their own after ours.
+    topic = "[href='/topics/speculative%20decoding']"
+    assert item.locator(f"a.keyphrase{topic}").count() == 1
+    assert item.locator(f"a.keyphrase.shared{topic}").is_visible()
+    group = item.get_by_role("group", name="Hugging Face's keywords")
+    assert group.locator("a.keyphrase.theirs").all_inner_texts() == ["tree attention"]
+    label = group.locator(".source-label")
+    assert label.inner_text() == "Hugging Face's:"
+    first_chip = item.locator("a.keyphrase").first.bounding_box()
+    label_box = label.bounding_box()
+    assert first_chip is not None and label_box is not None
+    assert label_box["y"] >= first_chip["y"] + first_chip["height"] - 1
     shoot(page, "feed-keyphrases")
 
     item.get_by_role("link", name="speculative decoding", exact=True).first.click()

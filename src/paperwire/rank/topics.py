@@ -35,10 +35,24 @@ _UPVOTE_SMOOTHING = 10.0
 
 @dataclass(frozen=True, slots=True)
 class WeekCount:
-    """The papers of a topic first listed in the week starting on ``start`` (Monday)."""
+    """The papers of a topic first listed in the week starting on ``start`` (Monday),
+    and, when known, how many of arXiv's listing days of that week the store holds
+    (``held_days``) of those arXiv announced (``listing_days``)."""
 
     start: date
     papers: int
+    held_days: int | None = None
+    listing_days: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        """Whether the store lacks some of the week's arXiv listings: its count is short
+        because of the store, not the topic."""
+        return (
+            self.held_days is not None
+            and self.listing_days is not None
+            and self.held_days < self.listing_days
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +78,22 @@ class RisingTopic:
         """What ranks it: the larger of the two growth ratios."""
         return max(self.paper_growth, self.upvote_growth)
 
+    @property
+    def measure(self) -> str:
+        """What grew most, and so ranks it: "papers" or "upvotes"."""
+        return "upvotes" if self.upvote_growth > self.paper_growth else "papers"
+
     def explain(self) -> str:
-        """ "12 papers this week, 3.0 a week before (×3.2)"."""
-        if self.upvote_growth > self.paper_growth:
-            return (
-                f"{self.upvotes} upvotes this week, {self.upvotes_before:.0f} a week before"
-                f" (×{self.upvote_growth:.1f})"
-            )
+        """What is compared, in words: "15 papers this week, 12.8 a week on average
+        over the 4 weeks before (×1.2)"; an upvote row says "upvotes" the same way.
+        The count this week is whole; the weekly mean before it need not be."""
+        if self.measure == "upvotes":
+            now, before, ratio = self.upvotes, self.upvotes_before, self.upvote_growth
+        else:
+            now, before, ratio = self.papers, self.papers_before, self.paper_growth
         return (
-            f"{self.papers} papers this week, {self.papers_before:.1f} a week before"
-            f" (×{self.paper_growth:.1f})"
+            f"{now} {self.measure} this week, {before:.1f} a week on average"
+            f" over the {BASELINE_WEEKS} weeks before (×{ratio:.1f})"
         )
 
 

@@ -36,6 +36,7 @@ MAX_RESULTS = 1000  # deepest result a pager can reach
 MAX_PER_PAGE = 100
 _SORT_POOL = 200  # a text query sorted by date/upvotes reorders this many best hits
 _QUERY_CACHE = 256
+_CLOSE_KEYS = 8  # keys offered for a kw: key no paper carries
 _MAX_KEYPHRASE_PAPERS = 100_000  # papers a kw: filter passes to the index (every one, in practice)
 
 
@@ -125,10 +126,12 @@ class SearchEngine:
     ) -> SearchResults:
         _check_paging(page, per_page, sort, mode)
         parsed = parse_query(query)
+        unknown: dict[str, list[str]] = {}
         if parsed.filters.keyphrases:
             parsed.filters.paper_ids = self.store.keyphrase_paper_ids(
                 parsed.filters.keyphrases, _MAX_KEYPHRASE_PAPERS
             )
+            unknown = self._unknown_keyphrases(parsed.filters.keyphrases)
         with self._lock:
             live = self._require_live()
             depth = min(MAX_RESULTS, page * per_page)
@@ -141,7 +144,22 @@ class SearchEngine:
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
             answered = mode if self._has_vectors(live) else "bm25"
-        return SearchResults(query, hits, total, page, per_page, answered, sort)
+        return SearchResults(query, hits, total, page, per_page, answered, sort, unknown)
+
+    def _unknown_keyphrases(self, keys: list[str]) -> dict[str, list[str]]:
+        """Each of ``keys`` no paper carries, with up to ``_CLOSE_KEYS`` keys that start
+        with it, or else with its first words (kw:"sparse attn" offers "sparse ...")."""
+        unknown = {}
+        for key in keys:
+            if self.store.keyphrase_label(key) is not None:
+                continue
+            words = key.split()
+            close: list[str] = []
+            while words and not close:
+                close = self.store.keyphrase_keys_starting(" ".join(words), _CLOSE_KEYS)
+                words.pop()
+            unknown[key] = close
+        return unknown
 
     def similar(self, paper_id: str, limit: int = 10) -> SearchResults:
         paper = self.store.get_paper(paper_id)

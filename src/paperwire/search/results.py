@@ -51,6 +51,8 @@ class SearchResults:
     per_page: int
     mode: str  # "hybrid", "bm25" or "dense"
     sort: str  # "relevance", "date" or "upvotes"
+    # Each kw: key that no paper carries, with the keys that start like it (closest first).
+    unknown_keyphrases: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

@@ -200,7 +200,11 @@ class PaperStore(
     ) -> int: ...
 
     def held_listing_days(
-        self, source: str, category: str, first: date | None = None, last: date | None = None
+        self,
+        source: str,
+        category: str | None,
+        first: date | None = None,
+        last: date | None = None,
     ) -> list[date]: ...
 
     def held_day_range(

@@ -89,20 +89,30 @@ class HeldDaysMixin(SqlBackend):
         return len(rows)
 
     def held_listing_days(
-        self, source: str, category: str, first: date | None = None, last: date | None = None
+        self,
+        source: str,
+        category: str | None,
+        first: date | None = None,
+        last: date | None = None,
     ) -> list[date]:
-        """The days held for ``source`` and ``category`` from ``first`` to ``last``
-        (inclusive; open where None), oldest first."""
-        rows = self._reader().execute(
-            "SELECT day FROM held_days WHERE source = ? AND category = ?"
-            " AND day >= ? AND day <= ? ORDER BY day",
-            (
-                source,
-                category,
-                first.isoformat() if first else "",
-                last.isoformat() if last else "9999-12-31",
-            ),
+        """The days held for ``source`` and ``category`` (in any category when None,
+        each day once) from ``first`` to ``last`` (inclusive; open where None), oldest first."""
+        bounds = (
+            first.isoformat() if first else "",
+            last.isoformat() if last else "9999-12-31",
         )
+        if category is None:
+            rows = self._reader().execute(
+                "SELECT DISTINCT day FROM held_days WHERE source = ?"
+                " AND day >= ? AND day <= ? ORDER BY day",
+                (source, *bounds),
+            )
+        else:
+            rows = self._reader().execute(
+                "SELECT day FROM held_days WHERE source = ? AND category = ?"
+                " AND day >= ? AND day <= ? ORDER BY day",
+                (source, category, *bounds),
+            )
         return [date.fromisoformat(day) for (day,) in rows]
 
     def held_day_range(

@@ -20,6 +20,9 @@ from paperwire.store.sql import SqlBackend
 __all__ = ["KeyphrasesMixin"]
 
 _BATCH = 500  # ids per IN (...) list
+# Above every character a key can hold: ``prefix <= key < prefix + this`` is a prefix
+# range both stores read from the key index (keys compare by code point in both).
+_LAST_CHARACTER = "\U0010ffff"
 
 
 class KeyphrasesMixin(SqlBackend):
@@ -110,6 +113,22 @@ class KeyphrasesMixin(SqlBackend):
         )
         return [str(r[0]) for r in rows]
 
+    def keyphrase_keys_starting(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` keys that start with ``prefix`` (a key itself included), those
+        that most papers carry first; [] for an empty prefix. Reads the key index's range."""
+        if not prefix:
+            return []
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT key FROM paper_keyphrases WHERE key >= ? AND key < ?"
+                " GROUP BY key ORDER BY COUNT(DISTINCT paper_id) DESC, key LIMIT ?",
+                (prefix, prefix + _LAST_CHARACTER, limit),
+            )
+            .fetchall()
+        )
+        return [str(r[0]) for r in rows]
+
     def keyphrase_days(self, key: str) -> list[date]:
         """The listing day of each live paper carrying ``key`` (each paper once), sorted."""
         rows = (
@@ -150,7 +169,7 @@ class KeyphrasesMixin(SqlBackend):
     ) -> list[TopicCount]:
         """Each key's live papers first listed from ``first`` to ``last`` (inclusive) and
         their upvotes, for keys with at least ``min_papers`` (only ``keys`` when given)."""
-        params: list[object] = [first.isoformat(), last.isoformat()]
+        params: list[object] = [first.isoformat(), last.isoformat()] * 2
         only = ""
         if keys is not None:
             wanted = list(dict.fromkeys(keys))
@@ -159,14 +178,19 @@ class KeyphrasesMixin(SqlBackend):
             only = f" AND k.key IN ({', '.join('?' * len(wanted))})"
             params.extend(wanted)
         params.append(min_papers)
+        # Start from the range's listing days (the listings key), then each paper
+        # by id and its keyphrases by paper: a short range reads only its papers,
+        # where starting from the keyphrases read every one of them. A paper
+        # listed on several days of the range is counted once (DISTINCT).
         rows = (
             self._reader()
             .execute(
-                "SELECT t.key, COUNT(*), SUM(COALESCE(p.upvotes, 0)) FROM"
-                " (SELECT DISTINCT k.key, k.paper_id FROM paper_keyphrases k"
-                "  JOIN papers p ON p.id = k.paper_id"
-                "  WHERE p.listed_on >= ? AND p.listed_on <= ? AND p.deleted_on IS NULL"
-                f"{only}) t JOIN papers p ON p.id = t.paper_id"
+                "SELECT t.key, COUNT(*), SUM(COALESCE(t.upvotes, 0)) FROM"
+                " (SELECT DISTINCT k.key, k.paper_id, p.upvotes FROM listings l"
+                "  JOIN papers p ON p.id = l.paper_id"
+                "  JOIN paper_keyphrases k ON k.paper_id = p.id"
+                "  WHERE l.day >= ? AND l.day <= ? AND p.listed_on >= ? AND p.listed_on <= ?"
+                f"  AND p.deleted_on IS NULL{only}) t"
                 " GROUP BY t.key HAVING COUNT(*) >= ? ORDER BY t.key",
                 params,
             )

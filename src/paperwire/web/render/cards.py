@@ -52,7 +52,8 @@ class PaperCard:
     # Its keyphrases, ours and Hugging Face's (``with_keyphrases`` fills them in).
     comments: int = 0  # imported count plus the comments posted here (``listed_cards``)
     keyphrases: list[StoredKeyphrase] = field(default_factory=list)
-    their_keyphrases: list[StoredKeyphrase] = field(default_factory=list)
+    their_keyphrases: list[StoredKeyphrase] = field(default_factory=list)  # not also ours
+    shared_keys: set[str] = field(default_factory=set)  # keys of ours Hugging Face has too
     _authors: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -161,10 +162,16 @@ def cards_for(
 
 
 def with_keyphrases(store: KeyphraseStore, cards: list[PaperCard]) -> list[PaperCard]:
-    """``cards`` with their keyphrases filled in from ``store``, in one query."""
+    """``cards`` with their keyphrases filled in from ``store``, in one query.
+
+    A key that both sources give is kept once, in ours, its key in ``shared_keys``."""
     found = store.keyphrases_of(card.id for card in cards)
     for card in cards:
         phrases = found.get(card.id, [])
         card.keyphrases = [k for k in phrases if k.source == "paperwire"]
-        card.their_keyphrases = [k for k in phrases if k.source == "huggingface"]
+        ours = {k.key for k in card.keyphrases}
+        theirs = [k for k in phrases if k.source == "huggingface"]
+        # A key both give is one topic: shown once, as ours, marked as theirs too.
+        card.shared_keys = ours & {k.key for k in theirs}
+        card.their_keyphrases = [k for k in theirs if k.key not in ours]
     return cards

@@ -15,7 +15,10 @@ _BOTTOM = 16  # room for the first and last week's dates
 
 
 def weekly_chart(weeks: list[WeekCount], label: str) -> Markup:
-    """An ``<svg>`` with one bar per week, titled for screen readers; empty without weeks."""
+    """An ``<svg>`` with one bar per week, titled for screen readers; empty without weeks.
+
+    A week whose arXiv listings the store holds only in part (``WeekCount.partial``)
+    has class ``partial`` (drawn pale) and says so in its title."""
     if not weeks:
         return Markup("")
     peak = max(w.papers for w in weeks) or 1
@@ -26,9 +29,10 @@ def weekly_chart(weeks: list[WeekCount], label: str) -> Markup:
         height = round(plot * week.papers / peak, 1)
         y = _TOP + plot - height
         bars.append(
-            f'<rect x="{i * step + 1:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}"'
-            f' height="{height}"><title>week of {week.start.isoformat()}:'
-            f" {week.papers} papers</title></rect>"
+            f'<rect{_partial_class(week)} x="{i * step + 1:.1f}" y="{y:.1f}"'
+            f' width="{max(step - 2, 1):.1f}" height="{height}">'
+            f"<title>week of {week.start.isoformat()}: {week.papers} papers"
+            f"{_coverage_note(week)}</title></rect>"
         )
     title = escape(f"Papers on {label} per week, {weeks[0].start} to {weeks[-1].start}")
     return Markup(
@@ -41,4 +45,17 @@ def weekly_chart(weeks: list[WeekCount], label: str) -> Markup:
         + f'<text x="0" y="{_HEIGHT - 3}">{weeks[0].start.isoformat()}</text>'
         f'<text x="{_WIDTH}" y="{_HEIGHT - 3}" text-anchor="end">'
         f"{weeks[-1].start.isoformat()}</text></svg>"
+    )
+
+
+def _partial_class(week: WeekCount) -> str:
+    return ' class="partial"' if week.partial else ""
+
+
+def _coverage_note(week: WeekCount) -> str:
+    if not week.partial:
+        return ""
+    return (
+        f" (partial: this server holds {week.held_days} of arXiv's"
+        f" {week.listing_days} listing days of that week)"
     )

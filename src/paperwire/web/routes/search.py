@@ -9,6 +9,8 @@ far the embedding has come.
 
 from __future__ import annotations
 
+import re
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from paperwire.ids import InvalidArxivId, parse_arxiv_id
+from paperwire.phrases import topic_key
 from paperwire.search.engine import MAX_PER_PAGE, MAX_RESULTS, SORTS
 from paperwire.search.query import FILTER_NAMES, QueryError
 from paperwire.search.results import SearchResults, Snippet
@@ -48,7 +51,12 @@ def search_page(
     if order not in SORTS:
         raise BadParameter("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     number = page_number(page)
-    context = {"query": query, "sort": order, "sorts": SORTS, "filters": FILTER_NAMES}
+    context: dict[str, Any] = {
+        "query": query,
+        "sort": order,
+        "sorts": SORTS,
+        "filters": FILTER_NAMES,
+    }
     if not query:
         return render(request, "search.html", results=None, error=None, **context)
     target = _paper_named(query)
@@ -82,8 +90,32 @@ def search_page(
         search_query=query,
         feeds=search_feeds(query),
         index=state.search.status(),
+        unknown_keyphrases=_offers(query, results.unknown_keyphrases),
         **context,
     )
+
+
+_KW_FILTER = re.compile(r'kw:("[^"]*"|\S+)')
+
+
+def _offers(query: str, unknown: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    """Each kw: key no paper carries, with its close keys as (key, search URL): the same
+    query with that filter's value replaced by the close key."""
+    return {
+        key: [
+            (close, "/search?q=" + quote(_swap_keyphrase(query, key, close), safe=""))
+            for close in keys
+        ]
+        for key, keys in unknown.items()
+    }
+
+
+def _swap_keyphrase(query: str, key: str, close: str) -> str:
+    def swap(match: re.Match[str]) -> str:
+        same = topic_key(match.group(1).strip('"')) == key
+        return f'kw:"{close}"' if same else match.group(0)
+
+    return _KW_FILTER.sub(swap, query)
 
 
 def _paper_named(query: str) -> str | None:

@@ -11,8 +11,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from paperwire.application.topic_weeks import topic_weeks
 from paperwire.phrases import topic_key
-from paperwire.rank.topics import weekly_counts
 from paperwire.store.records import ListedPaper
 from paperwire.web.errors import error_response
 from paperwire.web.render.cards import topic_url
@@ -50,7 +50,7 @@ def _topic(request: Request, key: str, page: int) -> Response:
     label = state.store.keyphrase_label(key) or key
     votes = state.store.local_votes(p.id for p in papers)
     cards = listed_cards(request, [ListedPaper(p, votes.get(p.id, 0)) for p in papers])
-    weeks = weekly_counts(state.store.keyphrase_days(key), weeks=CHART_WEEKS)
+    weeks = topic_weeks(state.store, key, weeks=CHART_WEEKS)
     user = current_user(request)
     followed = user is not None and any(
         f.kind == "topic" and f.value.casefold() == key for f in state.store.follows(user.id)
