@@ -158,6 +158,54 @@ def test_watch_this_paper_notifies_of_new_comments(store: PaperStore) -> None:
         a.get("/papers?date=2026-11-24").text,
     )
     assert card is not None and int(card.group(1)) == imported + 1
+    _assert_page_counts(a.get(f"/papers/{PAPER}").text, here=1, imported=imported)
+
+
+def _assert_page_counts(page: str, here: int, imported: int, paper_id: str = PAPER) -> None:
+    """The paper page's heading counts the comments here; Hugging Face's are linked apart."""
+    assert f'<span class="count">({here} here)</span>' in page
+    elsewhere = re.search(
+        r'href="https://huggingface.co/papers/([^"]+)"[^>]*>(\d+) comments? on Hugging Face', page
+    )
+    if imported:
+        assert elsewhere is not None and elsewhere.groups() == (paper_id, str(imported))
+    else:
+        assert elsewhere is None
+
+
+def test_counts_leave_out_deleted_and_hidden_comments(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    a = _client(store, "alice")
+    daily = "/api/daily_papers?date=2026-11-24"
+    imported = {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER]
+    kept, gone = _id(_post(a, "stays")), _id(_post(a, "goes"))
+    _post(a, "a reply to what goes", gone)
+    _assert_page_counts(a.get(f"/papers/{PAPER}").text, here=3, imported=imported)
+    token = csrf_of(a.get(f"/papers/{PAPER}").text)
+    a.post(f"/comments/{gone}/delete", data={"csrf_token": token})
+    page = a.get(f"/papers/{PAPER}").text
+    assert "This comment was deleted." in page  # the tombstone stays, uncounted
+    _assert_page_counts(page, here=2, imported=imported)
+    assert store.comment_counts([PAPER]) == {PAPER: 2}
+    assert {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER] == imported + 2
+    card = re.search(
+        rf'href="/papers/{PAPER}#discussion">(\d+) comments?</a>',
+        a.get("/papers?date=2026-11-24").text,
+    )
+    assert card is not None and int(card.group(1)) == imported + 2
+    assert kept
+
+
+def test_the_page_links_the_comments_imported_from_hugging_face(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    client = TestClient(make_app(store, None))  # type: ignore[arg-type]
+    papers = list(store.iter_papers())
+    with_some = [p for p in papers if p.num_comments]
+    without = [p for p in papers if not p.num_comments]
+    assert with_some and without  # the fixture has both kinds
+    for paper in (with_some[0], without[0]):
+        page = client.get(f"/papers/{paper.id}").text
+        _assert_page_counts(page, here=0, imported=paper.num_comments or 0, paper_id=paper.id)
 
 
 def test_moderation_report_hide_ban(store: PaperStore) -> None:

@@ -85,6 +85,8 @@ def discussion_context(request: Request, paper_id: str) -> dict[str, Any]:
     return {
         "thread": thread,
         "moderator": moderator,
+        # Comments everyone can read, as cards and the API count them (no tombstones).
+        "count": state.store.comment_counts([paper_id]).get(paper_id, 0),
         "watching": user is not None and state.store.is_watching(user.id, paper_id),
         # A ban is from the discussion: the reader stays logged in and reads it, without a form.
         "banned": user is not None and state.store.is_banned(user.id),
