@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from defusedxml import ElementTree
 from fastapi.testclient import TestClient
 
@@ -230,3 +232,29 @@ def test_slugs_stay_unique_per_user(store: PaperStore) -> None:
         == "same-title"
     )
     assert [c.id for c in store.public_collections(user.id)] == [second.id, first.id]
+
+
+@pytest.mark.parametrize("configured", [None, "https://papers.example.org"])
+def test_private_links_start_with_the_sites_address(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch, configured: str | None
+) -> None:
+    """PAPERWIRE_BASE_URL when set, else the address the request came to; never a default."""
+    if configured is None:
+        monkeypatch.delenv("PAPERWIRE_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("PAPERWIRE_BASE_URL", configured + "/")
+    fill_store(store)  # type: ignore[arg-type]
+    app = make_app(store, None)  # type: ignore[arg-type]
+    ada = TestClient(app, base_url="http://reader.example.net:8123")
+    assert register(ada, "ada").status_code == 303
+    folder = _folder_with(store, ada, "ada", ["2611.00004"])
+    expected = configured or "http://reader.example.net:8123"
+    sharing = ada.get(f"/library/{folder}/collection").text
+    token = _feed_token(store, "ada")
+    assert f'value="{expected}/library/{folder}.rss?token={token}"' in sharing
+    for_you = ada.get("/for-you").text
+    assert f"{expected}/for-you/feed.rss?token=" in for_you
+    assert "localhost" not in sharing + for_you
+    feed = ada.get(f"/library/{folder}.rss?token={token}").content
+    channel = ElementTree.fromstring(feed).find("./channel")
+    assert channel is not None and channel.findtext("link", "").startswith(expected + "/")

@@ -32,7 +32,7 @@ from paperwire.web.render.templates import FeedLink, render
 from paperwire.web.routes import subscriptions
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.sessions import LoggedIn, current_user
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["router"]
 
@@ -64,7 +64,7 @@ def folder_feed(request: Request, folder: int, token: str = "") -> Response:
     found = state.store.folder_collection(user_id, folder) if user_id is not None else None
     if found is None:
         return error_response(request, 404, "This feed link is not valid.")
-    base = state.settings.base_url
+    base = site_url(request)
     return _rss_response(
         state,
         found,
@@ -72,6 +72,7 @@ def folder_feed(request: Request, folder: int, token: str = "") -> Response:
         page_url=f"{base}/library?folder={found.id}",
         self_url=f"{base}/library/{found.id}.rss",
         headers=_PRIVATE,
+        base=base,
     )
 
 
@@ -146,7 +147,7 @@ def _sharing(
     items = state.store.collection_items(found.id)
     papers = state.store.get_papers([item.paper_id for item in items])
     token = make_token(subscriptions.mail_settings(state).secret, "feed", str(user.id))
-    base = state.settings.base_url
+    base = site_url(request)
     return render(
         request,
         "personal/collection_edit.html",
@@ -169,7 +170,7 @@ def collection_feed(request: Request, username: str, slug: str) -> Response:
     found = state.store.public_collection(username, slug)
     if found is None:
         return error_response(request, 404, _NO_COLLECTION)
-    base = state.settings.base_url
+    base = site_url(request)
     path = _collection_path(found)
     return _rss_response(
         state,
@@ -178,6 +179,7 @@ def collection_feed(request: Request, username: str, slug: str) -> Response:
         page_url=f"{base}{path}",
         self_url=f"{base}{path}.rss",
         headers={"Cache-Control": "public, max-age=300"},
+        base=base,
     )
 
 
@@ -258,9 +260,9 @@ def _rss_response(
     page_url: str,
     self_url: str,
     headers: dict[str, str],
+    base: str,
 ) -> Response:
     listed, notes = _listed(state, collection)
-    base = state.settings.base_url
     channel = Channel(
         title=title,
         description=collection.description or f"Papers in {collection.shown_title}.",

@@ -47,7 +47,7 @@ from paperwire.web.render.discussion_view import (
 from paperwire.web.render.templates import FeedLink, render, render_string
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.sessions import LoggedIn, current_user
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["discussion_context", "discussion_limits", "mail_notifications", "router", "wants_json"]
 
@@ -306,7 +306,7 @@ def discussions_page(request: Request) -> Response:
 @router.get("/discussions/feed.atom", include_in_schema=False)
 def discussions_feed(request: Request) -> Response:
     state = app_state(request)
-    base = state.settings.base_url
+    base = site_url(request)
     body = comments_atom(
         "paperwire: recent comments",
         f"{base}/discussions",
@@ -323,7 +323,7 @@ def paper_feed(request: Request, paper_id: str) -> Response:
     paper = state.store.get_paper(paper_id)
     if paper is None:
         return error_response(request, 404, f"There is no paper {paper_id[:64]!r} here.")
-    base = state.settings.base_url
+    base = site_url(request)
     body = comments_atom(
         f"paperwire: discussion of {paper.title}",
         f"{base}{paper_url(paper.id)}#discussion",
