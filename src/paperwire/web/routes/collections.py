@@ -26,6 +26,7 @@ from paperwire.store.records import ListedPaper, User
 from paperwire.web.errors import error_response
 from paperwire.web.render.bibtex import MEDIA_TYPE as BIBTEX_TYPE
 from paperwire.web.render.bibtex import bibliography
+from paperwire.web.render.comments import comment_html
 from paperwire.web.render.page_helpers import listed_cards
 from paperwire.web.render.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
 from paperwire.web.render.templates import FeedLink, render
@@ -205,11 +206,15 @@ def collection_page(request: Request, username: str, slug: str) -> Response:
     notes = {item.paper_id: item.note for item in items if item.note}
     path = _collection_path(found)
     viewer = current_user(request)
+    cards = listed_cards(request, listed)
+    for card in cards:  # the owner's Markdown, rendered and sanitised as comments are
+        card.note = comment_html(notes[card.id]) if card.id in notes else None
     return render(
         request,
         "collection.html",
         collection=found,
-        cards=listed_cards(request, listed, notes),
+        description_html=comment_html(found.description or ""),
+        cards=cards,
         path=path,
         is_owner=viewer is not None and viewer.id == found.user_id,
         feeds=(FeedLink(f"{found.shown_title} (RSS)", f"{path}.rss", "rss"),),
