@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
@@ -267,3 +268,35 @@ def test_an_edit_that_adds_a_mention_tells_that_user_once(store: PaperStore) -> 
     told = store.notifications(bob.id)
     assert [(n.kind, n.comment.id) for n in told] == [("mention", first)]
     assert store.notifications(store.user_by_name("alice")[0].id) == []  # type: ignore[index]
+
+
+def test_notifications_name_the_paper_and_say_readable_times(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    paper = store.get_paper(PAPER)
+    assert paper is not None
+    store.replace_papers([replace(paper, title="Scaling $\\alpha$ Transformers")])
+    app = make_app(store, None, display_timezone="Europe/Paris")  # type: ignore[arg-type]
+    a, b, mod = (TestClient(app) for _ in range(3))
+    for client, name in ((a, "alice"), (b, "bob"), (mod, "mod")):
+        assert register(client, name).status_code == 303
+    store.grant_role(store.user_by_name("mod")[0].id, "moderator", 0.0)  # type: ignore[index]
+    first = _id(_post(a, "A claim"))
+    _post(b, "Not with $\\beta$, @alice.", first)
+    iso = NOW.isoformat().replace("+00:00", "Z")
+    # NOW is 12:00 UTC on Nov 25, 2026: 13:00 in Paris (CET).
+    shown = f'<time datetime="{iso}">Nov 25, 2026, 13:00 CET</time>'
+    notes = a.get("/notifications").text
+    assert "bob</strong>" in notes and "replied to you" in notes
+    link = re.search(r'href="/comments/\d+">(.*?)</a>', notes)
+    assert link is not None and link.group(1).startswith("Scaling <math")
+    assert 'alttext="$\\alpha$"' in link.group(1) and f">{PAPER}<" not in notes
+    assert 'alttext="$\\beta$"' in notes and "$\\beta$," not in notes.replace('"$\\beta$"', "")
+    assert shown in notes and f">{iso}<" not in notes
+    page = a.get(f"/papers/{PAPER}").text
+    assert page.count(shown) >= 2 and f">{iso}<" not in page
+    token = csrf_of(mod.get("/moderation").text)
+    mod.post(f"/moderation/comments/{first}/hide", data={"csrf_token": token, "hidden": "1"})
+    log = mod.get("/moderation/log").text
+    assert shown in log and f">{iso}<" not in log
+    recent = a.get("/discussions").text
+    assert 'alttext="$\\alpha$"' in recent and shown in recent
