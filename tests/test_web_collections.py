@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from defusedxml import ElementTree
 from fastapi.testclient import TestClient
 
@@ -144,7 +145,8 @@ def test_a_public_collection_escapes_hostile_text_everywhere(store: PaperStore) 
     page = visitor.get(path)
     assert page.status_code == 200
     assert "Reading &lt;b&gt;group&lt;/b&gt;" in page.text
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
+    # As text in the title, the description and the note (Markdown leaves quotes as they are).
+    assert page.text.count("&lt;script&gt;alert(") >= 2 and "&lt;/script&gt;" in page.text
     assert not any(raw in page.text for raw in RAW_HTML)
     assert 'href="/library/' not in page.text  # the owner's links are the owner's only
     assert (
@@ -230,3 +232,64 @@ def test_slugs_stay_unique_per_user(store: PaperStore) -> None:
         == "same-title"
     )
     assert [c.id for c in store.public_collections(user.id)] == [second.id, first.id]
+
+
+@pytest.mark.parametrize("configured", [None, "https://papers.example.org"])
+def test_private_links_start_with_the_sites_address(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch, configured: str | None
+) -> None:
+    """PAPERWIRE_BASE_URL when set, else the address the request came to; never a default."""
+    if configured is None:
+        monkeypatch.delenv("PAPERWIRE_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("PAPERWIRE_BASE_URL", configured + "/")
+    fill_store(store)  # type: ignore[arg-type]
+    app = make_app(store, None)  # type: ignore[arg-type]
+    ada = TestClient(app, base_url="http://reader.example.net:8123")
+    assert register(ada, "ada").status_code == 303
+    folder = _folder_with(store, ada, "ada", ["2611.00004"])
+    expected = configured or "http://reader.example.net:8123"
+    sharing = ada.get(f"/library/{folder}/collection").text
+    token = _feed_token(store, "ada")
+    assert f'value="{expected}/library/{folder}.rss?token={token}"' in sharing
+    for_you = ada.get("/for-you").text
+    assert f"{expected}/for-you/feed.rss?token=" in for_you
+    assert "localhost" not in sharing + for_you
+    feed = ada.get(f"/library/{folder}.rss?token={token}").content
+    channel = ElementTree.fromstring(feed).find("./channel")
+    assert channel is not None and channel.findtext("link", "").startswith(expected + "/")
+
+
+MARKDOWN = "Papers on **agents**, with $x^2$.\n\nSee [the list](https://example.org/list)."
+HOSTILE_MARKDOWN = (
+    "[click](javascript:alert(1)) <img src=x onerror=alert(1)> "
+    "[data](data:text/html;base64,PHNjcmlwdD4=) $\\href{javascript:alert(1)}{x}$"
+)
+
+
+def test_a_collection_renders_its_markdown_and_math_safely(store: PaperStore) -> None:
+    ada = _as(_client(store), "ada")
+    folder = _folder_with(store, ada, "ada", ["2611.00004", "2611.00001"])
+    token = csrf_of(ada.get(f"/library/{folder}/collection").text)
+    form = {"title": "Agents", "description": MARKDOWN, "csrf_token": token}
+    assert ada.post(f"/library/{folder}/collection", data=form).status_code == 200
+    for paper_id, note in (
+        ("2611.00004", "**Read** $\\alpha$ first"),
+        ("2611.00001", HOSTILE_MARKDOWN),
+    ):
+        data = {"paper_id": paper_id, "note": note, "csrf_token": token}
+        assert ada.post(f"/library/{folder}/notes", data=data).status_code == 200
+    page = TestClient(ada.app).get("/collections/ada/agents").text
+    assert "<strong>agents</strong>" in page and "**agents**" not in page
+    assert '<math display="inline" alttext="$x^2$"><mrow><msup>' in page
+    assert '<math display="inline" alttext="$\\alpha$">' in page
+    assert ">$x^2$" not in page and "$\\alpha$ first" not in page
+    assert '<a href="https://example.org/list" rel="nofollow ugc noopener noreferrer">' in page
+    assert "<strong>Read</strong>" in page
+    # A note has its own label; "Why here" is the recommendations'.
+    assert page.count('<span class="note-label">Note</span>') == 2 and "Why here" not in page
+    # The hostile parts stay text: no link to a script or data, no element, no handler.
+    lowered = page.lower()
+    assert "[click](javascript:alert(1))" in lowered and "&lt;img src=x" in lowered
+    assert not re.search(r"""(href|src)=["']?(javascript|data):""", lowered)
+    assert "<img" not in lowered and not re.search(r"<[^>]*\bonerror", lowered)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
@@ -158,6 +159,54 @@ def test_watch_this_paper_notifies_of_new_comments(store: PaperStore) -> None:
         a.get("/papers?date=2026-11-24").text,
     )
     assert card is not None and int(card.group(1)) == imported + 1
+    _assert_page_counts(a.get(f"/papers/{PAPER}").text, here=1, imported=imported)
+
+
+def _assert_page_counts(page: str, here: int, imported: int, paper_id: str = PAPER) -> None:
+    """The paper page's heading counts the comments here; Hugging Face's are linked apart."""
+    assert f'<span class="count">({here} here)</span>' in page
+    elsewhere = re.search(
+        r'href="https://huggingface.co/papers/([^"]+)"[^>]*>(\d+) comments? on Hugging Face', page
+    )
+    if imported:
+        assert elsewhere is not None and elsewhere.groups() == (paper_id, str(imported))
+    else:
+        assert elsewhere is None
+
+
+def test_counts_leave_out_deleted_and_hidden_comments(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    a = _client(store, "alice")
+    daily = "/api/daily_papers?date=2026-11-24"
+    imported = {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER]
+    kept, gone = _id(_post(a, "stays")), _id(_post(a, "goes"))
+    _post(a, "a reply to what goes", gone)
+    _assert_page_counts(a.get(f"/papers/{PAPER}").text, here=3, imported=imported)
+    token = csrf_of(a.get(f"/papers/{PAPER}").text)
+    a.post(f"/comments/{gone}/delete", data={"csrf_token": token})
+    page = a.get(f"/papers/{PAPER}").text
+    assert "This comment was deleted." in page  # the tombstone stays, uncounted
+    _assert_page_counts(page, here=2, imported=imported)
+    assert store.comment_counts([PAPER]) == {PAPER: 2}
+    assert {i["paper"]["id"]: i["numComments"] for i in a.get(daily).json()}[PAPER] == imported + 2
+    card = re.search(
+        rf'href="/papers/{PAPER}#discussion">(\d+) comments?</a>',
+        a.get("/papers?date=2026-11-24").text,
+    )
+    assert card is not None and int(card.group(1)) == imported + 2
+    assert kept
+
+
+def test_the_page_links_the_comments_imported_from_hugging_face(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    client = TestClient(make_app(store, None))  # type: ignore[arg-type]
+    papers = list(store.iter_papers())
+    with_some = [p for p in papers if p.num_comments]
+    without = [p for p in papers if not p.num_comments]
+    assert with_some and without  # the fixture has both kinds
+    for paper in (with_some[0], without[0]):
+        page = client.get(f"/papers/{paper.id}").text
+        _assert_page_counts(page, here=0, imported=paper.num_comments or 0, paper_id=paper.id)
 
 
 def test_moderation_report_hide_ban(store: PaperStore) -> None:
@@ -176,10 +225,23 @@ def test_moderation_report_hide_ban(store: PaperStore) -> None:
     mod.post(f"/moderation/comments/{bad}/hide", data={"csrf_token": token, "hidden": "1"})
     assert "A moderator hid this comment." in a.get(f"/papers/{PAPER}").text
     mod.post("/moderation/ban", data={"csrf_token": token, "username": "bob", "reason": "rude"})
-    gone = b.get("/notifications", follow_redirects=False)
-    assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
-    again = log_in(b, "bob")
-    assert again.status_code == 403 and "This account is banned." in again.text
+    # The ban is from the discussion: Bob stays logged in, reads it, and has no form.
+    assert b.get("/notifications", follow_redirects=False).status_code == 200
+    page = b.get(f"/papers/{PAPER}").text
+    assert "This account is banned from the discussion" in page
+    assert 'id="comment-form"' not in page and "Log in</a> to join" not in page
+    assert 'class="reply-form"' not in page and "Report to moderators" not in page
+    refused = b.post(
+        f"/papers/{PAPER}/comments",
+        data={"body": "again", "csrf_token": csrf_of(page), "parent_id": ""},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403 and "banned from the discussion" in refused.text
+    b.cookies.clear()
+    assert log_in(b, "bob").status_code == 303  # logging in again still works
+    assert "This account is banned from the discussion" in b.get(f"/papers/{PAPER}").text
+    # Alice, not banned, still has the form.
+    assert 'id="comment-form"' in a.get(f"/papers/{PAPER}").text
     log = mod.get("/moderation/log").text
     assert ">hide<" in log and ">ban<" in log and "bob" in log
 
@@ -206,3 +268,35 @@ def test_an_edit_that_adds_a_mention_tells_that_user_once(store: PaperStore) -> 
     told = store.notifications(bob.id)
     assert [(n.kind, n.comment.id) for n in told] == [("mention", first)]
     assert store.notifications(store.user_by_name("alice")[0].id) == []  # type: ignore[index]
+
+
+def test_notifications_name_the_paper_and_say_readable_times(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    paper = store.get_paper(PAPER)
+    assert paper is not None
+    store.replace_papers([replace(paper, title="Scaling $\\alpha$ Transformers")])
+    app = make_app(store, None, display_timezone="Europe/Paris")  # type: ignore[arg-type]
+    a, b, mod = (TestClient(app) for _ in range(3))
+    for client, name in ((a, "alice"), (b, "bob"), (mod, "mod")):
+        assert register(client, name).status_code == 303
+    store.grant_role(store.user_by_name("mod")[0].id, "moderator", 0.0)  # type: ignore[index]
+    first = _id(_post(a, "A claim"))
+    _post(b, "Not with $\\beta$, @alice.", first)
+    iso = NOW.isoformat().replace("+00:00", "Z")
+    # NOW is 12:00 UTC on Nov 25, 2026: 13:00 in Paris (CET).
+    shown = f'<time datetime="{iso}">Nov 25, 2026, 13:00 CET</time>'
+    notes = a.get("/notifications").text
+    assert "bob</strong>" in notes and "replied to you" in notes
+    link = re.search(r'href="/comments/\d+">(.*?)</a>', notes)
+    assert link is not None and link.group(1).startswith("Scaling <math")
+    assert 'alttext="$\\alpha$"' in link.group(1) and f">{PAPER}<" not in notes
+    assert 'alttext="$\\beta$"' in notes and "$\\beta$," not in notes.replace('"$\\beta$"', "")
+    assert shown in notes and f">{iso}<" not in notes
+    page = a.get(f"/papers/{PAPER}").text
+    assert page.count(shown) >= 2 and f">{iso}<" not in page
+    token = csrf_of(mod.get("/moderation").text)
+    mod.post(f"/moderation/comments/{first}/hide", data={"csrf_token": token, "hidden": "1"})
+    log = mod.get("/moderation/log").text
+    assert shown in log and f">{iso}<" not in log
+    recent = a.get("/discussions").text
+    assert 'alttext="$\\alpha$"' in recent and shown in recent

@@ -80,6 +80,9 @@ class Settings:
     max_response_bytes: int = 100 * 1024 * 1024
     # Where readers reach this site: links in emails and feeds start with it.
     base_url: str = "http://localhost:8000"
+    # Whether PAPERWIRE_BASE_URL set it: if not, web pages take their request's own
+    # address (``web.state.site_url``) and only mail, which has no request, uses the default.
+    base_url_set: bool = False
     # The embedding model a search index built without being asked waits for
     # ("none": keyword search only, nothing is embedded).
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
@@ -158,6 +161,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "PAPERWIRE_MAX_RESPONSE_BYTES", defaults.max_response_bytes, int
         ),
         base_url=(env.get("PAPERWIRE_BASE_URL") or defaults.base_url).rstrip("/"),
+        base_url_set=bool(env.get("PAPERWIRE_BASE_URL")),
         embedding_model=env.get("PAPERWIRE_EMBEDDING_MODEL") or defaults.embedding_model,
         index_refresh_seconds=_number(
             env, "PAPERWIRE_INDEX_REFRESH_SECONDS", defaults.index_refresh_seconds, float

@@ -102,6 +102,7 @@ def test_two_readers_and_a_moderator(browser, site, mail, shoot) -> None:  # typ
     first = alice.locator("#comments > li.comment").first
     expect(first.locator(".comment-body strong")).to_have_text("scales")
     assert alice.evaluate("window.notReloaded === true")
+    expect(alice.locator("#discussion-title .count")).to_have_text("(1 here)")
     first_id = first.get_attribute("id")
     shoot(alice, "discussion-01-comment")
 
@@ -138,6 +139,7 @@ def test_two_readers_and_a_moderator(browser, site, mail, shoot) -> None:  # typ
     shoot(alice, "discussion-04-edited")
     alice.locator(f"#{first_id} .delete-comment button").click()
     expect(alice.locator(f"#{first_id}")).to_contain_text("This comment was deleted.")
+    expect(alice.locator("#discussion-title .count")).to_have_text("(1 here)")  # B's reply
     expect(alice.locator("#comments > li.comment.reply")).to_contain_text("I doubt it")
     shoot(alice, "discussion-05-deleted")
 
@@ -170,7 +172,9 @@ def test_two_readers_and_a_moderator(browser, site, mail, shoot) -> None:  # typ
     alice.goto(f"/papers/{PAPER}")
     expect(alice.locator(f"#{second_id}")).to_contain_text("A moderator hid this comment.")
     bob.goto(f"/papers/{PAPER}")
-    expect(bob.locator(".account")).to_contain_text("Log in")  # B's session has ended
+    # The ban is from the discussion: B stays logged in, is told, and has no form.
+    expect(bob.locator(".discussion-banned")).to_contain_text("banned from the discussion")
+    expect(bob.locator("#comment-form")).to_have_count(0)
     shoot(bob, "discussion-09-banned")
     for page in (alice, bob, maud):
         assert not page.problems, page.problems

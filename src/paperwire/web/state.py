@@ -20,7 +20,7 @@ from paperwire.store.base import PaperStore
 from paperwire.web.pagecache import PageCache
 from paperwire.web.settings import WebSettings
 
-__all__ = ["AppState", "Clock", "app_state", "utc_now"]
+__all__ = ["AppState", "Clock", "app_state", "site_url", "utc_now"]
 
 Clock = Callable[[], datetime]
 
@@ -82,3 +82,13 @@ class AppState:
 
 def app_state(request: Request) -> AppState:
     return request.app.state.paperwire
+
+
+def site_url(request: Request) -> str:
+    """This site's address, no trailing slash, for the absolute links a page or feed
+    prints: PAPERWIRE_BASE_URL when set, else the address this request came to (so a
+    server reached elsewhere than the default never links to ``localhost``)."""
+    settings = app_state(request).settings
+    if settings.base_url_set:
+        return settings.base_url
+    return str(request.base_url).rstrip("/")

@@ -44,6 +44,7 @@ class PaperCard:
     voted: bool = False
     marks: PaperMarks = NO_MARKS  # the logged-in reader's: saved, dismissed, seen
     why: str | None = None  # why it ranks where it does (trending)
+    note: Markup | None = None  # a collection owner's note on it, as sanitised HTML
     title_html: Markup | None = None  # highlighted title (search)
     snippet_html: Markup | None = None  # highlighted passage (search)
     listed_day: date | None = None  # the day it was listed in the feed shown

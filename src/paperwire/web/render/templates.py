@@ -22,6 +22,7 @@ from paperwire import __version__
 from paperwire.web.render import links, mathml, text
 from paperwire.web.render.cards import topic_url
 from paperwire.web.render.sync_notice import current_sync_notice
+from paperwire.web.render.times import time_html
 from paperwire.web.security.csrf import apply_csrf_cookie, masked_csrf_token
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
@@ -90,6 +91,7 @@ def render_string(request: Request, template: str, /, **context: Any) -> str:
         mail_ready=lambda: state.mail_settings().can_send,
         unread_notifications=lambda: _unread(request),
         is_moderator=lambda: _moderates(request),
+        time_html=lambda moment: time_html(moment, state.web.display_zone),
         here=path,
         feeds=feeds,
         search_query=context.pop("search_query", ""),

@@ -27,13 +27,14 @@ from paperwire.store.records import ListedPaper, User
 from paperwire.web.errors import error_response
 from paperwire.web.render.bibtex import MEDIA_TYPE as BIBTEX_TYPE
 from paperwire.web.render.bibtex import bibliography
+from paperwire.web.render.comments import comment_html
 from paperwire.web.render.page_helpers import listed_cards
 from paperwire.web.render.syndication import MEDIA_TYPES, Channel, entries_for, rss_document
 from paperwire.web.render.templates import FeedLink, render
 from paperwire.web.routes import subscriptions
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.sessions import LoggedIn, current_user
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["router"]
 
@@ -65,7 +66,7 @@ def folder_feed(request: Request, folder: int, token: str = "") -> Response:
     found = state.store.folder_collection(user_id, folder) if user_id is not None else None
     if found is None:
         return error_response(request, 404, "This feed link is not valid.")
-    base = state.settings.base_url
+    base = site_url(request)
     return _rss_response(
         state,
         found,
@@ -73,6 +74,7 @@ def folder_feed(request: Request, folder: int, token: str = "") -> Response:
         page_url=f"{base}/library?folder={found.id}",
         self_url=f"{base}/library/{found.id}.rss",
         headers=_PRIVATE,
+        base=base,
     )
 
 
@@ -150,7 +152,7 @@ def _sharing(
     items = state.store.collection_items(found.id)
     papers = state.store.get_papers([item.paper_id for item in items])
     token = make_token(subscriptions.mail_settings(state).secret, "feed", str(user.id))
-    base = state.settings.base_url
+    base = site_url(request)
     return render(
         request,
         "personal/collection_edit.html",
@@ -173,7 +175,7 @@ def collection_feed(request: Request, username: str, slug: str) -> Response:
     found = state.store.public_collection(username, slug)
     if found is None:
         return error_response(request, 404, _NO_COLLECTION)
-    base = state.settings.base_url
+    base = site_url(request)
     path = _collection_path(found)
     return _rss_response(
         state,
@@ -182,6 +184,7 @@ def collection_feed(request: Request, username: str, slug: str) -> Response:
         page_url=f"{base}{path}",
         self_url=f"{base}{path}.rss",
         headers={"Cache-Control": "public, max-age=300"},
+        base=base,
     )
 
 
@@ -207,11 +210,15 @@ def collection_page(request: Request, username: str, slug: str) -> Response:
     notes = {item.paper_id: item.note for item in items if item.note}
     path = _collection_path(found)
     viewer = current_user(request)
+    cards = listed_cards(request, listed)
+    for card in cards:  # the owner's Markdown, rendered and sanitised as comments are
+        card.note = comment_html(notes[card.id]) if card.id in notes else None
     return render(
         request,
         "collection.html",
         collection=found,
-        cards=listed_cards(request, listed, notes),
+        description_html=comment_html(found.description or ""),
+        cards=cards,
         path=path,
         is_owner=viewer is not None and viewer.id == found.user_id,
         feeds=(FeedLink(f"{found.shown_title} (RSS)", f"{path}.rss", "rss"),),
@@ -262,9 +269,9 @@ def _rss_response(
     page_url: str,
     self_url: str,
     headers: dict[str, str],
+    base: str,
 ) -> Response:
     listed, notes = _listed(state, collection)
-    base = state.settings.base_url
     channel = Channel(
         title=title,
         description=collection.description or f"Papers in {collection.shown_title}.",

@@ -47,7 +47,7 @@ from paperwire.web.render.discussion_view import (
 from paperwire.web.render.templates import FeedLink, render, render_string
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.sessions import LoggedIn, current_user
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["discussion_context", "discussion_limits", "mail_notifications", "router", "wants_json"]
 
@@ -72,7 +72,8 @@ def wants_json(request: Request) -> bool:
 
 
 def discussion_context(request: Request, paper_id: str) -> dict[str, Any]:
-    """What the paper page's discussion needs: a page of it, the sort, the reader's watch."""
+    """What the paper page's discussion needs: a page of it, the sort, the reader's watch
+    and whether the reader is banned from the discussion."""
     state = app_state(request)
     user = current_user(request)
     sort = request.query_params.get("csort", "oldest")
@@ -84,7 +85,11 @@ def discussion_context(request: Request, paper_id: str) -> dict[str, Any]:
     return {
         "thread": thread,
         "moderator": moderator,
+        # Comments everyone can read, as cards and the API count them (no tombstones).
+        "count": state.store.comment_counts([paper_id]).get(paper_id, 0),
         "watching": user is not None and state.store.is_watching(user.id, paper_id),
+        # A ban is from the discussion: the reader stays logged in and reads it, without a form.
+        "banned": user is not None and state.store.is_banned(user.id),
         "max_chars": discussion.MAX_COMMENT_CHARS,
     }
 
@@ -301,7 +306,7 @@ def discussions_page(request: Request) -> Response:
 @router.get("/discussions/feed.atom", include_in_schema=False)
 def discussions_feed(request: Request) -> Response:
     state = app_state(request)
-    base = state.settings.base_url
+    base = site_url(request)
     body = comments_atom(
         "paperwire: recent comments",
         f"{base}/discussions",
@@ -318,7 +323,7 @@ def paper_feed(request: Request, paper_id: str) -> Response:
     paper = state.store.get_paper(paper_id)
     if paper is None:
         return error_response(request, 404, f"There is no paper {paper_id[:64]!r} here.")
-    base = state.settings.base_url
+    base = site_url(request)
     body = comments_atom(
         f"paperwire: discussion of {paper.title}",
         f"{base}{paper_url(paper.id)}#discussion",

@@ -30,7 +30,7 @@ from paperwire.web.render.syndication import (
 from paperwire.web.render.text import long_day
 from paperwire.web.render.trending_lists import trending_list
 from paperwire.web.routes.orgs import find_organization, moved
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["FEED_CACHE_CONTROL", "router"]
 
@@ -43,7 +43,7 @@ ITEMS = 30
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return site_url(request)
 
 
 def _document(

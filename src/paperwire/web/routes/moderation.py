@@ -21,7 +21,7 @@ from paperwire.application.discussion import Forbidden
 from paperwire.store.discussion_records import NotFound
 from paperwire.store.records import User
 from paperwire.web.errors import error_response
-from paperwire.web.render.discussion_view import iso_time, views_of
+from paperwire.web.render.discussion_view import views_of
 from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.sessions import LoggedIn
@@ -54,7 +54,6 @@ def queue(request: Request, user: LoggedIn, done: str = "") -> Response:
         request,
         "discussion/moderation.html",
         items=list(zip(reports, reported, strict=True)),
-        iso_time=iso_time,
         done=done[:200],
     )
 
@@ -64,7 +63,7 @@ def log_page(request: Request, user: LoggedIn) -> Response:
     if not _is_moderator(request, user):
         return error_response(request, 403, ONLY_MODERATORS)
     entries = app_state(request).store.audit_log(limit=200)
-    return render(request, "discussion/audit_log.html", entries=entries, iso_time=iso_time)
+    return render(request, "discussion/audit_log.html", entries=entries)
 
 
 @router.post(

@@ -18,7 +18,6 @@ from starlette.responses import RedirectResponse, Response
 from paperwire.mail.tokens import read_token
 from paperwire.store.discussion_records import NOTIFICATION_KINDS
 from paperwire.web.errors import error_response
-from paperwire.web.render.discussion_view import iso_time
 from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.sessions import LoggedIn
@@ -38,14 +37,16 @@ KIND_LABELS = {
 @router.get("/notifications", include_in_schema=False)
 def notifications_page(request: Request, user: LoggedIn) -> Response:
     store = app_state(request).store
+    notes = store.notifications(user.id, 100)
+    papers = store.get_papers({n.comment.paper_id for n in notes})
     return render(
         request,
         "discussion/notifications.html",
-        notes=store.notifications(user.id, 100),
+        notes=notes,
+        titles={paper_id: paper.title for paper_id, paper in papers.items()},
         mail_kinds=store.notification_mail_kinds(user.id),
         labels=KIND_LABELS,
         address=store.subscriber_of_user(user.id),
-        iso_time=iso_time,
     )
 
 

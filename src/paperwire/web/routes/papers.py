@@ -23,7 +23,7 @@ from paperwire.web.routes.discussion import discussion_context
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import current_user
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["canonical_id", "router"]
 
@@ -86,7 +86,7 @@ def paper_page(
     page = cached(
         request,
         lambda: _page(request, wanted, submitted == "1", authors == "all"),
-        str(request.base_url),
+        site_url(request),
     )
     user = current_user(request)
     if user is not None and page.status_code == 200:
@@ -129,7 +129,7 @@ def _page(request: Request, paper_id: str, submitted: bool, all_authors: bool) -
 
 
 def _absolute(request: Request, path: str) -> str:
-    return str(request.base_url).rstrip("/") + quote(path, safe="/:")
+    return site_url(request) + quote(path, safe="/:")
 
 
 def _similar(state: AppState, paper: Paper) -> list[ListedPaper]:

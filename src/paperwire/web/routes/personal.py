@@ -30,7 +30,7 @@ from paperwire.web.routes import subscriptions, triage
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.redirects import safe_next
 from paperwire.web.security.sessions import LoggedIn
-from paperwire.web.state import app_state
+from paperwire.web.state import app_state, site_url
 
 __all__ = ["router"]
 
@@ -62,7 +62,7 @@ def for_you_page(
     listed = [ListedPaper(r.paper, votes.get(r.paper.id, 0)) for r in found.items]
     cards = listed_cards(request, listed, {r.paper.id: r.why for r in found.items})
     secret = subscriptions.mail_settings(state).secret
-    feed_url = SiteLinks(state.settings.base_url, secret).for_you_feed(user.id)
+    feed_url = SiteLinks(site_url(request), secret).for_you_feed(user.id)
     page = render(
         request,
         "personal/for_you.html",
@@ -101,7 +101,7 @@ def for_you_feed(request: Request, token: str = "") -> Response:
         return error_response(request, 404, "This feed link is not valid.")
     user_id = int(subject)
     found = recommend_for_user(state.store, user_id, today=state.today(), limit=FEED_ITEMS)
-    base = state.settings.base_url
+    base = site_url(request)
     listed = [ListedPaper(r.paper, 0) for r in found.items]
     channel = Channel(
         title="paperwire: for you",

@@ -20,7 +20,7 @@ from starlette.responses import PlainTextResponse, Response
 from paperwire.web.conditional import conditional_route
 from paperwire.web.errors import error_response
 from paperwire.web.render.cards import paper_url
-from paperwire.web.state import app_state
+from paperwire.web.state import app_state, site_url
 
 __all__ = ["URLS_PER_SITEMAP", "router"]
 
@@ -45,7 +45,7 @@ _KEPT_OFF = (
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return site_url(request)
 
 
 @router.get("/robots.txt", include_in_schema=False)

@@ -35,7 +35,7 @@ from paperwire.web.render.templates import render
 from paperwire.web.security.csrf import require_csrf
 from paperwire.web.security.ratelimit import ActionLimiter, client_address, too_many
 from paperwire.web.security.sessions import current_user
-from paperwire.web.state import AppState, app_state
+from paperwire.web.state import AppState, app_state, site_url
 
 __all__ = ["mail_settings", "router"]
 
@@ -102,7 +102,7 @@ def subscribe(
     subscriber, pending = state.store.add_subscriber(address, frequency, user.id if user else None)
     if pending:
         mail = mail_settings(state)
-        links = SiteLinks(state.settings.base_url, mail.secret)
+        links = SiteLinks(site_url(request), mail.secret)
         state.store.enqueue_messages(
             [confirmation_message(subscriber, links, mail.sender, state.today())]
         )

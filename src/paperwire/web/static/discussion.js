@@ -20,6 +20,7 @@ function placeComment(form, result) {
   holder.innerHTML = result.fragment.trim();
   const item = holder.content.firstElementChild;
   const existing = document.getElementById("comment-" + result.id);
+  const wasCounted = existing !== null && !existing.classList.contains("tombstone");
   if (existing) {
     existing.replaceWith(item);
   } else {
@@ -36,10 +37,13 @@ function placeComment(form, result) {
     }
   }
   item.querySelectorAll("form").forEach(enhanceDiscussionForm);
+  // The heading counts comments posted here that everyone can read: a new one adds one,
+  // a deletion (its tombstone) takes one away.
   const count = document.querySelector("#discussion-title .count");
-  if (count && !existing) {
-    const shown = document.querySelectorAll("#comments > li.comment").length;
-    count.textContent = "(" + shown + ")";
+  const change = !existing ? 1 : wasCounted && item.classList.contains("tombstone") ? -1 : 0;
+  if (count && change) {
+    const before = parseInt(count.textContent.replace(/[^0-9]/g, ""), 10) || 0;
+    count.textContent = "(" + Math.max(0, before + change) + " here)";
   }
   return item;
 }
