@@ -79,7 +79,9 @@ class AccountsMixin(SqlBackend):
             .execute(
                 "SELECT u.id, u.username, u.created_at, s.csrf_token FROM sessions s"
                 " JOIN users u ON u.id = s.user_id"
-                " WHERE s.token_hash = ? AND s.expires_at > ?",
+                " WHERE s.token_hash = ? AND s.expires_at > ?"
+                # A ban ends the user's sessions; this keeps one made in a race dead too.
+                " AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.user_id = u.id)",
                 (token_hash, now),
             )
             .fetchone()

@@ -332,16 +332,15 @@ class DiscussionMixin(SqlBackend):
         return closed
 
     def ban_user(self, user_id: int, moderator_id: int, reason: str, now: float) -> int:
-        """Ban a user from the discussion: every comment of theirs is hidden, in one
-        transaction; they stay logged in, to read and use the rest of the site, and
-        ``application.discussion`` refuses what they would post. Returns how many
-        comments were hidden now."""
+        """Ban a user: every session of theirs ends and every comment of theirs is hidden,
+        in one transaction. Returns how many comments were hidden now."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO bans (user_id, banned_by, reason, banned_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET reason = excluded.reason",
                 (user_id, moderator_id, reason, now),
             )
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
             hidden = conn.execute(
                 "UPDATE comments SET hidden_at = ? WHERE user_id = ? AND hidden_at IS NULL",
                 (now, user_id),

@@ -85,6 +85,17 @@ def login(
             next=target,
         )
     user, password_hash = found
+    if state.store.is_banned(user.id):
+        # A banned account's sessions are ended; logging in again would start a new one.
+        return _form(
+            request,
+            "login.html",
+            status=403,
+            error="A moderator banned this account from the discussion, which ended its"
+            " sessions: it can no longer log in here.",
+            username=name,
+            next=target,
+        )
     limiter.login_succeeded(name)
     if needs_rehash(password_hash):
         state.store.set_password_hash(user.id, hash_password(password))

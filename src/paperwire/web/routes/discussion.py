@@ -72,8 +72,7 @@ def wants_json(request: Request) -> bool:
 
 
 def discussion_context(request: Request, paper_id: str) -> dict[str, Any]:
-    """What the paper page's discussion needs: a page of it, the sort, the reader's watch
-    and whether the reader is banned from the discussion."""
+    """What the paper page's discussion needs: a page of it, the sort, the reader's watch."""
     state = app_state(request)
     user = current_user(request)
     sort = request.query_params.get("csort", "oldest")
@@ -88,8 +87,6 @@ def discussion_context(request: Request, paper_id: str) -> dict[str, Any]:
         # Comments everyone can read, as cards and the API count them (no tombstones).
         "count": state.store.comment_counts([paper_id]).get(paper_id, 0),
         "watching": user is not None and state.store.is_watching(user.id, paper_id),
-        # A ban is from the discussion: the reader stays logged in and reads it, without a form.
-        "banned": user is not None and state.store.is_banned(user.id),
         "max_chars": discussion.MAX_COMMENT_CHARS,
     }
 
