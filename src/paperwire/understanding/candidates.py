@@ -225,11 +225,14 @@ def candidates(title: str, abstract: str) -> dict[str, Candidate]:
     found: dict[str, Candidate] = {}
     index = 0
     for run in chunks(words):
+        # phrase_key works word by word, so an n-gram's key is its words' keys joined:
+        # each word is normalised once, not once per n-gram it is part of.
+        word_keys = [phrase_key(t.text) for t in run]
         for i in range(len(run)):
             for n in range(1, min(MAX_WORDS, len(run) - i) + 1):
                 piece = run[i : i + n]
                 form = " ".join(t.text for t in piece)
-                key = phrase_key(form)
+                key = " ".join(k for k in word_keys[i : i + n] if k)
                 if not key or key in STOP_PHRASES:
                     continue
                 if all(w in GENERIC_WORDS for w in key.split()):
