@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from paperwire.application import understanding
 from paperwire.application.understanding import follow_changes
 from paperwire.cli.main import cli
 from paperwire.store import PaperStore, StoredSummary, StoreLocation, open_store_at
@@ -105,3 +107,14 @@ def test_import_fills_summaries_and_an_export_round_trip_keeps_them(
         pid: p.ai_summary for pid, p in papers.items()
     }
     copy.close()
+
+
+def test_reindex_computes_every_paper_again_only_when_the_rules_changed(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.upsert_papers(_papers())
+    assert understanding.follow_changes(store).papers == 2  # from scratch: by today's rules
+    assert understanding.bring_up_to_date(store).papers == 0  # nothing changed
+    monkeypatch.setattr(understanding, "UNDERSTANDING_RULES", "keyphrases 2, summaries 9")
+    assert understanding.bring_up_to_date(store).papers == 2  # new rules: every paper again
+    assert understanding.bring_up_to_date(store).papers == 0

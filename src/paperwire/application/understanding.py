@@ -6,7 +6,8 @@ batch, so an interrupted run resumes where it stopped and a paper changed
 again is computed again. Each batch goes through every annotator of
 ``understanding.annotators.ANNOTATORS``. ``paperwire import`` and the
 background job after each sync call ``follow_changes``; ``paperwire reindex``
-calls ``recompute_all``, which starts the cursor over.
+calls ``bring_up_to_date``, which starts the cursor over only when the rules
+(``annotators.UNDERSTANDING_RULES``) changed since every paper was last computed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from paperwire.store import PaperStore
-from paperwire.understanding.annotators import ANNOTATORS, Annotator
+from paperwire.understanding.annotators import ANNOTATORS, UNDERSTANDING_RULES, Annotator
 
-__all__ = ["CURSOR_KEY", "JOB", "UnderstandingReport", "follow_changes", "recompute_all"]
+__all__ = [
+    "CURSOR_KEY",
+    "JOB",
+    "RULES_KEY",
+    "UnderstandingReport",
+    "bring_up_to_date",
+    "follow_changes",
+    "recompute_all",
+]
 
 CURSOR_KEY = "understanding seq"
+RULES_KEY = "understanding rules"  # the rules every paper up to the cursor was computed by
 JOB = "understanding"
 BATCH = 500
 
@@ -52,7 +62,11 @@ def follow_changes(
     finished batch.
     """
     with store.job_lock(JOB):
-        return _follow(store, annotators, batch_size, progress)
+        from_scratch = not int(store.get_sync_state(CURSOR_KEY) or 0)
+        report = _follow(store, annotators, batch_size, progress)
+        if from_scratch and annotators == ANNOTATORS:
+            store.set_sync_state(RULES_KEY, UNDERSTANDING_RULES)  # every paper is by them
+        return report
 
 
 def _follow(
@@ -92,4 +106,17 @@ def recompute_all(
     """
     with store.job_lock(JOB):
         store.set_sync_state(CURSOR_KEY, "0")
-        return _follow(store, annotators, BATCH, progress)
+        report = _follow(store, annotators, BATCH, progress)
+        store.set_sync_state(RULES_KEY, UNDERSTANDING_RULES)
+        return report
+
+
+def bring_up_to_date(store: PaperStore, progress: Progress | None = None) -> UnderstandingReport:
+    """Every paper computed by today's rules: all of them again when the rules changed
+    since the last full run (or there was none), else only the papers changed since.
+
+    Raises ``JobBusy`` while another process computes.
+    """
+    if store.get_sync_state(RULES_KEY) != UNDERSTANDING_RULES:
+        return recompute_all(store, progress=progress)
+    return follow_changes(store, progress=progress)

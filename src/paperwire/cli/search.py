@@ -126,9 +126,10 @@ def reindex_command(
 ) -> None:
     """Rebuild the search indexes from the store (stored embeddings are reused).
 
-    Every paper's keyphrases and one-line summary are computed again too (with
-    --catch-up, only those of the papers changed since). The new indexes are built aside and
-    swapped in at the end: an interrupted reindex leaves the old ones serving.
+    Keyphrases and one-line summaries are brought up to date too: every paper's
+    again when their rules changed since, else those of the papers changed since.
+    The new indexes are built aside and swapped in at the end: an interrupted
+    reindex leaves the old ones serving.
     --model chooses the embedding model: by default the index keeps its own (a new index takes
     $PAPERWIRE_EMBEDDING_MODEL, minilm-int8); --model none builds a keyword-only
     index and embeds nothing. With --catch-up, only the papers changed since the

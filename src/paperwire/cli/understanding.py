@@ -7,8 +7,8 @@ from rich.console import Console
 
 from paperwire.application.understanding import (
     UnderstandingReport,
+    bring_up_to_date,
     follow_changes,
-    recompute_all,
 )
 from paperwire.cli.engine_options import progress_bar
 from paperwire.store import PaperStore
@@ -20,12 +20,12 @@ console = Console(stderr=True)
 
 
 def understand_changes(store: PaperStore, everything: bool = False) -> UnderstandingReport | None:
-    """Keyphrases and summaries for the papers changed since the last run (every paper with
-    ``everything``), with a progress bar; None, said on standard error, while
-    another process computes them."""
+    """Keyphrases and summaries for the papers changed since the last run (with
+    ``everything``, every paper whose results are not by today's rules), with a
+    progress bar; None, said on standard error, while another process computes them."""
     try:
         with progress_bar("keyphrases and summaries") as progress:
-            done = (recompute_all if everything else follow_changes)(store, progress=progress)
+            done = (bring_up_to_date if everything else follow_changes)(store, progress=progress)
     except JobBusy as exc:
         console.print(f"understanding: skipped, {exc}; that process computes it")
         return None

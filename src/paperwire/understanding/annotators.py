@@ -21,6 +21,7 @@ from paperwire.understanding.summaries import SUMMARY_RULES, summarize_papers
 
 __all__ = [
     "ANNOTATORS",
+    "UNDERSTANDING_RULES",
     "Annotator",
     "annotate_keyphrases",
     "annotate_summaries",
@@ -69,3 +70,7 @@ def annotate_summaries(store: PaperStore, papers: Sequence[Paper], gone: Sequenc
 
 
 ANNOTATORS: tuple[Annotator, ...] = (annotate_keyphrases, annotate_summaries)
+
+# Change it with the keyphrase scorer or the summary rules: ``reindex`` then
+# computes every paper again.
+UNDERSTANDING_RULES = f"keyphrases 1, summaries {SUMMARY_RULES}"
