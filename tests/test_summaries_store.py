@@ -31,7 +31,6 @@ def _papers() -> list:
 
 def test_summaries_are_kept_for_stored_papers_only(store: PaperStore) -> None:
     store.upsert_papers(_papers())
-    version = store.understanding_version()
     written = store.put_summaries(
         [
             StoredSummary("2501.00001", "We propose LongSpec.", SUMMARY_RULES, 1),
@@ -40,23 +39,16 @@ def test_summaries_are_kept_for_stored_papers_only(store: PaperStore) -> None:
         ]
     )
     assert written == 2
-    assert store.understanding_version() > version
     found = store.get_summaries(["2501.00001", "2501.00002", "2599.99999"])
     assert found == {"2501.00001": "We propose LongSpec."}  # an empty one is none
 
 
-def test_a_summary_is_needed_when_missing_stale_or_made_by_other_rules(
-    store: PaperStore,
-) -> None:
+def test_a_changed_paper_is_summarised_again_and_only_it(store: PaperStore) -> None:
     store.upsert_papers(_papers())
-    needed = store.papers_needing_summary(SUMMARY_RULES)
-    assert [paper.id for _, paper in needed] == ["2501.00001", "2501.00002"]
-    store.put_summaries(StoredSummary(paper.id, "x", SUMMARY_RULES, seq) for seq, paper in needed)
-    assert store.papers_needing_summary(SUMMARY_RULES) == []
-    assert len(store.papers_needing_summary(SUMMARY_RULES + 1)) == 2
+    assert follow_changes(store, annotators=(annotate_summaries,)).papers == 2
     changed = replace(_papers()[0], abstract=ABSTRACT + " We release the code.", version=2)
     store.upsert_papers([changed])
-    assert [p.id for _, p in store.papers_needing_summary(SUMMARY_RULES)] == ["2501.00001"]
+    assert follow_changes(store, annotators=(annotate_summaries,)).papers == 1
 
 
 def test_fill_summarises_every_paper_once(store: PaperStore) -> None:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from paperwire.model import Paper
-from paperwire.store.papers import _load
 from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
 from paperwire.store.summary_records import StoredSummary
 
 __all__ = ["SummariesMixin"]
-
-_VERSION_KEY = "understanding_version"
 
 
 class SummariesMixin(SqlBackend):
@@ -29,11 +25,6 @@ class SummariesMixin(SqlBackend):
                     " summary = excluded.summary, rules = excluded.rules, seq = excluded.seq",
                     rows,
                 )
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE"
-                    " SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
-                    (_VERSION_KEY,),
-                )
         return len(rows)
 
     def get_summaries(self, ids: Iterable[str]) -> dict[str, str]:
@@ -47,26 +38,6 @@ class SummariesMixin(SqlBackend):
             )
             found.update((str(paper_id), str(summary)) for paper_id, summary in rows)
         return found
-
-    def papers_needing_summary(
-        self, rules: int, after_seq: int = 0, limit: int = 500
-    ) -> list[tuple[int, Paper]]:
-        rows = self._reader().execute(
-            "SELECT p.seq, p.record FROM papers p"
-            " LEFT JOIN paper_summaries s ON s.paper_id = p.id"
-            " WHERE p.seq > ? AND (s.paper_id IS NULL OR s.rules <> ? OR s.seq < p.seq)"
-            " ORDER BY p.seq LIMIT ?",
-            (after_seq, rules, limit),
-        )
-        return [(int(seq), _load(record)) for seq, record in rows]
-
-    def understanding_version(self) -> int:
-        row = (
-            self._reader()
-            .execute("SELECT value FROM meta WHERE key = ?", (_VERSION_KEY,))
-            .fetchone()
-        )
-        return int(row[0]) if row else 0
 
 
 def _held(conn: SqlConnection, ids: list[str]) -> set[str]:

@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from paperwire.model import Paper
-
 __all__ = ["StoredSummary", "SummaryStore"]
 
 
@@ -34,21 +32,9 @@ class SummaryStore(Protocol):
     def put_summaries(self, summaries: Iterable[StoredSummary]) -> int:
         """Insert or replace summaries of stored papers in one transaction (a summary of
         a paper the store does not hold is left out); return how many were written.
-        Bumps ``understanding_version``."""
+        Written by the understanding follower, whose cursor the page cache follows."""
         ...
 
     def get_summaries(self, ids: Iterable[str]) -> dict[str, str]:
         """The stored summary of each of ``ids`` that has one (not empty)."""
-        ...
-
-    def papers_needing_summary(
-        self, rules: int, after_seq: int = 0, limit: int = 500
-    ) -> list[tuple[int, Paper]]:
-        """``(seq, paper)`` of papers after ``after_seq``, in seq order, whose summary is
-        missing, made by other rules than ``rules``, or older than the paper's last change."""
-        ...
-
-    def understanding_version(self) -> int:
-        """A counter bumped by every write of summaries (pages cached by the change seq
-        refresh when it moves)."""
         ...

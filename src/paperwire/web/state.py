@@ -46,14 +46,13 @@ class AppState:
     def today(self) -> date:
         return self.clock().astimezone(UTC).date()
 
-    def version(self) -> tuple[int, int, str, int, int, int, int, str | None]:
+    def version(self) -> tuple[int, int, str, int, int, int, str | None]:
         """What cached pages depend on: the store's change seq, the votes version,
         the search mode (a page made with keyword results is not reused once the
         vectors are in), the code-activity version (stars and artifacts), the
         thumbnails version (a card shows its paper's thumbnail once there is one), the
-        understanding version (one-line summaries written after their papers), the
-        discussion version (comments) and how far keyphrases are computed (they
-        follow the papers, a moment later)."""
+        discussion version (comments) and how far keyphrases and summaries are
+        computed (they follow the papers, a moment later)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
         return (
             self.store.max_seq(),
@@ -61,7 +60,6 @@ class AppState:
             mode,
             self.store.code_activity_version(),
             self.store.thumbnails_version(),
-            self.store.understanding_version(),
             self.store.discussion_version(),
             self.store.get_sync_state(UNDERSTANDING_CURSOR),
         )
