@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import pytest
 from aiosmtpd.controller import Controller
 
 __all__ = ["MailCatcher", "html_part", "smtp_server", "text_part"]
@@ -65,6 +66,18 @@ def smtp_server(catcher: MailCatcher) -> Iterator[int]:
         yield port
     finally:
         controller.stop()
+
+
+def configured_mail(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Iterator[MailCatcher]:
+    """A fixture's body: an SMTP server on loopback that paperwire's mail settings point
+    at (no STARTTLS), links made with ``base_url``; yields what it receives."""
+    found = MailCatcher()
+    with smtp_server(found) as port:
+        monkeypatch.setenv("PAPERWIRE_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("PAPERWIRE_SMTP_PORT", str(port))
+        monkeypatch.setenv("PAPERWIRE_SMTP_STARTTLS", "0")
+        monkeypatch.setenv("PAPERWIRE_BASE_URL", base_url)
+        yield found
 
 
 def text_part(message: EmailMessage) -> str:

@@ -16,7 +16,7 @@ from paperwire.mail.run import send_digests
 from paperwire.mail.settings import MailSettings, load_mail_settings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.store import SQLiteStore
-from smtp_helpers import MailCatcher, html_part, smtp_server, text_part
+from smtp_helpers import MailCatcher, configured_mail, html_part, text_part
 from web_helpers import HOSTILE_ID, NOW, csrf_of, fill_store, make_app
 
 BASE_URL = "https://papers.example.org"
@@ -25,13 +25,7 @@ ADDRESS = "reader@example.org"
 
 @pytest.fixture
 def catcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailCatcher]:
-    found = MailCatcher()
-    with smtp_server(found) as port:
-        monkeypatch.setenv("PAPERWIRE_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("PAPERWIRE_SMTP_PORT", str(port))
-        monkeypatch.setenv("PAPERWIRE_SMTP_STARTTLS", "0")
-        monkeypatch.setenv("PAPERWIRE_BASE_URL", BASE_URL)
-        yield found
+    yield from configured_mail(monkeypatch, BASE_URL)
 
 
 def _local(url: str) -> str:

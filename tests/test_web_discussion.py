@@ -16,7 +16,7 @@ from paperwire.mail.notify import send_notification_mail
 from paperwire.mail.settings import load_mail_settings
 from paperwire.mail.smtp import SmtpSender
 from paperwire.store.base import PaperStore
-from smtp_helpers import MailCatcher, html_part, smtp_server, text_part
+from smtp_helpers import MailCatcher, configured_mail, html_part, text_part
 from web_helpers import NOW, csrf_of, fill_store, log_in, make_app, register
 
 PAPER = "2611.00001"
@@ -25,13 +25,7 @@ BASE_URL = "https://papers.example.org"
 
 @pytest.fixture
 def catcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailCatcher]:
-    found = MailCatcher()
-    with smtp_server(found) as port:
-        monkeypatch.setenv("PAPERWIRE_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("PAPERWIRE_SMTP_PORT", str(port))
-        monkeypatch.setenv("PAPERWIRE_SMTP_STARTTLS", "0")
-        monkeypatch.setenv("PAPERWIRE_BASE_URL", BASE_URL)
-        yield found
+    yield from configured_mail(monkeypatch, BASE_URL)
 
 
 def _client(store: PaperStore, name: str) -> TestClient:
