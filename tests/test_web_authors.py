@@ -152,3 +152,14 @@ def test_names_link_from_cards_and_paper_pages_and_hostile_names_stay_text(
     # A name with a slash is one path step, escaped.
     store.upsert_papers([_paper(9, [Author("A/B Team")])])
     assert "Paper 9" in client.get("/authors/A%2FB%20Team").text
+
+
+def test_a_name_too_long_for_an_author_page_is_shown_but_not_linked(store: PaperStore) -> None:
+    run_together = "and ".join(f"Author{n} Name{n}" for n in range(40))  # one "author"
+    store.upsert_papers([_paper(8, [Author(run_together), Author("Bo Li")])])
+    client = TestClient(make_app(store, None))  # type: ignore[arg-type]
+    for page in (client.get("/papers/2401.00008").text, client.get("/authors/Bo%20Li").text):
+        assert "Author39 Name39" in page  # the name is shown whole
+        assert quote(run_together, safe="") not in page  # and never linked to a 404
+    assert 'href="/authors/Bo%20Li"' in client.get("/papers/2401.00008").text
+    assert client.get(f"/authors/{quote(run_together, safe='')}").status_code == 404

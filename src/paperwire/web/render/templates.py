@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from paperwire import __version__
-from paperwire.web.render import links, mathml, text
+from paperwire.web.render import comments, links, mathml, text
 from paperwire.web.render.cards import topic_url
 from paperwire.web.render.sync_notice import current_sync_notice
 from paperwire.web.render.times import time_html
@@ -28,6 +28,8 @@ from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
 
 __all__ = ["DAILY_FEEDS", "FeedLink", "make_environment", "render", "render_string"]
+
+MAX_AUTHOR_NAME = 200  # the longest name an author page takes; longer ones are not linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ def make_environment() -> Environment:
     env.filters.update(
         abstract_html=text.abstract_html,
         math_html=mathml.math_html,
+        comment_html=comments.comment_html,
         linked_html=links.linked_html,
         snippet_html=text.snippet_html,
         long_day=text.long_day,
@@ -70,7 +73,7 @@ def make_environment() -> Environment:
         path_quote_query=lambda value: quote(str(value), safe="/:?=&"),
         topic_url=topic_url,
     )
-    env.globals.update(version=__version__)
+    env.globals.update(version=__version__, max_author_name=MAX_AUTHOR_NAME)
     return env
 
 

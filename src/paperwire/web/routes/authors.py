@@ -17,15 +17,13 @@ from starlette.responses import Response
 
 from paperwire.web.errors import error_response
 from paperwire.web.render.page_helpers import cached, listed_cards, page_number, pager_for
-from paperwire.web.render.templates import render
+from paperwire.web.render.templates import MAX_AUTHOR_NAME, render
 from paperwire.web.security.sessions import current_user
 from paperwire.web.state import app_state
 
 __all__ = ["author_path", "router"]
 
 router = APIRouter()
-
-_MAX_NAME = 200
 
 
 def author_path(name: str) -> str:
@@ -41,7 +39,7 @@ def author_page(request: Request, name: str, page: str | None = None) -> Respons
 
 def _author(request: Request, name: str, page: int) -> Response:
     state = app_state(request)
-    if not name.strip() or len(name) > _MAX_NAME:
+    if not name.strip() or len(name) > MAX_AUTHOR_NAME:
         return error_response(request, 404, "No papers here list an author by that name.")
     size = state.web.page_size
     found = state.store.author_page(name, offset=(page - 1) * size, limit=size)
