@@ -281,3 +281,12 @@ def test_notifications_name_the_paper_and_say_readable_times(store: PaperStore) 
     assert shown in log and f">{iso}<" not in log
     recent = a.get("/discussions").text
     assert 'alttext="$\\alpha$"' in recent and shown in recent
+
+
+def test_a_notification_shows_the_comment_as_the_discussion_does(store: PaperStore) -> None:
+    fill_store(store)  # type: ignore[arg-type]
+    a, b = _client(store, "alice"), _client(store, "bob")
+    _post(b, "**Bold** claim for @alice with $x^2$ and <script>x</script>")
+    page = a.get("/notifications").text
+    assert "<strong>Bold</strong>" in page and "**Bold**" not in page
+    assert "<math" in page and "<script>x" not in page
