@@ -58,15 +58,6 @@ class CommentView:
     def is_reply(self) -> bool:
         return self.comment.parent_id is not None
 
-    @property
-    def created_iso(self) -> str:
-        return iso_time(self.comment.created_at)
-
-    @property
-    def edited_iso(self) -> str | None:
-        edited = self.comment.edited_at
-        return None if edited is None else iso_time(edited)
-
 
 @dataclass(frozen=True, slots=True)
 class ThreadView:
