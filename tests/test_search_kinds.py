@@ -9,6 +9,7 @@ import pytest
 from paperwire.search.engine import MODES, SearchEngine
 from paperwire.search.known_items import TitleMatch, edit_distance_at_most_one, title_match
 from paperwire.search.lexical import title_tokens
+from paperwire.search.retrieval import find_known_items
 from paperwire.search.stopwords import content_words, is_stop_word
 from paperwire.store.base import PaperStore
 from search_helpers import HashingEmbedder, make_paper
@@ -189,3 +190,54 @@ def test_the_whole_title_goes_before_a_title_it_starts(store: PaperStore, tmp_pa
     assert found[:2] == ["2401.00012", "2401.00011"]
     typo = [h.paper_id for h in engine.search("Graph Neural Netwroks for Molecules and").hits]
     assert typo[0] == "2401.00011"  # a start with one typo
+
+
+def _typed_with_typo(title: str, position: int) -> str:
+    """``title`` with its word at ``position`` misspelt by one dropped letter."""
+    words = title.split()
+    words[position] = words[position][:2] + words[position][3:]
+    return " ".join(words)
+
+
+def test_a_typo_in_any_word_of_at_least_four_letters_still_finds_the_title(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    # Decoys share every word but one with the target, so the typed title's rarest
+    # words are the ones a typo may spoil: the lookup must not lean on any one word.
+    target = "Sparse Mixture Routing for Multilingual Speech Recognition Models"
+    decoys = [
+        " ".join(w for j, w in enumerate(target.split()) if j != i) + " Revisited"
+        for i in range(len(target.split()))
+    ]
+    papers = [make_paper("2402.00001", target, "x")]
+    papers += [make_paper(f"2402.{i + 2:05d}", t, "y") for i, t in enumerate(decoys)]
+    papers += [make_paper(f"2402.1{i:04d}", f"Speech Models for Task {i}", "z") for i in range(40)]
+    store.upsert_papers(papers)
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    for position, word in enumerate(target.split()):
+        if len(word) < 4:
+            continue
+        query = _typed_with_typo(target, position)
+        assert find_known_items(engine.live_lexical(), query) == ["2402.00001"], query
+        assert first(engine, query, "bm25") == "2402.00001", query
+
+
+def test_a_typo_that_spells_a_rarer_word_still_finds_the_title(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    # "Long" -> "Song" is one edit, and "song" is in one title only while the other
+    # words are in two: the rarest word of the typed title is the one the typo made.
+    store.upsert_papers(
+        [
+            *PAPERS,
+            make_paper(
+                "2401.00098", "Sparse Attention with Efficient Transformers for Documents", "z"
+            ),
+            make_paper("2401.00099", "Song Lyrics Generation", "z"),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    query = "Efficient Transformers for Song Documents with Sparse Attention"
+    assert find_known_items(engine.live_lexical(), query) == ["2401.00006"]

@@ -23,8 +23,8 @@ from paperwire.search.stopwords import content_words
 __all__ = ["Candidates", "find_known_items", "gather", "rank"]
 
 _KNOWN_POOL = 10  # titles checked against a query that may be a title
-# The lookup allowing a typo (1 ms at 80,000 papers) only for a query this long:
-# a shorter one is most often a topic, and few titles are that short.
+# The lookup allowing a typo only for a query this long: a shorter one is most
+# often a topic, and few titles are that short.
 _TYPO_LOOKUP_WORDS = 4
 
 
@@ -119,13 +119,16 @@ def _known_first(
 
 def find_known_items(lexical: LexicalIndex, text: str) -> list[str]:
     """The papers whose title ``text`` matches (``known_items.title_match``), closest
-    first: titles sharing its words are looked up exactly, then, for a query of four
-    words or more, allowing one typo."""
+    first: titles holding it word for word, then, when none matches and the query
+    has four words or more, titles holding all its words but one (a typo)."""
     tokens = title_tokens(text)
     if len(tokens) < 2:
         return []
-    for fuzzy in (False, True) if len(tokens) >= _TYPO_LOOKUP_WORDS else (False,):
-        found = lexical.title_candidates(tokens, _KNOWN_POOL, fuzzy)
+    lookups = [lexical.titles_with_phrase]
+    if len(tokens) >= _TYPO_LOOKUP_WORDS:
+        lookups.append(lexical.titles_sharing_words)
+    for lookup in lookups:
+        found = lookup(tokens, _KNOWN_POOL)
         matches = [(title_match(tokens, title_tokens(title)), pid) for pid, title in found]
         # sorted() is stable: equal matches keep the title lookup's order.
         best = sorted((m for m in matches if m[0] is not TitleMatch.NONE), key=lambda m: -m[0])
