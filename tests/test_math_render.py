@@ -215,3 +215,24 @@ def test_two_prices_are_not_math_but_a_tilde_before_a_number_is() -> None:
     text = "GPT-4o-mini at $1.49 million, then Qwen 2.5 ($1.33M) cheaper"
     assert not has_math(text) and "<math" not in str(math_html(text))
     assert "<math" in str(math_html("trained on $\\sim$8 GPUs"))
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        ("\\sim 60\\%", "<mo>\u223c</mo><mn>60</mn><mo>%</mo>"),  # arXiv: "$\sim 60\%$"
+        ("p < .001", "<mi>p</mi><mo>&lt;</mo><mn>.001</mn>"),
+        ("\\langle a, b \\rangle", "<mo>\u27e8</mo><mi>a</mi>"),
+        ("2\\lceil n \\rceil", "<mo>\u2308</mo><mi>n</mi><mo>\u2309</mo>"),
+        ("a \\preceq b", "<mi>a</mi><mo>\u2aaf</mo><mi>b</mi>"),
+    ],
+)
+def test_operators_and_numbers_are_not_set_as_identifiers(tex: str, expected: str) -> None:
+    html = formula_mathml(tex)
+    assert html is not None and expected in html
+
+
+def test_letters_and_symbols_used_as_names_stay_identifiers() -> None:
+    html = formula_mathml("\\mathcal{O}(n) + \\pi^{\\bigstar}")
+    assert html is not None
+    assert "<mi>\U0001d4aa</mi>" in html and "<mi>n</mi>" in html and "<mi>\u2605</mi>" in html

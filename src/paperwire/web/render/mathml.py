@@ -27,6 +27,7 @@ is kept as text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
@@ -88,6 +89,13 @@ _SPAN = re.compile(
     re.DOTALL,
 )
 _LEFTOVER_COMMAND = re.compile(r"^\\[A-Za-z]+$")
+# latex2mathml 3.81 writes some operators and numbers as identifiers: \sim as
+# <mi>~</mi>, \% as <mi>%</mi>, \langle as <mi>⟨</mi>, "p < .001" with <mi>.001</mi>.
+# Identifiers are set in italics and without operator spacing, so such a token
+# is given the element MathML Core means for it (an operator or a number).
+_OPERATOR_CATEGORIES = frozenset({"Sm", "Ps", "Pe", "Pd", "Po"})  # Unicode general categories
+_OPERATOR_SPELLING = {"~": "\u223c"}  # \sim: the tilde operator, not the ASCII tilde
+_NUMBER = re.compile(r"\d*\.?\d+")
 _COMMAND_ARGUMENT = re.compile(r"\\[A-Za-z]+\s*\{[^{}]*\}")
 _PROSE = re.compile(r"(?:(?<![\\\w])[A-Za-z]{2,}[\s,;:.()-]+){4}")
 
@@ -188,6 +196,8 @@ def _rebuild(node: Element) -> str:
     text = node.text or ""
     if tag in ("mi", "mo", "mtext") and _LEFTOVER_COMMAND.match(text.strip()):
         raise _Rejected(text)  # a command the converter did not know
+    if tag == "mi" and not len(node):
+        tag, text = _token(text)
     attrs = "".join(
         f' {name}="{escape(value)}"'
         for name, value in sorted(node.attrib.items())
@@ -197,6 +207,15 @@ def _rebuild(node: Element) -> str:
         _rebuild(child) + str(escape(child.tail or "")) for child in node
     )
     return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+def _token(text: str) -> tuple[str, str]:
+    """The element and text of a leaf identifier (``<mi>``) of the converter's output."""
+    if _NUMBER.fullmatch(text):
+        return "mn", text
+    if len(text) == 1 and unicodedata.category(text) in _OPERATOR_CATEGORIES:
+        return "mo", _OPERATOR_SPELLING.get(text, text)
+    return "mi", text
 
 
 def _depth(tex: str) -> int:
