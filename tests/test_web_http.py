@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import gzip
 import re
+import time
 from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import brotli
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from paperwire.application.understanding import follow_changes
 from paperwire.store import PaperStore
 from paperwire.web.routes import ROUTERS, site
-from web_helpers import csrf_of, fill_store, log_in, make_app, register
+from web_helpers import csrf_of, fill_store, log_in, make_app, register, running_server
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -225,3 +228,21 @@ def test_daily_rss_items_carry_their_authors(client: TestClient, store: PaperSto
         paper = papers[item.findtext("link") or ""]
         creators = [el.text for el in item.findall(DC_CREATOR)]
         assert creators == [a.name for a in paper.authors]
+
+
+def test_a_response_is_never_modified_after_its_date(store: PaperStore, tmp_path: Path) -> None:
+    # RFC 9110 8.8.2.1. Each answer shows one more upvote, so has a tag first seen
+    # now; over more than a second, some answers start just after a second turns.
+    fill_store(store)  # type: ignore[arg-type]
+    with running_server(make_app(store, tmp_path / "index")) as url, httpx.Client() as http:
+        shown = http.get(f"{url}/api/papers", params={"limit": 1}).json()["papers"][0]["id"]
+        started, count = time.monotonic(), 0
+        while time.monotonic() - started < 1.5:
+            count += 1
+            voter = store.create_user(f"voter{count}", "$argon2id$unused")
+            store.set_vote(voter.id, shown, True, 1.0)
+            answer = http.get(f"{url}/api/papers", params={"limit": 1})
+            dates = answer.headers.get_list("date")
+            assert answer.status_code == 200 and len(dates) == 1
+            modified = parsedate_to_datetime(answer.headers["last-modified"])
+            assert modified <= parsedate_to_datetime(dates[0]), (count, answer.headers)

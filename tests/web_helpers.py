@@ -119,11 +119,13 @@ def log_in(client: TestClient, username: str, password: str = PASSWORD) -> Respo
 
 @contextmanager
 def running_server(app: FastAPI) -> Iterator[str]:
-    """``app`` under a real uvicorn server on a loopback port; yields its base URL."""
+    """``app`` under a real uvicorn server on a loopback port, configured as
+    ``paperwire serve`` configures it; yields its base URL."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    config = uvicorn.Config(app, log_level="warning", server_header=False, date_header=False)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -87,6 +87,7 @@ def serve_command(
             workers=workers,
             access_log=access_log,
             server_header=False,
+            date_header=False,  # the app dates each response (web.date_header)
             log_level="info",
         )
     except _Terminated:

@@ -24,6 +24,7 @@ from paperwire.search.service import EmbeddingUnavailable, IndexModelMismatch, S
 from paperwire.store import StoreLocation, open_store
 from paperwire.store.base import PaperStore
 from paperwire.web.compression import CompressionMiddleware
+from paperwire.web.date_header import DateHeaderMiddleware
 from paperwire.web.errors import install_error_handlers
 from paperwire.web.head import HeadAsGetMiddleware
 from paperwire.web.openapi import install_openapi
@@ -103,6 +104,8 @@ def create_app(
     # Added last, so outermost: HEAD runs the GET (compressed as a GET would be).
     app.add_middleware(CompressionMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    # Outermost: dated when the response starts, after its Last-Modified was made.
+    app.add_middleware(DateHeaderMiddleware)
     return app
 
 
