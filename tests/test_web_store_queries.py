@@ -44,7 +44,7 @@ def plans(store: SQLiteStore, call: Callable[[], object]) -> list[str]:
         lambda s: s.organization_papers(["Example Lab"], 30, 0),
         lambda s: s.trending_rows(date(2026, 11, 10), DAY),
         lambda s: s.local_votes(["2611.00001"]),
-        lambda s: s.votes_version(),
+        lambda s: s.content_versions("understanding seq"),
         lambda s: s.max_seq(),
     ],
 )
@@ -83,7 +83,7 @@ def test_local_votes_count_in_the_order(store: SQLiteStore) -> None:
     order = [i.paper.id for i in store.listed_papers(DAY, DAY).items]
     assert order[:2] == ["2611.00001", "2611.00002"] and order.index("2611.00010") == 2
     assert store.local_votes(["2611.00010", "2611.00001"]) == {"2611.00010": 8}
-    assert store.votes_version() == 8
+    assert store.content_versions("any").votes == 8
 
 
 def test_neighbours_and_latest_day(store: SQLiteStore) -> None:

@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 
 from paperwire.store.records import User
 from paperwire.store.sql import SqlBackend, in_chunks
+from paperwire.store.versions import VOTES, bump_version
 
 __all__ = ["AccountsMixin", "UsernameTaken"]
-
-_VOTES_VERSION = "votes_version"
 
 
 class UsernameTaken(ValueError):
@@ -144,11 +143,7 @@ class AccountsMixin(SqlBackend):
                     " WHEN vote_counts.votes + ? > 0 THEN vote_counts.votes + ? ELSE 0 END",
                     (paper_id, max(changed, 0), changed, changed),
                 )
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key)"
-                    " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
-                    (_VOTES_VERSION,),
-                )
+                bump_version(conn, VOTES)
             row = conn.execute(
                 "SELECT votes FROM vote_counts WHERE paper_id = ?", (paper_id,)
             ).fetchone()
@@ -177,12 +172,3 @@ class AccountsMixin(SqlBackend):
             ):
                 found[str(paper_id)] = int(count)
         return found
-
-    def votes_version(self) -> int:
-        """A counter bumped by every vote cast or taken back."""
-        row = (
-            self._reader()
-            .execute("SELECT value FROM meta WHERE key = ?", (_VOTES_VERSION,))
-            .fetchone()
-        )
-        return int(row[0]) if row else 0

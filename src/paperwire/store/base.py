@@ -36,6 +36,7 @@ from paperwire.store.records import (
 )
 from paperwire.store.summary_records import SummaryStore
 from paperwire.store.thumbnails import ThumbnailStore
+from paperwire.store.versions import ContentVersions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -191,6 +192,10 @@ class PaperStore(
 
     def set_sync_state(self, key: str, value: str) -> None: ...
 
+    def content_versions(self, sync_state_key: str) -> ContentVersions:
+        """What cached pages depend on (``store.versions``), in one query."""
+        ...
+
     def get_harvest_checkpoint(self, harvest: str) -> HarvestCheckpoint | None: ...
 
     # -- the listing days held, per source and category (``store.held_days``) -------
@@ -272,8 +277,6 @@ class PaperStore(
     def vote_rows(self, paper_ids: list[str]) -> dict[str, int]:
         """Users who voted for each paper, counted from the vote rows themselves."""
         ...
-
-    def votes_version(self) -> int: ...
 
     # -- a reader's signals: library, follows, seen (recommendations) ------------
 

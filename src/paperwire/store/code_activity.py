@@ -23,12 +23,12 @@ from paperwire.store.code_records import (
     CodeRepoState,
     PaperArtifacts,
 )
-from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
+from paperwire.store.sql import SqlBackend, in_chunks
+from paperwire.store.versions import CODE_ACTIVITY, bump_version
 
 __all__ = ["STAR_HISTORY_DAYS", "CodeActivityMixin"]
 
 STAR_HISTORY_DAYS = 35  # a week's gain for any paper of the last four weeks, and a margin
-_VERSION_KEY = "code_activity_version"
 _REPO_COLUMNS = "repo, current_name, stars, etag, checked_on, gone_on, problem"
 
 
@@ -79,7 +79,7 @@ class CodeActivityMixin(SqlBackend):
                     )
             oldest = (state.checked_on - timedelta(days=STAR_HISTORY_DAYS)).isoformat()
             conn.execute("DELETE FROM paper_stars WHERE day < ?", (oldest,))
-            _bump_version(conn)
+            bump_version(conn, CODE_ACTIVITY)
 
     def star_history(self, paper_ids: Iterable[str]) -> dict[str, list[tuple[date, int]]]:
         """Each paper's stored (day, stars), oldest first; papers without any left out."""
@@ -154,7 +154,7 @@ class CodeActivityMixin(SqlBackend):
                 " ON CONFLICT (paper_id) DO UPDATE SET checked_at = excluded.checked_at",
                 (paper_id, when),
             )
-            _bump_version(conn)
+            bump_version(conn, CODE_ACTIVITY)
         return len(items)
 
     def paper_artifacts(self, paper_id: str, top: int = 10) -> PaperArtifacts:
@@ -193,23 +193,6 @@ class CodeActivityMixin(SqlBackend):
             )
             found.update(str(row[0]) for row in rows)
         return found
-
-    def code_activity_version(self) -> int:
-        """A counter bumped by every write of stars or artifacts."""
-        row = (
-            self._reader()
-            .execute("SELECT value FROM meta WHERE key = ?", (_VERSION_KEY,))
-            .fetchone()
-        )
-        return int(row[0]) if row else 0
-
-
-def _bump_version(conn: SqlConnection) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE"
-        " SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
-        (_VERSION_KEY,),
-    )
 
 
 def _repo_state(row: Sequence[object]) -> CodeRepoState:

@@ -28,10 +28,10 @@ from paperwire.store.discussion_records import (
     ThreadSummary,
 )
 from paperwire.store.sql import SqlBackend, SqlConnection, column_int, in_chunks
+from paperwire.store.versions import DISCUSSION, bump_version
 
 __all__ = ["DiscussionMixin", "comment_from_row"]
 
-_VERSION = "discussion_version"
 _COMMENT = (
     "SELECT c.id, c.paper_id, c.user_id, u.username, c.parent_id, c.root_id, c.body,"
     " c.revision, c.created_at, c.edited_at, c.deleted_at, c.hidden_at, pu.username"
@@ -220,11 +220,6 @@ class DiscussionMixin(SqlBackend):
             CommentRevision(column_int(c), column_int(r), str(b), float(t)) for c, r, b, t in rows
         ]
 
-    def discussion_version(self) -> int:
-        """A counter bumped by every change to any comment (pages cached follow it)."""
-        row = self._reader().execute("SELECT value FROM meta WHERE key = ?", (_VERSION,)).fetchone()
-        return int(row[0]) if row else 0
-
     # -- roles ---------------------------------------------------------------
 
     def grant_role(self, user_id: int, role: str, now: float) -> bool:
@@ -398,11 +393,7 @@ def _check_role(role: str) -> None:
 
 
 def _bump(conn: SqlConnection) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key)"
-        " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
-        (_VERSION,),
-    )
+    bump_version(conn, DISCUSSION)
 
 
 def _resolve_reports(

@@ -17,6 +17,7 @@ from paperwire.store.personal import PersonalMixin
 from paperwire.store.summaries import SummariesMixin
 from paperwire.store.sync_state import SyncStateMixin
 from paperwire.store.thumbnails import ThumbnailsMixin
+from paperwire.store.versions import VersionsMixin
 
 __all__ = ["StoreQueries"]
 
@@ -37,6 +38,7 @@ class StoreQueries(
     DiscussionMixin,
     NotificationsMixin,
     KeyphrasesMixin,
+    VersionsMixin,
 ):
     """The queries of a ``PaperStore``, written once in SQL both backends run; a backend
     subclasses it and adds only its connections and migrations (``SqlBackend``'s hooks)."""

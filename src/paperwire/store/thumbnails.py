@@ -16,6 +16,7 @@ from datetime import date
 from typing import Protocol
 
 from paperwire.store.sql import SqlBackend, column_bytes, column_int, in_chunks
+from paperwire.store.versions import THUMBNAILS, bump_version
 
 __all__ = [
     "SitemapEntry",
@@ -24,8 +25,6 @@ __all__ = [
     "ThumbnailStore",
     "ThumbnailsMixin",
 ]
-
-_VERSION_KEY = "thumbnails_version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +67,6 @@ class ThumbnailStore(Protocol):
 
     def papers_readers_chose(self, limit: int) -> list[str]: ...
 
-    def thumbnails_version(self) -> int: ...
-
     def sitemap_count(self) -> int: ...
 
     def sitemap_entries(self, offset: int, limit: int) -> list[SitemapEntry]: ...
@@ -100,11 +97,7 @@ class ThumbnailsMixin(SqlBackend):
                 ),
             )
             if thumb is not None:
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE"
-                    " SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)",
-                    (_VERSION_KEY,),
-                )
+                bump_version(conn, THUMBNAILS)
 
     def thumbnail(self, paper_id: str) -> StoredThumbnail | None:
         """The paper's thumbnail, or None (never fetched, or no thumbnail could be made)."""
@@ -168,15 +161,6 @@ class ThumbnailsMixin(SqlBackend):
             (limit,),
         )
         return [str(row[0]) for row in rows]
-
-    def thumbnails_version(self) -> int:
-        """A counter bumped by every stored thumbnail."""
-        row = (
-            self._reader()
-            .execute("SELECT value FROM meta WHERE key = ?", (_VERSION_KEY,))
-            .fetchone()
-        )
-        return int(row[0]) if row else 0
 
     def sitemap_count(self) -> int:
         """How many papers a sitemap lists: every one arXiv has not deleted."""

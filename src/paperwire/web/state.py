@@ -54,14 +54,15 @@ class AppState:
         discussion version (comments) and how far keyphrases and summaries are
         computed (they follow the papers, a moment later)."""
         mode = self.search.serving_mode() if self.search is not None else "off"
+        counted = self.store.content_versions(UNDERSTANDING_CURSOR)
         return (
-            self.store.max_seq(),
-            self.store.votes_version(),
+            counted.papers,
+            counted.votes,
             mode,
-            self.store.code_activity_version(),
-            self.store.thumbnails_version(),
-            self.store.discussion_version(),
-            self.store.get_sync_state(UNDERSTANDING_CURSOR),
+            counted.code_activity,
+            counted.thumbnails,
+            counted.discussion,
+            counted.sync_state,
         )
 
     def mail_settings(self) -> MailSettings:
