@@ -241,3 +241,12 @@ def test_a_typo_that_spells_a_rarer_word_still_finds_the_title(
     engine.update()
     query = "Efficient Transformers for Song Documents with Sparse Attention"
     assert find_known_items(engine.live_lexical(), query) == ["2401.00006"]
+
+
+def test_results_say_whether_any_paper_holds_the_words(engine: SearchEngine) -> None:
+    gibberish = engine.search("qzxv wkjhg", mode="hybrid")
+    assert gibberish.hits and gibberish.words_found is False  # only close in meaning
+    assert engine.search("qzxv wkjhg", mode="bm25").words_found is False
+    assert engine.search("diffusion models", mode="hybrid").words_found is True
+    assert engine.search("diffusion models", mode="dense").words_found is None  # not asked
+    assert engine.search("cat:cs.CL").words_found is None  # no words

@@ -193,3 +193,22 @@ def test_a_kw_filter_no_paper_carries_offers_keys_that_start_like_it(
         assert "kw-unknown" not in offered.text
         nothing = client.get("/search", params={"q": "kw:zzyzx"})
         assert "No keyphrase starts like it either" in nothing.text
+
+
+def test_words_no_paper_holds_show_the_closest_in_meaning_without_a_count(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    fill_store(store)
+    register_backend(MODEL, lambda options: HashingEmbedder(), replace=True)
+    settings = replace(load_settings(), embedding_model=MODEL)
+    search = SearchService(store, settings, tmp_path / "indexes")
+    search.ready_engine()  # the keyword index first, then its vectors
+    assert search.embed_pending() == 10
+    with TestClient(create_app(settings, store, search=search)) as client:
+        gibberish = client.get("/search", params={"q": "qzxv wkjhg"})
+        words = client.get("/search", params={"q": "protein"})
+    assert gibberish.status_code == 200 and found(gibberish.text)
+    assert "No paper holds the words of <q>qzxv wkjhg</q>" in gibberish.text
+    assert "results for" not in gibberish.text and "1 result for" not in gibberish.text
+    assert found(words.text)[0] == "2611.00003" and "No paper holds" not in words.text
+    assert re.search(r"\d+ results? for <q>protein</q>", words.text)

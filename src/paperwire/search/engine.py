@@ -135,7 +135,7 @@ class SearchEngine:
         with self._lock:
             live = self._require_live()
             depth = min(MAX_RESULTS, page * per_page)
-            ranked, total = self._rank(live, parsed, depth, sort, mode)
+            ranked, total, words_found = self._rank(live, parsed, depth, sort, mode)
             pinned = [i for i in parsed.arxiv_ids if _searchable(self.store.get_paper(i))]
             # A named paper goes first, level with the best score (exact_id_match marks it).
             top = ranked[0][1] if ranked else 1.0
@@ -144,7 +144,9 @@ class SearchEngine:
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
             answered = mode if self._has_vectors(live) else "bm25"
-        return SearchResults(query, hits, total, page, per_page, answered, sort, unknown)
+        return SearchResults(
+            query, hits, total, page, per_page, answered, sort, unknown, words_found
+        )
 
     def _unknown_keyphrases(self, keys: list[str]) -> dict[str, list[str]]:
         """Each of ``keys`` no paper carries, with up to ``_CLOSE_KEYS`` keys that start
@@ -191,15 +193,18 @@ class SearchEngine:
 
     def _rank(
         self, live: LiveIndex, parsed: ParsedQuery, depth: int, sort: str, mode: str
-    ) -> tuple[list[tuple[str, float]], int]:
+    ) -> tuple[list[tuple[str, float]], int, bool | None]:
+        """The ranked (id, score) list, how many results in all, and whether any paper
+        holds a word of the query (None where the lexical side was not asked)."""
         if not parsed.has_text:
-            return self._without_text(live, parsed, depth, sort)
+            return (*self._without_text(live, parsed, depth, sort), None)
         pool = max(POOL, depth, _SORT_POOL if sort != "relevance" else 0)
         candidates = self._gather(live, parsed, pool, mode)
         ranked, total = rank(candidates, mode, self.fusion)
         if sort != "relevance":
             ranked = self._sorted_by(ranked[:_SORT_POOL], sort)
-        return ranked, total
+        words_found = None if mode == "dense" else bool(candidates.lexical or candidates.known)
+        return ranked, total, words_found
 
     def _has_vectors(self, live: LiveIndex) -> bool:
         return live.vectors is not None and self.backend is not None

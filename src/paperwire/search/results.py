@@ -53,6 +53,9 @@ class SearchResults:
     sort: str  # "relevance", "date" or "upvotes"
     # Each kw: key that no paper carries, with the keys that start like it (closest first).
     unknown_keyphrases: dict[str, list[str]] = field(default_factory=dict)
+    # Whether any paper holds a word of the query: False when every hit is only close
+    # in meaning (dense); None where it was not asked (dense mode, no words).
+    words_found: bool | None = None
 
     @property
     def pages(self) -> int:
