@@ -28,6 +28,7 @@ from paperwire.application.understanding import follow_changes
 from paperwire.ingest import import_paths
 from paperwire.search.embedding import EmbeddingBackend, paper_text
 from paperwire.search.engine import SearchEngine
+from paperwire.search.indexer import INDEX_BATCH
 from paperwire.store import SQLiteStore
 from paperwire.understanding.annotators import paper_keyphrases
 from paperwire_bench.recs_data import read_listings
@@ -47,7 +48,7 @@ def bench_understanding(
     listing: Path,
     backend: EmbeddingBackend,
     count: int = DEFAULT_COUNT,
-    batch_size: int = 16,
+    batch_size: int = INDEX_BATCH,
     tell: Progress = lambda _: None,
     vectors: bool = True,
 ) -> dict[str, object]:

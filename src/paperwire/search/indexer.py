@@ -28,10 +28,17 @@ from paperwire.search.live import LiveIndex
 from paperwire.search.vectors import grown
 from paperwire.store.base import PaperStore, StoredEmbedding
 
-__all__ = ["IndexModelChanged", "IndexReport", "Indexer", "ProgressCallback", "text_hash"]
+__all__ = [
+    "INDEX_BATCH",
+    "IndexModelChanged",
+    "IndexReport",
+    "Indexer",
+    "ProgressCallback",
+    "text_hash",
+]
 
 ProgressCallback = Callable[[int, int], None]  # (seq units done, seq units to do)
-_BATCH = 256
+INDEX_BATCH = 256  # papers read, embedded and written per step
 _CHECKPOINT_SECONDS = 60.0
 
 
@@ -65,7 +72,7 @@ class Indexer:
         store: PaperStore,
         root: Path,
         backend: EmbeddingBackend | None,
-        batch_size: int = _BATCH,
+        batch_size: int = INDEX_BATCH,
         checkpoint_seconds: float = _CHECKPOINT_SECONDS,
         pending_model: str | None = None,
     ) -> None:
