@@ -225,6 +225,7 @@ def test_two_prices_are_not_math_but_a_tilde_before_a_number_is() -> None:
         ("\\langle a, b \\rangle", "<mo>\u27e8</mo><mi>a</mi>"),
         ("2\\lceil n \\rceil", "<mo>\u2308</mo><mi>n</mi><mo>\u2309</mo>"),
         ("a \\preceq b", "<mi>a</mi><mo>\u2aaf</mo><mi>b</mi>"),
+        ("85.3 \\pm 0.2", "<mn>85.3</mn><mo>\u00b1</mo><mn>0.2</mn>"),
     ],
 )
 def test_operators_and_numbers_are_not_set_as_identifiers(tex: str, expected: str) -> None:
@@ -236,3 +237,5 @@ def test_letters_and_symbols_used_as_names_stay_identifiers() -> None:
     html = formula_mathml("\\mathcal{O}(n) + \\pi^{\\bigstar}")
     assert html is not None
     assert "<mi>\U0001d4aa</mi>" in html and "<mi>n</mi>" in html and "<mi>\u2605</mi>" in html
+    recall = formula_mathml("\\text{Recall}@10")  # arXiv: "$\\text{Recall}@10$"
+    assert recall is not None and "<mi>@</mi>" in recall

@@ -94,6 +94,7 @@ _LEFTOVER_COMMAND = re.compile(r"^\\[A-Za-z]+$")
 # Identifiers are set in italics and without operator spacing, so such a token
 # is given the element MathML Core means for it (an operator or a number).
 _OPERATOR_CATEGORIES = frozenset({"Sm", "Ps", "Pe", "Pd", "Po"})  # Unicode general categories
+_NAMES_NOT_OPERATORS = frozenset("@#&")  # "Recall@10": no operator spacing around them
 _OPERATOR_SPELLING = {"~": "\u223c"}  # \sim: the tilde operator, not the ASCII tilde
 _NUMBER = re.compile(r"\d*\.?\d+")
 _COMMAND_ARGUMENT = re.compile(r"\\[A-Za-z]+\s*\{[^{}]*\}")
@@ -213,7 +214,11 @@ def _token(text: str) -> tuple[str, str]:
     """The element and text of a leaf identifier (``<mi>``) of the converter's output."""
     if _NUMBER.fullmatch(text):
         return "mn", text
-    if len(text) == 1 and unicodedata.category(text) in _OPERATOR_CATEGORIES:
+    if (
+        len(text) == 1
+        and unicodedata.category(text) in _OPERATOR_CATEGORIES
+        and text not in _NAMES_NOT_OPERATORS
+    ):
         return "mo", _OPERATOR_SPELLING.get(text, text)
     return "mi", text
 
