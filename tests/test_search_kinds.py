@@ -250,3 +250,8 @@ def test_results_say_whether_any_paper_holds_the_words(engine: SearchEngine) -> 
     assert engine.search("diffusion models", mode="hybrid").words_found is True
     assert engine.search("diffusion models", mode="dense").words_found is None  # not asked
     assert engine.search("cat:cs.CL").words_found is None  # no words
+    assert engine.search("diffusion cat:cs.CL").words_found is None  # filters narrow it
+    assert engine.search("Faster Sampling for Diffusion Models cat:cs.CL").words_found is None
+    assert engine.search("how do I").words_found is None  # question words only
+    assert engine.search("2401.00002 qzxv").words_found is None  # the named paper holds it
+

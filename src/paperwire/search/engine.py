@@ -25,6 +25,7 @@ from paperwire.search.query import ParsedQuery, QueryError, parse_query
 from paperwire.search.results import SearchHit, SearchResults
 from paperwire.search.retrieval import Candidates, gather, rank
 from paperwire.search.similar import similar_to
+from paperwire.search.stopwords import is_stop_word
 from paperwire.store.base import PaperStore
 
 __all__ = ["MAX_PER_PAGE", "MAX_RESULTS", "MODES", "POOL", "SORTS", "SearchEngine"]
@@ -140,6 +141,7 @@ class SearchEngine:
             # A named paper goes first, level with the best score (exact_id_match marks it).
             top = ranked[0][1] if ranked else 1.0
             ranked = [(i, top) for i in pinned] + [h for h in ranked if h[0] not in pinned]
+            words_found = None if pinned else words_found
             total = min(MAX_RESULTS, max(total, len(ranked)))
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
@@ -195,7 +197,8 @@ class SearchEngine:
         self, live: LiveIndex, parsed: ParsedQuery, depth: int, sort: str, mode: str
     ) -> tuple[list[tuple[str, float]], int, bool | None]:
         """The ranked (id, score) list, how many results in all, and whether any paper
-        holds a word of the query (None where the lexical side was not asked)."""
+        holds a word of the query: None where that was not asked (dense mode), where
+        filters narrow what could hold them, or for a query of stop words only."""
         if not parsed.has_text:
             return (*self._without_text(live, parsed, depth, sort), None)
         pool = max(POOL, depth, _SORT_POOL if sort != "relevance" else 0)
@@ -203,7 +206,9 @@ class SearchEngine:
         ranked, total = rank(candidates, mode, self.fusion)
         if sort != "relevance":
             ranked = self._sorted_by(ranked[:_SORT_POOL], sort)
-        words_found = None if mode == "dense" else bool(candidates.lexical or candidates.known)
+        words_found = None
+        if mode != "dense" and not parsed.filters and not all(map(is_stop_word, parsed.words)):
+            words_found = bool(candidates.lexical or candidates.known)
         return ranked, total, words_found
 
     def _has_vectors(self, live: LiveIndex) -> bool:

@@ -54,7 +54,8 @@ class SearchResults:
     # Each kw: key that no paper carries, with the keys that start like it (closest first).
     unknown_keyphrases: dict[str, list[str]] = field(default_factory=dict)
     # Whether any paper holds a word of the query: False when every hit is only close
-    # in meaning (dense); None where it was not asked (dense mode, no words).
+    # in meaning (dense); None where it was not asked (dense mode, no words, filters,
+    # a named arXiv id).
     words_found: bool | None = None
 
     @property
