@@ -255,3 +255,21 @@ def test_results_say_whether_any_paper_holds_the_words(engine: SearchEngine) -> 
     assert engine.search("how do I").words_found is None  # question words only
     assert engine.search("2401.00002 qzxv").words_found is None  # the named paper holds it
 
+
+def test_a_short_whole_title_with_a_typo_is_still_found(store: PaperStore, tmp_path: Path) -> None:
+    store.upsert_papers(
+        [
+            make_paper("2403.00001", "Segment Anything Model", "x"),
+            make_paper("2403.00002", "Graph Transformers", "y"),
+            make_paper("2403.00003", "Segment Anything in Videos with Memory", "z"),
+            make_paper("2403.00004", "Graph Neural Networks and Transformers Compared", "z"),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", None)
+    engine.update()
+    lexical = engine.live_lexical()
+    assert find_known_items(lexical, "Segment Anything Modle") == ["2403.00001"]
+    assert find_known_items(lexical, "Segmnt Anything Model") == ["2403.00001"]
+    assert find_known_items(lexical, "Graph Transfomers") == ["2403.00002"]
+    assert find_known_items(lexical, "graph transformers") == ["2403.00002"]
+    assert find_known_items(lexical, "anything model") == []  # a topic, not a title
