@@ -247,7 +247,8 @@ def _served_site(settings: Settings, store: SQLiteStore, clock: ManualClock) -> 
     """The real web app on ``store``, reading time from ``clock``, on a loopback port."""
     app = create_app(settings, store, search_enabled=False, clock=clock)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="warning"))
+    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", date_header=False)
+    server = uvicorn.Server(config)  # the app dates its responses (web.date_header)
     thread = threading.Thread(target=server.run, name="freshness-site", daemon=True)
     thread.start()
     deadline = wall.monotonic() + 30

@@ -101,7 +101,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware, https=web.secure_cookies)
-    # Added last, so outermost: HEAD runs the GET (compressed as a GET would be).
+    # Outside compression: HEAD runs the GET (compressed as a GET would be).
     app.add_middleware(CompressionMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     # Outermost: dated when the response starts, after its Last-Modified was made.
