@@ -82,7 +82,7 @@ class DiscussionMixin(SqlBackend):
                 (comment_id, body, now),
             )
             _notify(conn, comment_id, notify, now)
-            _bump(conn)
+            bump_version(conn, DISCUSSION)
             return _one(conn, comment_id)
 
     def comment(self, comment_id: int) -> Comment | None:
@@ -193,7 +193,7 @@ class DiscussionMixin(SqlBackend):
                 (comment_id, row[0], body, now),
             )
             _notify(conn, comment_id, notify, now)
-            _bump(conn)
+            bump_version(conn, DISCUSSION)
             return _one(conn, comment_id)
 
     def delete_comment(self, comment_id: int, now: float) -> Comment:
@@ -207,7 +207,7 @@ class DiscussionMixin(SqlBackend):
             ).fetchone()
             if found is None:
                 raise NotFound(f"there is no comment {comment_id} to delete")
-            _bump(conn)
+            bump_version(conn, DISCUSSION)
             return _one(conn, comment_id)
 
     def comment_revisions(self, comment_id: int) -> list[CommentRevision]:
@@ -315,7 +315,7 @@ class DiscussionMixin(SqlBackend):
                 "",
                 now,
             )
-            _bump(conn)
+            bump_version(conn, DISCUSSION)
             return _one(conn, comment_id)
 
     def dismiss_reports(self, comment_id: int, moderator_id: int, now: float) -> int:
@@ -348,7 +348,7 @@ class DiscussionMixin(SqlBackend):
                 now,
             )
             _audit(conn, moderator_id, "ban", None, user_id, reason, now)
-            _bump(conn)
+            bump_version(conn, DISCUSSION)
         return hidden
 
     def unban_user(self, user_id: int, moderator_id: int, now: float) -> bool:
@@ -390,10 +390,6 @@ def _direction(sort: str) -> str:
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-
-
-def _bump(conn: SqlConnection) -> None:
-    bump_version(conn, DISCUSSION)
 
 
 def _resolve_reports(
