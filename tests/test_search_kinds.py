@@ -273,3 +273,15 @@ def test_a_short_whole_title_with_a_typo_is_still_found(store: PaperStore, tmp_p
     assert find_known_items(lexical, "Graph Transfomers") == ["2403.00002"]
     assert find_known_items(lexical, "graph transformers") == ["2403.00002"]
     assert find_known_items(lexical, "anything model") == []  # a topic, not a title
+
+
+@pytest.mark.parametrize("sort", ["date", "upvotes"])
+def test_sorted_by_date_or_upvotes_only_papers_holding_the_words(
+    engine: SearchEngine, sort: str
+) -> None:
+    # Hybrid relevance also ranks the papers only close in meaning; sorted by date
+    # or upvotes they would come first for being new or popular, whatever they are about.
+    hits = engine.search("diffusion", sort=sort, mode="hybrid").hits
+    assert [h.paper_id for h in hits] == ["2401.00002"]
+    anything = engine.search("qzxv wkjhg", sort=sort, mode="hybrid").hits
+    assert anything  # no paper holds those words: the neighbours, sorted

@@ -205,7 +205,8 @@ class SearchEngine:
         candidates = self._gather(live, parsed, pool, mode)
         ranked, total = rank(candidates, mode, self.fusion)
         if sort != "relevance":
-            ranked = self._sorted_by(ranked[:_SORT_POOL], sort)
+            ranked = self._sorted_by(_holding_words(ranked, candidates)[:_SORT_POOL], sort)
+            total = len(ranked)
         words_found = None
         if mode != "dense" and not parsed.filters and not all(map(is_stop_word, parsed.words)):
             words_found = bool(candidates.lexical or candidates.known)
@@ -286,6 +287,17 @@ class SearchEngine:
 
 def _searchable(paper: Paper | None) -> bool:
     return paper is not None and not paper.deleted
+
+
+def _holding_words(
+    ranked: list[tuple[str, float]], candidates: Candidates
+) -> list[tuple[str, float]]:
+    """The hits that hold the query's words (lexical matches and typed titles), where any
+    do: sorted by date or upvotes, a paper only close in meaning would otherwise go first
+    for being new, whatever it is about."""
+    holding = {*candidates.lexical, *candidates.known}
+    kept = [hit for hit in ranked if hit[0] in holding]
+    return kept or ranked
 
 
 def _check_paging(page: int, per_page: int, sort: str, mode: str) -> None:

@@ -96,11 +96,13 @@ def _ranked(
         ranked = sorted(candidates.dense.items(), key=lambda h: (-h[1], h[0]))
         return ranked, candidates.dense_total
     dense = {**candidates.dense, **candidates.dense_of_lexical}
-    total = max(candidates.dense_total, candidates.lexical_count)
     signals = None
     if fusion.adaptive:
         signals = query_signals(candidates.lexical, candidates.dense, candidates.words)
-    return fuse(candidates.lexical, dense, fusion, signals), total
+    fused = fuse(candidates.lexical, dense, fusion, signals)
+    # Every paper is somewhere in the dense ranking: the count is of the papers that
+    # hold the words, or of the neighbours retrieved when there are more of those.
+    return fused, max(candidates.lexical_count, len(fused))
 
 
 def _known_first(
