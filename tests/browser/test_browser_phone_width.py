@@ -5,6 +5,7 @@ links and triage controls, under the header's links and account) scroll only dow
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 from serving import serving
@@ -20,6 +21,7 @@ from web_helpers import NOW, PASSWORD, fill_store
 
 PHONE = {"width": 390, "height": 844}
 PAPER = "2611.00001"  # three authors, keyphrases, a thumbnail and a comment here
+LONG_KEYWORDS = "2611.00002"  # given long keywords below
 # The elements whose right edge is past the viewport, to say which one widens the page.
 STICKING_OUT = """() => {
     const width = document.documentElement.clientWidth;
@@ -37,6 +39,12 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     folder = tmp_path_factory.mktemp("phone")
     db = folder / "store.db"
     store = fill_store(SQLiteStore(db))
+    # Hugging Face's keywords can be long phrases: each is one unbreakable chip.
+    long_words = replace(
+        store.get_paper(LONG_KEYWORDS),
+        keywords=["training-free anti-artifact mechanism", "masked video diffusion transformer"],
+    )
+    store.upsert_papers([long_words])
     follow_changes(store)
     made = render_thumbnail(text_and_figure_pdf())
     thumbnail = StoredThumbnail(PAPER, made.image, made.width, made.height, "phone")
@@ -66,6 +74,7 @@ def test_no_page_is_wider_than_a_phone(
     pages = {
         "/": "feed",
         f"/papers/{PAPER}": "paper",
+        f"/papers/{LONG_KEYWORDS}": "paper-long-keywords",
         topic: "topic",
         "/authors/Ada%20Lovelace": "author",
     }
