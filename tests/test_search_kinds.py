@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,35 @@ def test_sorted_by_date_or_upvotes_only_papers_holding_the_words(
     assert [h.paper_id for h in hits] == ["2401.00002"]
     anything = engine.search("qzxv wkjhg", sort=sort, mode="hybrid").hits
     assert anything  # no paper holds those words: the neighbours, sorted
+
+
+def test_an_authors_name_brings_that_authors_papers_first_newest_first(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    lecun = "Yann LeCun"
+    store.upsert_papers(
+        [
+            make_paper(
+                "2404.00001", "Energy Based Models", "x", [lecun], published=date(2024, 1, 2)
+            ),
+            make_paper("2404.00002", "Joint Embeddings", "y", [lecun], published=date(2024, 3, 4)),
+            # These say the name most: BM25 and the dense side rank them first.
+            make_paper(
+                "2404.00003",
+                "Convolutional Networks",
+                "LeCun's nets, as Yann LeCun and LeCun",
+                ["Ada"],
+            ),
+            make_paper("2404.00004", "On Yann LeCun's Views", "Yann LeCun LeCun LeCun", ["Bob"]),
+            make_paper("2404.00005", "Graphs", "z", ["Xiao Yang Liu"]),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+    for mode in MODES:
+        found = engine.search("yann lecun", mode=mode)
+        assert found.author == lecun, mode
+        assert [h.paper_id for h in found.hits][:2] == ["2404.00002", "2404.00001"], mode
+    assert engine.search("Yang Liu").author is None  # only inside a longer name
+    assert engine.search("energy based models").author is None  # a topic
+    assert engine.search("yann lecun", sort="date").author is None  # sorted: no reordering

@@ -212,3 +212,12 @@ def test_words_no_paper_holds_show_the_closest_in_meaning_without_a_count(
     assert "results for" not in gibberish.text and "1 result for" not in gibberish.text
     assert found(words.text)[0] == "2611.00003" and "No paper holds" not in words.text
     assert re.search(r"\d+ results? for <q>protein</q>", words.text)
+
+
+def test_an_author_name_brings_that_authors_papers_first_with_a_link(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "grace hopper"})
+    assert page.status_code == 200
+    assert found(page.text)[0] == "2611.00001"  # her paper, whatever the words say
+    assert 'Papers by <a href="/authors/Grace%20Hopper">Grace Hopper</a> come first' in page.text
+    topic = client.get("/search", params={"q": "protein structure"})
+    assert "Papers by" not in topic.text

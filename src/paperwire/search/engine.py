@@ -19,9 +19,9 @@ from paperwire.model import Paper
 from paperwire.search.embedding import EmbeddingBackend
 from paperwire.search.fusion import DEFAULT_FUSION, FusionParams
 from paperwire.search.indexer import Indexer, IndexReport, ProgressCallback
-from paperwire.search.lexical import LexicalIndex
+from paperwire.search.lexical import LexicalIndex, title_tokens
 from paperwire.search.live import LiveIndex
-from paperwire.search.query import ParsedQuery, QueryError, parse_query
+from paperwire.search.query import Filters, ParsedQuery, QueryError, parse_query
 from paperwire.search.results import SearchHit, SearchResults
 from paperwire.search.retrieval import Candidates, gather, rank
 from paperwire.search.similar import similar_to
@@ -36,6 +36,9 @@ POOL = 100  # candidates taken from each retriever before fusion
 MAX_RESULTS = 1000  # deepest result a pager can reach
 MAX_PER_PAGE = 100
 _SORT_POOL = 200  # a text query sorted by date/upvotes reorders this many best hits
+_NAME_WORDS = (2, 4)  # a query this many words long may be an author's name
+_AUTHOR_PAPERS = 200  # a named author's papers put first, newest first
+_NAME_CHECKS = 3  # papers whose author lists are read to see that the name is whole
 _QUERY_CACHE = 256
 _CLOSE_KEYS = 8  # keys offered for a kw: key no paper carries
 _MAX_KEYPHRASE_PAPERS = 100_000  # papers a kw: filter passes to the index (every one, in practice)
@@ -137,18 +140,41 @@ class SearchEngine:
             live = self._require_live()
             depth = min(MAX_RESULTS, page * per_page)
             ranked, total, words_found = self._rank(live, parsed, depth, sort, mode)
+            author: str | None = None
+            by_author: list[str] = []
+            if sort == "relevance":
+                author, by_author = self._named_author(live, parsed)
+            ranked = _first(by_author, ranked)
             pinned = [i for i in parsed.arxiv_ids if _searchable(self.store.get_paper(i))]
-            # A named paper goes first, level with the best score (exact_id_match marks it).
-            top = ranked[0][1] if ranked else 1.0
-            ranked = [(i, top) for i in pinned] + [h for h in ranked if h[0] not in pinned]
+            ranked = _first(pinned, ranked)  # exact_id_match marks them
             words_found = None if pinned else words_found
             total = min(MAX_RESULTS, max(total, len(ranked)))
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
             answered = mode if self._has_vectors(live) else "bm25"
         return SearchResults(
-            query, hits, total, page, per_page, answered, sort, unknown, words_found
+            query, hits, total, page, per_page, answered, sort, unknown, words_found, author
         )
+
+    def _named_author(self, live: LiveIndex, parsed: ParsedQuery) -> tuple[str | None, list[str]]:
+        """The author a query of two to four plain words is the name of (as a paper's
+        author list spells it, accents and case aside), and the papers with an author
+        of that name, newest first; (None, []) for any other query. A name is not a
+        topic: BM25 and the dense side rank other papers above that author's."""
+        words = parsed.text.split()
+        if parsed.filters or parsed.phrases or not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
+            return None, []
+        by_name = Filters(authors=[parsed.text])
+        found = live.lexical.search([], [], by_name, _AUTHOR_PAPERS, sort="date")
+        ids = [paper_id for paper_id, _ in found.hits]
+        wanted = title_tokens(parsed.text)
+        # The index matches the name's words in order inside a longer name too: the
+        # newest papers must hold the very name.
+        for paper in self.store.get_papers(ids[:_NAME_CHECKS]).values():
+            for name in (author.name for author in paper.authors):
+                if title_tokens(name) == wanted:
+                    return name, ids
+        return None, []
 
     def _unknown_keyphrases(self, keys: list[str]) -> dict[str, list[str]]:
         """Each of ``keys`` no paper carries, with up to ``_CLOSE_KEYS`` keys that start
@@ -287,6 +313,15 @@ class SearchEngine:
 
 def _searchable(paper: Paper | None) -> bool:
     return paper is not None and not paper.deleted
+
+
+def _first(ids: list[str], ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``ids`` first, level with the best score, then the rest of ``ranked`` in order."""
+    if not ids:
+        return ranked
+    top = ranked[0][1] if ranked else 1.0
+    first = set(ids)
+    return [(i, top) for i in ids] + [hit for hit in ranked if hit[0] not in first]
 
 
 def _holding_words(

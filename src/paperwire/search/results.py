@@ -57,6 +57,8 @@ class SearchResults:
     # in meaning (dense); None where it was not asked (dense mode, no words, filters,
     # a named arXiv id).
     words_found: bool | None = None
+    # The author the query names (as a paper spells it), whose papers come first.
+    author: str | None = None
 
     @property
     def pages(self) -> int:
