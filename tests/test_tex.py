@@ -38,6 +38,17 @@ from search_helpers import make_paper
         ("see \\url{https://x.io/a%20b}", "see https://x.io/a%20b"),
         ("our \\href{https://x.io/p}{project page}", "our project page (https://x.io/p)"),
         ("plain text, no TeX", "plain text, no TeX"),
+        # An author's own macro stays as written (arXiv's page shows it so); the usual
+        # abbreviations become text; LaTeX's text macros keep their argument.
+        ("we introduce \\method, a model", "we introduce \\method, a model"),
+        ("\\ours{} beats \\foo{bar}", "\\ours{} beats \\foo{bar}"),
+        ("{\\method} works", "\\method works"),
+        ("adapters (\\ie, MOFA-Adapters)", "adapters (i.e., MOFA-Adapters)"),
+        ("(\\eg Eikonal loss)", "(e.g. Eikonal loss)"),
+        ("Smith \\etal{} showed", "Smith et al. showed"),
+        ("valued at \\1 million USD", "valued at 1 million USD"),  # Hugging Face's text
+        ("served by \\texttt{vLLM} and \\mbox{SGLang}", "served by vLLM and SGLang"),
+        ("{\\bf bold} \\textsf{sans}", "bold sans"),
     ],
 )
 def test_tex_becomes_unicode(tex: str, text: str) -> None:

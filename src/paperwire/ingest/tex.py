@@ -8,6 +8,13 @@ left exactly as written: pages render math from its TeX. Text that TeX would
 read differently from what the author meant is protected first: a bare ``%``
 (a comment to TeX, a percent sign in an abstract), ``&`` and ``#``, and a
 backslash before a non-ASCII letter (``St\\ütz``, a typo for ``Stütz``).
+
+A macro pylatexenc does not know is an author's own (``\\method``, ``\\ours``,
+defined in the paper's preamble, which an abstract does not carry): it stays as
+written, as arXiv's abstract page shows it, where pylatexenc would drop it and
+the name of the paper's method with it. The usual abbreviation macros
+(``\\eg``, ``\\ie``, ``\\etal``) become their text, and a backslash before a
+digit (``\\1 million``, a mangled ``\\$1``) is dropped, not the digit.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ import logging
 import re
 import unicodedata
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexMacroNode
+from pylatexenc.macrospec import LatexContextDb
 
 __all__ = ["has_tex", "has_tex_macro", "tex_to_unicode"]
 
@@ -71,7 +80,122 @@ _ACCENT_OR_TEXT_MACRO = re.compile(
 # What TeX leaves in text: a macro or escaped character, a brace, a math delimiter.
 _TEX_MARK = re.compile(r"[\\{}$]")
 
-_CONVERTER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+# The abbreviation macros papers define (with \xspace, so a space after them stays).
+_ABBREVIATIONS = {
+    "eg": "e.g.",
+    "Eg": "E.g.",
+    "ie": "i.e.",
+    "Ie": "I.e.",
+    "etal": "et al.",
+    "etc": "etc.",
+    "wrt": "w.r.t.",
+    "vs": "vs.",
+    "cf": "cf.",
+    "aka": "a.k.a.",
+}
+_MACRO_NAME = re.compile(r"\\([A-Za-z]+)")
+# LaTeX's and its packages', not an author's, though pylatexenc has no text for
+# them: switches that change only the look (dropped), and macros whose last argument
+# is the text (pylatexenc dropped \texttt{vLLM} and \mbox{...} with their text).
+_LOOK_ONLY = [
+    "em",
+    "it",
+    "bf",
+    "sc",
+    "sf",
+    "rm",
+    "tt",
+    "sl",
+    "up",
+    "md",
+    "tiny",
+    "scriptsize",
+    "footnotesize",
+    "small",
+    "normalsize",
+    "large",
+    "Large",
+    "LARGE",
+    "huge",
+    "Huge",
+    "noindent",
+    "centering",
+    "xspace",
+    "bfseries",
+    "itshape",
+    "scshape",
+    "ttfamily",
+    "sffamily",
+    "rmfamily",
+    "upshape",
+    "mdseries",
+    "slshape",
+    "normalfont",
+    "protect",
+    "relax",
+]
+_TEXT_ARGUMENT = [
+    "texttt",
+    "textsf",
+    "textsuperscript",
+    "textsubscript",
+    "textnormal",
+    "textup",
+    "textmd",
+    "textsl",
+    "mbox",
+    "uline",
+    "hyperlink",
+    "hyperref",
+    "gls",
+    "glspl",
+    "Gls",
+    "Glspl",
+    "ac",
+    "acp",
+    "acs",
+    "acl",
+    "acf",
+    "acrshort",
+    "acrlong",
+]
+
+
+def _abbreviation(name: str, text: str) -> MacroTextSpec:
+    def spelled(node: LatexMacroNode, **_: object) -> str:
+        return text + node.macro_post_space
+
+    return MacroTextSpec(name, simplify_repl=spelled)
+
+
+def _argument_text(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    """The text of a macro's last argument (``\\texttt{vLLM}``: ``vLLM``), or nothing."""
+    arguments = node.nodeargd.argnlist if node.nodeargd is not None else []
+    last = next((a for a in reversed(arguments) if a is not None), None)
+    return "" if last is None else str(l2tobj.nodelist_to_text([last]))
+
+
+def _as_written(node: LatexMacroNode, **_: object) -> str:
+    """A macro nobody told pylatexenc of, inside a group: an author's own (a letter
+    macro) as written, ``\\1`` as ``1``."""
+    name = node.macroname
+    return f"\\{name}{node.macro_post_space}" if name[:1].isalpha() else str(name)
+
+
+def _latex_context() -> LatexContextDb:
+    """pylatexenc's macros, with the abbreviations and unknown macros as above."""
+    context = get_default_latex_context_db()
+    macros = [_abbreviation(name, text) for name, text in _ABBREVIATIONS.items()]
+    macros += [MacroTextSpec(name, discard=True) for name in _LOOK_ONLY]
+    macros += [MacroTextSpec(name, simplify_repl=_argument_text) for name in _TEXT_ARGUMENT]
+    context.add_context_category("paperwire-abbreviations", macros=macros, prepend=True)
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_as_written))
+    return context
+
+
+_CONTEXT = _latex_context()
+_KNOWN_MACROS = frozenset(spec.macroname for spec in _CONTEXT.iter_macro_specs())
+_CONVERTER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", strict_latex_spaces=True)
 
 
 def tex_to_unicode(text: str) -> str:
@@ -134,6 +258,9 @@ def _convert(segment: str) -> str:
 
 
 def _piece(tex: str) -> str:
+    macro = _MACRO_NAME.match(tex)
+    if macro and macro[1] not in _KNOWN_MACROS:
+        return tex  # an author's own macro, with its argument: as written
     try:
         return str(_CONVERTER.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", tex)))
     except Exception:  # pylatexenc is tolerant; anything it still cannot read stays as is
