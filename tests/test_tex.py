@@ -49,6 +49,11 @@ from search_helpers import make_paper
         ("valued at \\1 million USD", "valued at 1 million USD"),  # Hugging Face's text
         ("served by \\texttt{vLLM} and \\mbox{SGLang}", "served by vLLM and SGLang"),
         ("{\\bf bold} \\textsf{sans}", "bold sans"),
+        # TeX's tie is a space; a tilde meaning "about", in math, a path or a URL is not.
+        ("2.78~(CIFAR-10) and Transformer~(MVDT)", "2.78 (CIFAR-10) and Transformer (MVDT)"),
+        ("found at~https://x.io/a~b", "found at https://x.io/a~b"),
+        ("only ~9 tokens, $a~b$, github.com/~ada", "only ~9 tokens, $a~b$, github.com/~ada"),
+        ("Espa\\~{n}a", "España"),
     ],
 )
 def test_tex_becomes_unicode(tex: str, text: str) -> None:
@@ -121,7 +126,7 @@ def test_name_filters_fold_accents(
         ),
         (r"see \href{https://a.org}{https://a.org}", "see https://a.org"),
         # A style macro or a group around a URL (real abstracts) leaves the URL alone.
-        (r"on~\textbf{https://github.com/a/b}", "on~https://github.com/a/b"),
+        (r"on~\textbf{https://github.com/a/b}", "on https://github.com/a/b"),
         (r"at {\textcolor{magenta}{https://github.com/a/b}}.", "at https://github.com/a/b."),
         (
             r"at \texttt{github.com/a/b (https://github.com/a/b)}",

@@ -56,6 +56,7 @@ _WRAPPED_URL = re.compile(
 _URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
 _HREF_MACRO = re.compile(r"\\href\{([^}]*)\}" + _LINK_TEXT)
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
+_TIE = re.compile(r"(?<=[^\s~\\/])~(?=[^\s~])")  # not after a space, a backslash or a slash
 _BACKSLASH_BEFORE_NON_ASCII = re.compile(r"\\(?=[^\x00-\x7f])")
 # A colour changes how text looks, not what it says (xcolor's \color[model]{spec} and
 # \textcolor{spec}{text}, which pylatexenc does not know): the text alone is kept.
@@ -199,8 +200,11 @@ _CONVERTER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim", stric
 
 
 def tex_to_unicode(text: str) -> str:
-    """``text`` with its TeX accents, symbols and text macros as Unicode (NFC); math
-    and URLs unchanged. Text without a backslash or a brace is returned as it is."""
+    """``text`` with its TeX accents, symbols, text macros and ties (``~``) as Unicode
+    (NFC); math and URLs unchanged. Text without a backslash, a brace or a tie is
+    returned as it is."""
+    if "~" in text:
+        text = _untie(text)
     if "\\" not in text and "{" not in text:
         return text
     text = _unwrap_urls(text)
@@ -212,6 +216,14 @@ def tex_to_unicode(text: str) -> str:
         last = match.end()
     pieces.append(_convert(text[last:]))
     return "".join(pieces)
+
+
+def _untie(text: str) -> str:
+    """TeX's tie (``2.78~(CIFAR-10)``, ``at~https://...``: a space lines never break
+    at) as a space, outside math and URLs; a tilde after a space ("~9 tokens",
+    about 9) or a backslash (the accent ``\\~n``) is left as written."""
+    kept = [match.span() for match in _VERBATIM.finditer(text)]
+    return _TIE.sub(lambda tie: tie[0] if any(a <= tie.start() < b for a, b in kept) else " ", text)
 
 
 def _unwrap_urls(text: str) -> str:
