@@ -221,3 +221,16 @@ def test_an_author_name_brings_that_authors_papers_first_with_a_link(client: Tes
     assert 'Papers by <a href="/authors/Grace%20Hopper">Grace Hopper</a> come first' in page.text
     topic = client.get("/search", params={"q": "protein structure"})
     assert "Papers by" not in topic.text
+
+
+def test_a_result_does_not_say_its_first_sentence_twice(store: SQLiteStore, tmp_path: Path) -> None:
+    fill_store(store)
+    follow_changes(store)  # our one-line summaries: a sentence of each abstract
+    with TestClient(make_app(store, tmp_path / "indexes")) as client:
+        page = client.get("/search", params={"q": "protein"})
+        feed = client.get("/papers/2611.00003")
+    assert found(page.text) == ["2611.00003"]
+    # The abstract is one sentence: the snippet shows it, so no summary line repeats it.
+    assert 'class="summary-line"' not in page.text
+    assert "<mark>protein</mark> folding models cheaper" in page.text
+    assert 'class="summary-line"' in feed.text  # elsewhere the line stays

@@ -95,6 +95,7 @@ def search_page(
     )
 
 
+_OPENING_SLACK = 40  # characters a summary may have cut from the sentence's start
 _KW_FILTER = re.compile(r'kw:("[^"]*"|\S+)')
 
 
@@ -147,4 +148,14 @@ def _cards(request: Request, results: SearchResults) -> list[PaperCard]:
             card.title_html = snippet_html(_whole(card.paper.title, hit.title))
         if hit.snippet is not None and hit.snippet.text:
             card.snippet_html = snippet_html(hit.snippet)
+            if card.summary is not None and _says_first(hit.snippet.text, card.summary.text):
+                card.summary = None  # the snippet shows that sentence, with its matches
     return cards
+
+
+def _says_first(snippet: str, sentence: str) -> bool:
+    """Whether ``snippet`` opens with ``sentence`` (an extractive summary of the abstract
+    it comes from, which may have lost an opening "In this paper,"), case and spaces aside."""
+    said = " ".join(sentence.split()).casefold().rstrip(".!?")
+    lead = " ".join(snippet.split()).casefold()
+    return bool(said) and said in lead[: len(said) + _OPENING_SLACK]
