@@ -18,7 +18,7 @@ from paperwire.search.embedding import register_backend
 from paperwire.search.service import SearchService
 from paperwire.store import SQLiteStore
 from paperwire.web import create_app
-from search_helpers import HashingEmbedder
+from search_helpers import HashingEmbedder, make_paper
 from web_helpers import fill_store, make_app, web_settings
 
 MODEL = "test-hashing"
@@ -234,3 +234,14 @@ def test_a_result_does_not_say_its_first_sentence_twice(store: SQLiteStore, tmp_
     assert 'class="summary-line"' not in page.text
     assert "<mark>protein</mark> folding models cheaper" in page.text
     assert 'class="summary-line"' in feed.text  # elsewhere the line stays
+
+
+def test_a_category_no_paper_is_filed_under_says_so(store: SQLiteStore, tmp_path: Path) -> None:
+    fill_store(store)  # Hugging Face's shape: no arXiv categories
+    store.upsert_papers([make_paper("2611.09999", "Protein design", "x", categories=["cs.LG"])])
+    with TestClient(make_app(store, tmp_path / "indexes")) as client:
+        page = client.get("/search", params={"q": "protein cat:q-bio.BM"})
+        held = client.get("/search", params={"q": "qzxv cat:cs.LG"})
+    assert page.status_code == 200 and not found(page.text)
+    assert "No paper on this server is filed under <code>q-bio.BM</code>" in page.text
+    assert not found(held.text) and "No paper on this server is filed under" not in held.text

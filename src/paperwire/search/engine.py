@@ -152,9 +152,29 @@ class SearchEngine:
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
             answered = mode if self._has_vectors(live) else "bm25"
+            empty_categories = self._empty_categories(live, parsed) if not hits else []
         return SearchResults(
-            query, hits, total, page, per_page, answered, sort, unknown, words_found, author
+            query,
+            hits,
+            total,
+            page,
+            per_page,
+            answered,
+            sort,
+            unknown,
+            words_found,
+            author,
+            empty_categories,
         )
+
+    def _empty_categories(self, live: LiveIndex, parsed: ParsedQuery) -> list[str]:
+        """The query's cat: categories that no indexed paper is filed under (a store of
+        Hugging Face's daily papers alone has no arXiv categories at all)."""
+        return [
+            category
+            for category in parsed.filters.categories
+            if not live.lexical.keys_matching(Filters(categories=[category]), 1)[1]
+        ]
 
     def _named_author(self, live: LiveIndex, parsed: ParsedQuery) -> tuple[str | None, list[str]]:
         """The author a query of two to four plain words is the name of (as a paper's

@@ -59,6 +59,8 @@ class SearchResults:
     words_found: bool | None = None
     # The author the query names (as a paper spells it), whose papers come first.
     author: str | None = None
+    # Each cat: category no paper on this server is filed under (asked when none matched).
+    unknown_categories: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
