@@ -132,13 +132,16 @@ def _take(parsed: ParsedQuery, match: re.Match[str]) -> None:
         parsed.phrases.append(phrase)
         parsed.text_parts.append(phrase)
         return
-    try:
-        parsed.arxiv_ids.append(parse_arxiv_id(raw).id)
-    except InvalidArxivId:
-        words = re.findall(r"\w+", raw)
-        if words:
-            parsed.words.extend(words)
-            parsed.text_parts.append(raw)
+    if any(char.isdigit() for char in raw):  # every arXiv id has digits; most words none
+        try:
+            parsed.arxiv_ids.append(parse_arxiv_id(raw).id)
+            return
+        except InvalidArxivId:
+            pass
+    words = re.findall(r"\w+", raw)
+    if words:
+        parsed.words.extend(words)
+        parsed.text_parts.append(raw)
 
 
 def _apply_filter(filters: Filters, name: str, value: str) -> None:

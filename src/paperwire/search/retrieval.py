@@ -59,10 +59,10 @@ def gather(
         candidates = Candidates({}, 0)
     candidates.known = find_known_items(live.lexical, parsed.text)
     candidates.filtered = bool(parsed.filters)
-    candidates.words = len(content_words(title_tokens(" ".join(parsed.words))))
     vectors = live.vectors
     if vectors is None or query_vector is None:
         return candidates
+    candidates.words = len(content_words(title_tokens(" ".join(parsed.words))))
     candidates.has_dense = True
     if parsed.phrases:
         candidates.dense = vectors.scores(query_vector, list(candidates.lexical))
