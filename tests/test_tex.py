@@ -49,10 +49,16 @@ from search_helpers import make_paper
         ("valued at \\1 million USD", "valued at 1 million USD"),  # Hugging Face's text
         ("served by \\texttt{vLLM} and \\mbox{SGLang}", "served by vLLM and SGLang"),
         ("{\\bf bold} \\textsf{sans}", "bold sans"),
+        ("{\\foo{bar}} baz", "{\\foo{bar}} baz"),  # an own macro in a group: as written
         # TeX's tie is a space; a tilde meaning "about", in math, a path or a URL is not.
         ("2.78~(CIFAR-10) and Transformer~(MVDT)", "2.78 (CIFAR-10) and Transformer (MVDT)"),
         ("found at~https://x.io/a~b", "found at https://x.io/a~b"),
         ("only ~9 tokens, $a~b$, github.com/~ada", "only ~9 tokens, $a~b$, github.com/~ada"),
+        ("3~5% of 10~20 GPUs (~10x faster)", "3~5% of 10~20 GPUs (~10x faster)"),
+        ("www.cs.x.edu/a~b and J.~Smith", "www.cs.x.edu/a~b and J. Smith"),
+        # Other escapes go, and an abbreviation before a full stop has one.
+        ("et al.\\@ showed a\\/b", "et al. showed ab"),
+        ("models, \\etc. and \\etal. showed", "models, etc. and et al. showed"),
         ("Espa\\~{n}a", "España"),
     ],
 )

@@ -13,8 +13,10 @@ A macro pylatexenc does not know is an author's own (``\\method``, ``\\ours``,
 defined in the paper's preamble, which an abstract does not carry): it stays as
 written, as arXiv's abstract page shows it, where pylatexenc would drop it and
 the name of the paper's method with it. The usual abbreviation macros
-(``\\eg``, ``\\ie``, ``\\etal``) become their text, and a backslash before a
-digit (``\\1 million``, a mangled ``\\$1``) is dropped, not the digit.
+(``\\eg``, ``\\ie``, ``\\etal``) become their text, LaTeX's text macros
+(``\\texttt{vLLM}``) keep their argument, and a backslash before a digit
+(``\\1 million``, a mangled ``\\$1``) is dropped, not the digit; other escapes
+(``\\@``, ``\\/``) leave nothing. TeX's tie (``~``) between two words is a space.
 """
 
 from __future__ import annotations
@@ -56,7 +58,9 @@ _WRAPPED_URL = re.compile(
 _URL_MACRO = re.compile(r"\\url\{([^}]*)\}")
 _HREF_MACRO = re.compile(r"\\href\{([^}]*)\}" + _LINK_TEXT)
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")
-_TIE = re.compile(r"(?<=[^\s~\\/])~(?=[^\s~])")  # not after a space, a backslash or a slash
+# A tilde between two characters that are not spaces; see _untie for when it is a tie.
+_TIE = re.compile(r"(?<=[^\s~])~(?=[^\s~])")
+_NOT_A_TIE_AFTER = frozenset("\\/([{<=")  # an accent (\~n), a path, "(~10x" (about)
 _BACKSLASH_BEFORE_NON_ASCII = re.compile(r"\\(?=[^\x00-\x7f])")
 # A colour changes how text looks, not what it says (xcolor's \color[model]{spec} and
 # \textcolor{spec}{text}, which pylatexenc does not know): the text alone is kept.
@@ -95,6 +99,10 @@ _ABBREVIATIONS = {
     "aka": "a.k.a.",
 }
 _MACRO_NAME = re.compile(r"\\([A-Za-z]+)")
+_OWN_WITH_ARGUMENT = re.compile(r"\\([A-Za-z]+)\s*\{")
+_DOUBLED_PERIOD = re.compile(
+    "(" + "|".join(re.escape(text) for text in sorted(set(_ABBREVIATIONS.values()))) + r")\.(?!\.)"
+)
 # LaTeX's and its packages', not an author's, though pylatexenc has no text for
 # them: switches that change only the look (dropped), and macros whose last argument
 # is the text (pylatexenc dropped \texttt{vLLM} and \mbox{...} with their text).
@@ -178,9 +186,11 @@ def _argument_text(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
 
 def _as_written(node: LatexMacroNode, **_: object) -> str:
     """A macro nobody told pylatexenc of, inside a group: an author's own (a letter
-    macro) as written, ``\\1`` as ``1``."""
-    name = node.macroname
-    return f"\\{name}{node.macro_post_space}" if name[:1].isalpha() else str(name)
+    macro) as written, ``\\1`` as ``1``, any other escape (``\\@``, ``\\/``) as nothing."""
+    name = str(node.macroname)
+    if name[:1].isalpha():
+        return f"\\{name}{node.macro_post_space}"
+    return name if name.isdigit() else ""
 
 
 def _latex_context() -> LatexContextDb:
@@ -220,10 +230,23 @@ def tex_to_unicode(text: str) -> str:
 
 def _untie(text: str) -> str:
     """TeX's tie (``2.78~(CIFAR-10)``, ``at~https://...``: a space lines never break
-    at) as a space, outside math and URLs; a tilde after a space ("~9 tokens",
-    about 9) or a backslash (the accent ``\\~n``) is left as written."""
+    at) as a space, outside math and URLs. A tilde is left as written after a space
+    or an opening bracket ("~9 tokens", "(~10x faster)": about), between two digits
+    ("3~5%", a range), after a backslash (the accent ``\\~n``), and in a word that
+    holds a slash (a path or an address: ``cs.x.edu/~ada``)."""
     kept = [match.span() for match in _VERBATIM.finditer(text)]
-    return _TIE.sub(lambda tie: tie[0] if any(a <= tie.start() < b for a, b in kept) else " ", text)
+
+    def is_tie(at: int) -> bool:
+        before, after = text[at - 1], text[at + 1]
+        word_start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+        return not (
+            before in _NOT_A_TIE_AFTER
+            or (before.isdigit() and after.isdigit())
+            or "/" in text[word_start:at]
+            or any(a <= at < b for a, b in kept)
+        )
+
+    return _TIE.sub(lambda tie: " " if is_tie(tie.start()) else tie[0], text)
 
 
 def _unwrap_urls(text: str) -> str:
@@ -266,6 +289,7 @@ def _convert(segment: str) -> str:
     safe = _BACKSLASH_BEFORE_NON_ASCII.sub("", segment)
     safe = _COLOR.sub("", _TEX_LINE_BREAK.sub(" ", safe))
     converted = _TEX_PIECE.sub(lambda piece: _piece(piece.group(0)), safe)
+    converted = _DOUBLED_PERIOD.sub(r"\1", converted)  # "\etc." is "etc.", not "etc.."
     return unicodedata.normalize("NFC", converted.replace("\xa0", " "))
 
 
@@ -273,6 +297,10 @@ def _piece(tex: str) -> str:
     macro = _MACRO_NAME.match(tex)
     if macro and macro[1] not in _KNOWN_MACROS:
         return tex  # an author's own macro, with its argument: as written
+    if tex.startswith("{") and any(
+        m[1] not in _KNOWN_MACROS for m in _OWN_WITH_ARGUMENT.finditer(tex)
+    ):
+        return tex  # a group holding one ({\foo{bar}}): as written, braces and all
     try:
         return str(_CONVERTER.latex_to_text(_BARE_SPECIAL.sub(r"\\\1", tex)))
     except Exception:  # pylatexenc is tolerant; anything it still cannot read stays as is
