@@ -282,8 +282,10 @@ def test_sorted_by_date_or_upvotes_only_papers_holding_the_words(
 ) -> None:
     # Hybrid relevance also ranks the papers only close in meaning; sorted by date
     # or upvotes they would come first for being new or popular, whatever they are about.
-    hits = engine.search("diffusion", sort=sort, mode="hybrid").hits
-    assert [h.paper_id for h in hits] == ["2401.00002"]
+    sorted_ = engine.search("diffusion", sort=sort, mode="hybrid")
+    assert [h.paper_id for h in sorted_.hits] == ["2401.00002"] and sorted_.total == 1
+    titled = engine.search("Faster Sampling for Diffusion Models", sort=sort, mode="dense").hits
+    assert len(titled) == len(PAPERS)  # dense mode: every neighbour, sorted, not the title alone
     anything = engine.search("qzxv wkjhg", sort=sort, mode="hybrid").hits
     assert anything  # no paper holds those words: the neighbours, sorted
 
@@ -316,5 +318,11 @@ def test_an_authors_name_brings_that_authors_papers_first_newest_first(
         assert found.author == lecun, mode
         assert [h.paper_id for h in found.hits][:2] == ["2404.00002", "2404.00001"], mode
     assert engine.search("Yang Liu").author is None  # only inside a longer name
+    # Older than Xiao Yang Liu's paper: only the very name's papers go first.
+    older = make_paper("2404.00006", "Spiking", "w", ["Yang Liu"], published=date(2023, 1, 2))
+    store.upsert_papers([older])
+    engine.update()
+    both = engine.search("yang liu", per_page=3)
+    assert both.author == "Yang Liu" and both.hits[0].paper_id == "2404.00006"
     assert engine.search("energy based models").author is None  # a topic
     assert engine.search("yann lecun", sort="date").author is None  # sorted: no reordering

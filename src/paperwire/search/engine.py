@@ -185,15 +185,14 @@ class SearchEngine:
         if parsed.filters or parsed.phrases or not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
             return None, []
         by_name = Filters(authors=[parsed.text])
-        found = live.lexical.search([], [], by_name, _AUTHOR_PAPERS, sort="date")
-        ids = [paper_id for paper_id, _ in found.hits]
+        found = live.lexical.search([], [], by_name, _NAME_CHECKS, sort="date")
         wanted = title_tokens(parsed.text)
-        # The index matches the name's words in order inside a longer name too: the
-        # newest papers must hold the very name.
-        for paper in self.store.get_papers(ids[:_NAME_CHECKS]).values():
+        # The index matches the name's words in order inside a longer name too ("Xiao
+        # Yang Liu" for "Yang Liu"): the name as a paper spells it, and its own papers.
+        for paper in self.store.get_papers([i for i, _ in found.hits]).values():
             for name in (author.name for author in paper.authors):
                 if title_tokens(name) == wanted:
-                    return name, ids
+                    return name, self.store.author_paper_ids(name, _AUTHOR_PAPERS)
         return None, []
 
     def _unknown_keyphrases(self, keys: list[str]) -> dict[str, list[str]]:
@@ -251,7 +250,8 @@ class SearchEngine:
         candidates = self._gather(live, parsed, pool, mode)
         ranked, total = rank(candidates, mode, self.fusion)
         if sort != "relevance":
-            ranked = self._sorted_by(_holding_words(ranked, candidates)[:_SORT_POOL], sort)
+            holding = ranked if mode == "dense" else _holding_words(ranked, candidates)
+            ranked = self._sorted_by(holding[:_SORT_POOL], sort)
             total = len(ranked)
         words_found = None
         if mode != "dense" and not parsed.filters and not all(map(is_stop_word, parsed.words)):

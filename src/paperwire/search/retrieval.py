@@ -23,6 +23,7 @@ from paperwire.search.stopwords import content_words
 __all__ = ["Candidates", "find_known_items", "gather", "rank"]
 
 _KNOWN_POOL = 10  # titles checked against a query that may be a title
+_DENSE_COUNTED = 100  # neighbours a hybrid search counts when fewer papers hold its words
 # Under this many words, a query every word of which some title holds, but no title
 # holds as a phrase, is a topic: a short title typed with a typo has a word no
 # title holds. Looking further would cost short topical queries 0.12 ms (80,000
@@ -101,8 +102,8 @@ def _ranked(
         signals = query_signals(candidates.lexical, candidates.dense, candidates.words)
     fused = fuse(candidates.lexical, dense, fusion, signals)
     # Every paper is somewhere in the dense ranking: the count is of the papers that
-    # hold the words, or of the neighbours retrieved when there are more of those.
-    return fused, max(candidates.lexical_count, len(fused))
+    # hold the words, or of one pool of neighbours (the same on every page).
+    return fused, max(candidates.lexical_count, min(candidates.dense_total, _DENSE_COUNTED))
 
 
 def _known_first(

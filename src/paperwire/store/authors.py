@@ -54,6 +54,9 @@ class AuthorsMixin(SqlBackend):
             organizations=_organizations(name, sample, related),
         )
 
+    def author_paper_ids(self, name: str, limit: int) -> list[str]:
+        return _paper_ids(self._reader(), name)[:limit]
+
 
 def write_author_rows(conn: SqlConnection, papers: list[Paper]) -> None:
     """Replace the author rows of ``papers`` (inside their papers transaction)."""

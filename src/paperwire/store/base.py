@@ -341,6 +341,10 @@ class PaperStore(
         self, name: str, *, offset: int = 0, limit: int = 25, related: int = 10
     ) -> AuthorPage: ...
 
+    def author_paper_ids(self, name: str, limit: int) -> list[str]:
+        """The ids of up to ``limit`` papers listing author ``name`` exactly, newest first."""
+        ...
+
     # -- email digests: subscribers and the outbox --------------------------------
 
     def add_subscriber(
