@@ -42,7 +42,10 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     # Hugging Face's keywords can be long phrases: each is one unbreakable chip.
     long_words = replace(
         store.get_paper(LONG_KEYWORDS),
-        keywords=["training-free anti-artifact mechanism", "masked video diffusion transformer"],
+        keywords=[
+            "training-free anti-artifact mechanism for long interactive video generation",
+            "masked video diffusion transformer",
+        ],
     )
     store.upsert_papers([long_words])
     follow_changes(store)

@@ -95,7 +95,6 @@ def search_page(
     )
 
 
-_OPENING_SLACK = 40  # characters a summary may have cut from the sentence's start
 _KW_FILTER = re.compile(r'kw:("[^"]*"|\S+)')
 
 
@@ -154,8 +153,10 @@ def _cards(request: Request, results: SearchResults) -> list[PaperCard]:
 
 
 def _says_first(snippet: str, sentence: str) -> bool:
-    """Whether ``snippet`` opens with ``sentence`` (an extractive summary of the abstract
-    it comes from, which may have lost an opening "In this paper,"), case and spaces aside."""
+    """Whether ``snippet`` opens with ``sentence``: an extractive summary of the abstract
+    it comes from, which may have lost an opening clause ("In this paper, we propose"
+    gives "We propose"), case and spaces aside. A split at an abbreviation only keeps
+    a line that was a repeat."""
     said = " ".join(sentence.split()).casefold().rstrip(".!?")
-    lead = " ".join(snippet.split()).casefold()
-    return bool(said) and said in lead[: len(said) + _OPENING_SLACK]
+    first = " ".join(snippet.split()).casefold().split(". ", 1)[0].rstrip(".!?")
+    return bool(said) and first.endswith(said)
