@@ -23,7 +23,7 @@ from paperwire.search.lexical import LexicalIndex, title_tokens
 from paperwire.search.live import LiveIndex
 from paperwire.search.query import Filters, ParsedQuery, QueryError, parse_query
 from paperwire.search.results import SearchHit, SearchResults
-from paperwire.search.retrieval import Candidates, gather, rank
+from paperwire.search.retrieval import Candidates, gather, put_first, rank
 from paperwire.search.similar import similar_to
 from paperwire.search.stopwords import is_stop_word
 from paperwire.store.base import PaperStore
@@ -144,9 +144,9 @@ class SearchEngine:
             by_author: list[str] = []
             if sort == "relevance":
                 author, by_author = self._named_author(live, parsed)
-            ranked = _first(by_author, ranked)
+            ranked = put_first(by_author, ranked)
             pinned = [i for i in parsed.arxiv_ids if _searchable(self.store.get_paper(i))]
-            ranked = _first(pinned, ranked)  # exact_id_match marks them
+            ranked = put_first(pinned, ranked)  # exact_id_match marks them
             words_found = None if pinned else words_found
             total = min(MAX_RESULTS, max(total, len(ranked)))
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
@@ -333,15 +333,6 @@ class SearchEngine:
 
 def _searchable(paper: Paper | None) -> bool:
     return paper is not None and not paper.deleted
-
-
-def _first(ids: list[str], ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """``ids`` first, level with the best score, then the rest of ``ranked`` in order."""
-    if not ids:
-        return ranked
-    top = ranked[0][1] if ranked else 1.0
-    first = set(ids)
-    return [(i, top) for i in ids] + [hit for hit in ranked if hit[0] not in first]
 
 
 def _holding_words(

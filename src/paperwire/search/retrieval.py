@@ -20,7 +20,7 @@ from paperwire.search.live import LiveIndex
 from paperwire.search.query import ParsedQuery
 from paperwire.search.stopwords import content_words
 
-__all__ = ["Candidates", "find_known_items", "gather", "rank"]
+__all__ = ["Candidates", "find_known_items", "gather", "put_first", "rank"]
 
 _KNOWN_POOL = 10  # titles checked against a query that may be a title
 _DENSE_COUNTED = 100  # neighbours a hybrid search counts when fewer papers hold its words
@@ -115,11 +115,16 @@ def _known_first(
         # Filters were not asked of the title lookup: only what passed them may go first.
         retrieved = {*candidates.lexical, *candidates.dense}
         known = [i for i in known if i in retrieved]
-    if not known:
+    return put_first(known, ranked)
+
+
+def put_first(ids: list[str], ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``ids`` first, level with the best score, then the rest of ``ranked`` in order."""
+    if not ids:
         return ranked
     top = ranked[0][1] if ranked else 1.0
-    first = set(known)
-    return [(i, top) for i in known] + [hit for hit in ranked if hit[0] not in first]
+    first = set(ids)
+    return [(i, top) for i in ids] + [hit for hit in ranked if hit[0] not in first]
 
 
 def find_known_items(lexical: LexicalIndex, text: str) -> list[str]:
