@@ -28,7 +28,7 @@ from paperwire.store.sql import SqlBackend, SqlConnection, column_bytes, column_
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PapersMixin", "fetch_papers"]
+__all__ = ["PapersMixin", "fetch_papers", "stored_ids"]
 
 _EMBEDDING_COLUMNS = "paper_id, model, text_hash, seq, vector"
 _PAPER_COLUMNS = (
@@ -146,7 +146,7 @@ class PapersMixin(SqlBackend):
         if not wanted:
             return 0
         with self._papers_transaction() as conn:
-            held = _stored_ids(conn, list(wanted))
+            held = stored_ids(conn, list(wanted))
             stored = [paper for paper_id, paper in wanted.items() if paper_id in held]
             _write(conn, stored)
         return len(stored)
@@ -380,7 +380,7 @@ def _max_seq(conn: SqlConnection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM papers").fetchone()[0])
 
 
-def _stored_ids(conn: SqlConnection, ids: list[str]) -> set[str]:
+def stored_ids(conn: SqlConnection, ids: list[str]) -> set[str]:
     """Which of ``ids`` the store holds."""
     found: set[str] = set()
     for chunk, marks in in_chunks(ids):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from paperwire.store.sql import SqlBackend, SqlConnection, in_chunks
+from paperwire.store.papers import stored_ids
+from paperwire.store.sql import SqlBackend, in_chunks
 from paperwire.store.summary_records import StoredSummary
 
 __all__ = ["SummariesMixin"]
@@ -16,7 +17,7 @@ class SummariesMixin(SqlBackend):
         if not rows:
             return 0
         with self.transaction() as conn:
-            held = _held(conn, [row[0] for row in rows])
+            held = stored_ids(conn, [row[0] for row in rows])
             rows = [row for row in rows if row[0] in held]
             if rows:
                 conn.executemany(
@@ -38,11 +39,3 @@ class SummariesMixin(SqlBackend):
             )
             found.update((str(paper_id), str(summary)) for paper_id, summary in rows)
         return found
-
-
-def _held(conn: SqlConnection, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk, marks in in_chunks(ids):
-        rows = conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", chunk)
-        found.update(str(paper_id) for (paper_id,) in rows)
-    return found
