@@ -3,16 +3,11 @@ public collection with a note, finds it on their profile, and makes it private a
 
 from __future__ import annotations
 
-PASSWORD = "correct horse battery"
+from browser_accounts import register
 
 
 def test_a_folder_becomes_a_public_collection(page, shoot) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/register")
-    page.locator("#username").fill("curator")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#confirm").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
+    register(page, "curator")
 
     for paper_id in ("2611.00004", "2611.00003"):
         page.goto(f"/papers/{paper_id}")

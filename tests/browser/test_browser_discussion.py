@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_accounts import register
 from playwright.sync_api import expect
 from serving import serving
 
@@ -19,7 +20,6 @@ from paperwire.store import SQLiteStore
 from smtp_helpers import MailCatcher, smtp_server, text_part
 from web_helpers import fill_store
 
-PASSWORD = "correct horse battery"
 PAPER = "2611.00001"
 ALICE_MAIL = "alice@example.org"
 
@@ -54,12 +54,7 @@ def _reader(browser, url: str, name: str):  # type: ignore[no-untyped-def]
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.problems = problems
-    page.goto("/register")
-    page.locator("#username").fill(name)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#confirm").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
+    register(page, name)
     return page
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
+from browser_accounts import register
 from serving import serving
 
 from paperwire.application.understanding import follow_changes
@@ -17,7 +18,7 @@ from paperwire.store import SQLiteStore
 from paperwire.store.thumbnails import StoredThumbnail, ThumbnailAttempt
 from paperwire.web.render.cards import topic_url
 from pdf_helpers import text_and_figure_pdf
-from web_helpers import NOW, PASSWORD, fill_store
+from web_helpers import NOW, fill_store
 
 PHONE = {"width": 390, "height": 844}
 PAPER = "2611.00001"  # three authors, keyphrases, a thumbnail and a comment here
@@ -90,12 +91,7 @@ def test_no_page_is_wider_than_a_phone(
     assert page.locator("img.thumbnail").count() > 0
 
     # Logged in: the account's links, the notification count and the triage controls.
-    page.goto("/register")
-    page.locator("#username").fill("phone")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#confirm").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
+    register(page, "phone")
     page.goto(f"/papers/{PAPER}")
     page.get_by_role("button", name="Save to library").click()
     page.wait_for_url(f"**/papers/{PAPER}")

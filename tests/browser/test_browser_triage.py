@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import re
 
+from browser_accounts import register
 from playwright.sync_api import expect
 
-PASSWORD = "correct horse battery"
 TAUGHT = "2611.00004"  # saved first, so that "For you" has something to learn from
-
-
-def _register(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/register")
-    page.locator("#username").fill(name)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#confirm").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/")
 
 
 def _save_from_its_page(page, paper_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +27,7 @@ def _focused_card(page) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_for_you_by_keyboard_and_after_a_reload(page, shoot) -> None:  # type: ignore[no-untyped-def]
-    _register(page, "keys")
+    register(page, "keys")
     _save_from_its_page(page, TAUGHT)
     page.goto("/for-you")
     expect(page.locator("#triage-keys")).to_be_visible()  # the keys are said once they work
@@ -109,7 +100,7 @@ def test_for_you_by_keyboard_and_after_a_reload(page, shoot) -> None:  # type: i
 def test_triage_without_javascript(browser, live_server, shoot) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()
-    _register(page, "plain")
+    register(page, "plain")
     _save_from_its_page(page, TAUGHT)
     page.goto("/for-you")
     assert page.locator("#triage-keys").is_hidden()  # no keys without the script
