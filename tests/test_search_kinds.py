@@ -326,3 +326,35 @@ def test_an_authors_name_brings_that_authors_papers_first_newest_first(
     assert both.author == "Yang Liu" and both.hits[0].paper_id == "2404.00006"
     assert engine.search("energy based models").author is None  # a topic
     assert engine.search("yann lecun", sort="date").author is None  # sorted: no reordering
+
+
+def test_a_rare_word_brings_the_few_papers_that_say_it_first(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    # A surname alone: only the authors field says it, and the dense side knows nothing
+    # of it, so in hybrid mode its neighbours would outrank every paper that holds it.
+    papers = [
+        make_paper(f"2405.{i:05d}", f"Topic {i} of networks", f"dense text {i}", ["Ada"])
+        for i in range(120)
+    ]
+    papers += [make_paper("2405.09001", "Recurrent memory", "x", ["Juergen Schmidhuber"])]
+    store.upsert_papers(papers)
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+    first = engine.search("Schmidhuber", mode="hybrid", per_page=5)
+    assert first.hits[0].paper_id == "2405.09001"
+    # The count does not grow as one pages deeper.
+    assert engine.search("networks", page=3, per_page=5).total == engine.search("networks").total
+
+
+def test_sorted_by_date_every_word_of_the_query(store: PaperStore, tmp_path: Path) -> None:
+    store.upsert_papers(
+        [
+            make_paper("2406.00001", "Speculative decoding", "x", published=date(2024, 1, 1)),
+            make_paper("2406.00002", "Greedy decoding", "y", published=date(2024, 6, 1)),
+        ]
+    )
+    engine = SearchEngine(store, tmp_path / "idx", HashingEmbedder())
+    engine.update()
+    found = engine.search("speculative decoding", sort="date", mode="hybrid")
+    assert [h.paper_id for h in found.hits] == ["2406.00001"]  # not the newer "decoding"

@@ -148,7 +148,7 @@ class SearchEngine:
             pinned = [i for i in parsed.arxiv_ids if _searchable(self.store.get_paper(i))]
             ranked = put_first(pinned, ranked)  # exact_id_match marks them
             words_found = None if pinned else words_found
-            total = min(MAX_RESULTS, max(total, len(ranked)))
+            total = min(MAX_RESULTS, max(total, len(by_author), len(pinned)))
             window = ranked[(page - 1) * per_page : min(depth, page * per_page)]
             hits = self._hits(live, parsed, window, set(pinned))
             answered = mode if self._has_vectors(live) else "bm25"
@@ -250,13 +250,25 @@ class SearchEngine:
         candidates = self._gather(live, parsed, pool, mode)
         ranked, total = rank(candidates, mode, self.fusion)
         if sort != "relevance":
-            holding = ranked if mode == "dense" else _holding_words(ranked, candidates)
+            holding = ranked if mode == "dense" else self._holding_words(live, parsed, ranked)
             ranked = self._sorted_by(holding[:_SORT_POOL], sort)
             total = len(ranked)
         words_found = None
         if mode != "dense" and not parsed.filters and not all(map(is_stop_word, parsed.words)):
             words_found = bool(candidates.lexical or candidates.known)
         return ranked, total, words_found
+
+    def _holding_words(
+        self, live: LiveIndex, parsed: ParsedQuery, ranked: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
+        """The best ``_SORT_POOL`` papers that hold every word of the query, where any do,
+        else ``ranked``: sorted by date or upvotes, a paper holding one word of two, or only
+        close in meaning, would otherwise go first for being new, whatever it is about."""
+        holding = live.lexical.holding_every_word(parsed.words, parsed.filters, _SORT_POOL)
+        if not holding:
+            return ranked
+        score = dict(ranked)
+        return [(i, score.get(i, 0.0)) for i in holding]
 
     def _has_vectors(self, live: LiveIndex) -> bool:
         return live.vectors is not None and self.backend is not None
@@ -333,17 +345,6 @@ class SearchEngine:
 
 def _searchable(paper: Paper | None) -> bool:
     return paper is not None and not paper.deleted
-
-
-def _holding_words(
-    ranked: list[tuple[str, float]], candidates: Candidates
-) -> list[tuple[str, float]]:
-    """The hits that hold the query's words (lexical matches and typed titles), where any
-    do: sorted by date or upvotes, a paper only close in meaning would otherwise go first
-    for being new, whatever it is about."""
-    holding = {*candidates.lexical, *candidates.known}
-    kept = [hit for hit in ranked if hit[0] in holding]
-    return kept or ranked
 
 
 def _check_paging(page: int, per_page: int, sort: str, mode: str) -> None:

@@ -241,6 +241,19 @@ class LexicalIndex:
         addresses = [address for _, address in result.hits]
         return np.asarray(searcher.fast_field_values("key", addresses), dtype=np.uint64)
 
+    def holding_every_word(self, words: list[str], filters: Filters, limit: int) -> list[str]:
+        """The ids of up to ``limit`` documents passing ``filters`` that hold every word of
+        ``words`` but the stop words (in title, abstract or authors), best first."""
+        tokens = [w.lower() for w in words for w in _ALNUM.findall(w)]
+        required = [token for token in tokens if not is_stop_word(token)]
+        if not required:
+            return []
+        text = self._index.parse_query(" ".join(f"+{token}" for token in required), _TEXT_FIELDS)
+        clauses = [(tantivy.Occur.Must, q) for q in [text, *self._filter_queries(filters)]]
+        searcher = self._index.searcher()
+        result = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
+        return [searcher.doc(address)["id"][0] for _, address in result.hits]
+
     def text_query(self, words: list[str], phrases: list[str]) -> tantivy.Query | None:
         """OR of the words and phrases over the text fields, or None without text."""
         # Only word characters, spaces and quotes reach tantivy's parser, so no

@@ -23,6 +23,7 @@ from paperwire.search.stopwords import content_words
 __all__ = ["Candidates", "find_known_items", "gather", "put_first", "rank"]
 
 _KNOWN_POOL = 10  # titles checked against a query that may be a title
+_FEW_HOLDING = 20  # at most this many papers hold the query's words: they come first
 _DENSE_COUNTED = 100  # neighbours a hybrid search counts when fewer papers hold its words
 # Under this many words, a query every word of which some title holds, but no title
 # holds as a phrase, is a topic: a short title typed with a typo has a word no
@@ -85,7 +86,7 @@ def rank(
 ) -> tuple[list[tuple[str, float]], int]:
     """The ranked (id, score) list of ``mode`` and how many results it has in all."""
     ranked, total = _ranked(candidates, mode, fusion)
-    return _known_first(ranked, candidates), max(total, len(candidates.known))
+    return _known_first(ranked, candidates, mode), max(total, len(candidates.known))
 
 
 def _ranked(
@@ -107,10 +108,15 @@ def _ranked(
 
 
 def _known_first(
-    ranked: list[tuple[str, float]], candidates: Candidates
+    ranked: list[tuple[str, float]], candidates: Candidates, mode: str
 ) -> list[tuple[str, float]]:
-    """The known items first, level with the best score, then the rest in order."""
+    """The known items first, level with the best score, then, in hybrid mode, the few
+    papers holding the query's words, then the rest in order."""
     known = candidates.known
+    if mode == "hybrid" and candidates.has_dense and 0 < candidates.lexical_count <= _FEW_HOLDING:
+        # A rare word ("Schmidhuber") held by a handful of papers: the dense side knows
+        # nothing of it, and would rank its neighbours above every paper that says it.
+        known = [*known, *(i for i in candidates.lexical if i not in known)]
     if candidates.filtered:
         # Filters were not asked of the title lookup: only what passed them may go first.
         retrieved = {*candidates.lexical, *candidates.dense}
