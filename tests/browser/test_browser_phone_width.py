@@ -47,6 +47,9 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
             "training-free anti-artifact mechanism for long interactive video generation",
             "masked video diffusion transformer",
         ],
+        # A formula that lost its backslashes: one unbroken token in the summary line.
+        abstract="We propose a chain perceptionRightarrowinternalizationRightarrowreasoning"
+        "RightarrowplanningRightarrowacting for agents.",
     )
     store.upsert_papers([long_words])
     follow_changes(store)
